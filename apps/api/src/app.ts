@@ -1,0 +1,100 @@
+/**
+ * Builds a running Tabula API: opens the database (PGlite or a server), runs migrations,
+ * creates the Nest app on Fastify under /api, serves the designer's build on the same
+ * port, and returns a handle with a clean `close()`. Used by main.ts and by the tests.
+ */
+import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule } from './app.module.js';
+import { configFromEnv, type AppConfig } from './config.js';
+import { Database } from './database/database.js';
+import { toErrorResponse } from './common/error-filter.js';
+import { WorkspaceService } from './workspace/workspace.service.js';
+import { IndexAdvisor } from './jobs/index-advisor.service.js';
+
+export { configFromEnv, type AppConfig } from './config.js';
+export { Database } from './database/database.js';
+export { DataDirLockedError, lockDataDir } from './database/data-dir-lock.js';
+
+export interface TabulaApp {
+  app: NestFastifyApplication;
+  db: Database;
+  config: AppConfig;
+  /** Base URL once listening, e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+function defaultWebDir(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidate = resolve(here, '../../designer/build');
+  return existsSync(join(candidate, 'index.html')) ? candidate : undefined;
+}
+
+export async function createApp(overrides: Partial<AppConfig> = {}, opts: { listen?: boolean } = {}): Promise<TabulaApp> {
+  const config = configFromEnv(process.env, overrides);
+  const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 } } as never);
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(db, config), adapter, {
+      logger: config.logLevel === 'silent' ? false : config.logLevel === 'info' ? ['log', 'warn', 'error'] : ['error', 'warn'],
+      abortOnError: false,
+    });
+    app.setGlobalPrefix('api');
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.setErrorHandler((err: unknown, _req: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(err);
+      void reply.status(status).send(body);
+    });
+    const webDir = config.webDir ?? defaultWebDir();
+    if (webDir) {
+      const indexHtml = readFileSync(join(webDir, 'index.html'));
+      await fastify.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false });
+      fastify.get('/', (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').send(indexHtml));
+      // client-side routes of the single-page app
+      fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) => {
+        if (req.url.startsWith('/api')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+        return reply.type('text/html; charset=utf-8').send(indexHtml);
+      });
+    }
+    const doc = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle('Tabula API').setDescription('The v1 HTTP API of Tabula. Errors: {"error":{"code","message","details"}}.').setVersion('1').addBearerAuth().build(),
+    );
+    SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/json' });
+    await app.init();
+    await app.get(WorkspaceService).init();
+    app.get(IndexAdvisor).start();
+    let url = '';
+    if (opts.listen !== false) {
+      await app.listen(config.port, config.host);
+      const addr = fastify.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      url = `http://127.0.0.1:${port}`;
+    }
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      db,
+      config,
+      url,
+      close() {
+        closing ??= (async () => {
+          await app.close();
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Setup of the first administrator, login, sessions and logout. A session token is
+ * `<session id>.<secret>`; only a SHA-256 of the secret is stored. Each request loads the
+ * session and the user, so a revoked session, a deactivated user or a changed role take
+ * effect on the very next request.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DomainError, isUuid, uuidv7 } from '@tabula/schema-engine';
+import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import type { AppConfig } from '../config.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { BUILTIN_ROLES } from './builtin-roles.js';
+import type { CurrentUser } from './current-user.js';
+import { dummyHash, hashPassword, validatePassword, verifyPassword } from './password.js';
+import { Throttle } from './throttle.js';
+
+const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,63}$/;
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  groups: string[];
+  attributes: Record<string, unknown>;
+  active: boolean;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+export function normaliseEmail(v: unknown): string {
+  if (typeof v !== 'string' || v.length > 254 || !EMAIL_RE.test(v.trim())) {
+    throw new DomainError('VALIDATION_FAILED', 'A valid email address is required', { email: { code: 'INVALID_EMAIL', message: 'must be an email address' } });
+  }
+  return v.trim().toLowerCase();
+}
+
+@Injectable()
+export class AuthService {
+  private readonly accountThrottle = new Throttle(5, 15 * 60_000);
+  private readonly addressThrottle = new Throttle(30, 15 * 60_000);
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ws: WorkspaceService,
+  ) {}
+
+  async isSetUp(): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM app_user WHERE workspace_id = $1 LIMIT 1`, [this.ws.id]);
+    return rows.length > 0;
+  }
+
+  async setup(body: unknown): Promise<{ token: string; user: PublicUser }> {
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {email, password, name}');
+    for (const k of Object.keys(body)) {
+      if (!['email', 'password', 'name', 'workspaceName', 'baseCurrency', 'timeZone', 'locale'].includes(k)) {
+        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' } });
+      }
+    }
+    const email = normaliseEmail(body.email);
+    const pwErr = validatePassword(body.password);
+    if (pwErr) throw new DomainError('VALIDATION_FAILED', `Password ${pwErr}`, { password: { code: 'INVALID_PASSWORD', message: pwErr } });
+    const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 200) : email;
+    const tz = body.timeZone;
+    if (tz !== undefined && (typeof tz !== 'string' || !validTimeZone(tz))) {
+      throw new DomainError('VALIDATION_FAILED', 'Unknown time zone', { timeZone: { code: 'INVALID_TIME_ZONE', message: 'an IANA time zone, e.g. Europe/Bucharest' } });
+    }
+    const cur = body.baseCurrency;
+    if (cur !== undefined && (typeof cur !== 'string' || !/^[A-Z]{3}$/.test(cur))) {
+      throw new DomainError('VALIDATION_FAILED', 'Invalid base currency', { baseCurrency: { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code such as EUR' } });
+    }
+    const hash = await hashPassword(body.password as string);
+    const wsId = this.ws.id;
+    const userId = uuidv7();
+    await this.db.tx(async (sql) => {
+      await sql.query(`SELECT id FROM workspace WHERE id = $1 FOR UPDATE`, [wsId]);
+      const existing = await sql.query(`SELECT 1 FROM app_user WHERE workspace_id = $1 LIMIT 1`, [wsId]);
+      if (existing.length) throw new DomainError('ALREADY_SET_UP', 'Tabula is already set up; sign in instead');
+      await sql.exec(
+        `UPDATE workspace SET name = COALESCE($2, name), base_currency = COALESCE($3, base_currency), time_zone = COALESCE($4, time_zone), locale = COALESCE($5, locale) WHERE id = $1`,
+        [wsId, typeof body.workspaceName === 'string' ? body.workspaceName.slice(0, 200) : null, cur ?? null, tz ?? null, typeof body.locale === 'string' ? body.locale.slice(0, 20) : null],
+      );
+      await sql.exec(`INSERT INTO app_user (workspace_id, id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)`, [wsId, userId, email, name, hash]);
+      for (const role of BUILTIN_ROLES) {
+        const roleId = uuidv7();
+        await sql.exec(`INSERT INTO role (workspace_id, id, name, builtin, rules) VALUES ($1, $2, $3, true, $4::jsonb)`, [wsId, roleId, role.name, JSON.stringify(role.rules)]);
+        if (role.name === 'Administrator') await sql.exec(`INSERT INTO user_role (workspace_id, user_id, role_id) VALUES ($1, $2, $3)`, [wsId, userId, roleId]);
+      }
+      await this.securityEvent(sql, 'setup', userId, userId, null);
+    });
+    await this.ws.reload();
+    const token = await this.createSession(userId);
+    return { token, user: (await this.publicUser(userId))! };
+  }
+
+  async login(body: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
+    if (!isPlainObject(body) || typeof body.email !== 'string' || typeof body.password !== 'string') {
+      throw new DomainError('VALIDATION_FAILED', 'Send {email, password}', { email: { code: 'REQUIRED', message: 'email and password are required' } });
+    }
+    const email = body.email.trim().toLowerCase().slice(0, 254);
+    const wait = Math.max(this.accountThrottle.retryAfter(email), this.addressThrottle.retryAfter(address));
+    if (wait > 0) throw new DomainError('TOO_MANY_REQUESTS', 'Too many failed sign-ins; try again later', { retryAfter: wait });
+    const [row] = await this.db.query<{ id: string; password_hash: string; active: boolean }>(
+      `SELECT id, password_hash, active FROM app_user WHERE workspace_id = $1 AND email = $2`,
+      [this.ws.id, email],
+    );
+    const ok = row ? await verifyPassword(body.password, row.password_hash) : (await verifyPassword(body.password, await dummyHash()), false);
+    if (!row || !ok || !row.active) {
+      this.accountThrottle.fail(email);
+      this.addressThrottle.fail(address);
+      await this.securityEvent(this.db, 'login_failed', row?.id ?? null, null, address, { email });
+      throw new DomainError('UNAUTHENTICATED', 'Wrong email or password');
+    }
+    this.accountThrottle.reset(email);
+    await this.securityEvent(this.db, 'login', row.id, row.id, address);
+    const token = await this.createSession(row.id);
+    return { token, user: (await this.publicUser(row.id))! };
+  }
+
+  async createSession(userId: string): Promise<string> {
+    const id = uuidv7();
+    const secret = randomBytes(32).toString('base64url');
+    const expires = new Date(Date.now() + this.config.sessionHours * 3600_000);
+    await this.db.exec(`INSERT INTO session (workspace_id, id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [this.ws.id, id, userId, sha256(secret), expires]);
+    return `${id}.${secret}`;
+  }
+
+  /** Resolves a bearer token to its user, or undefined. */
+  async authenticate(token: string | undefined): Promise<CurrentUser | undefined> {
+    if (!token || token.length > 200) return undefined;
+    const dot = token.indexOf('.');
+    const id = token.slice(0, dot);
+    const secret = token.slice(dot + 1);
+    if (dot < 0 || !isUuid(id) || !secret) return undefined;
+    const [row] = await this.db.query<{ token_hash: string; user_id: string; email: string; name: string; attributes: Record<string, unknown>; roles: string[] | null; groups: string[] | null }>(
+      `SELECT s.token_hash, s.user_id, u.email, u.name, u.attributes,
+              (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
+                WHERE ur.workspace_id = s.workspace_id AND ur.user_id = s.user_id) AS roles,
+              (SELECT array_agg(ug.group_id::text) FROM user_group ug WHERE ug.workspace_id = s.workspace_id AND ug.user_id = s.user_id) AS groups
+         FROM session s JOIN app_user u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
+        WHERE s.workspace_id = $1 AND s.id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
+      [this.ws.id, id],
+    );
+    if (!row) return undefined;
+    const a = Buffer.from(row.token_hash, 'hex');
+    const b = Buffer.from(sha256(secret), 'hex');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+    const roles = row.roles ?? [];
+    return {
+      id: row.user_id,
+      workspaceId: this.ws.id,
+      email: row.email,
+      name: row.name,
+      roles,
+      groups: row.groups ?? [],
+      attributes: row.attributes ?? {},
+      isAdmin: roles.includes('Administrator'),
+      sessionId: id,
+    };
+  }
+
+  async logout(user: CurrentUser): Promise<void> {
+    await this.db.exec(`UPDATE session SET revoked_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, user.sessionId]);
+    await this.securityEvent(this.db, 'logout', user.id, user.id, null);
+  }
+
+  async publicUser(id: string): Promise<PublicUser | undefined> {
+    const [row] = await this.db.query<{ id: string; email: string; name: string; attributes: Record<string, unknown>; active: boolean; roles: string[] | null; groups: string[] | null }>(
+      `SELECT u.id, u.email, u.name, u.attributes, u.active,
+              (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id WHERE ur.workspace_id = u.workspace_id AND ur.user_id = u.id) AS roles,
+              (SELECT array_agg(g.name ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id WHERE ug.workspace_id = u.workspace_id AND ug.user_id = u.id) AS groups
+         FROM app_user u WHERE u.workspace_id = $1 AND u.id = $2`,
+      [this.ws.id, id],
+    );
+    return row ? { id: row.id, email: row.email, name: row.name, roles: row.roles ?? [], groups: row.groups ?? [], attributes: row.attributes ?? {}, active: row.active } : undefined;
+  }
+
+  async securityEvent(sql: Sql, kind: string, userId: string | null, actorId: string | null, address: string | null, details?: unknown): Promise<void> {
+    await sql.exec(`INSERT INTO security_event (workspace_id, id, kind, user_id, actor_id, address, details) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`, [
+      this.ws.id,
+      uuidv7(),
+      kind,
+      userId,
+      actorId,
+      address,
+      details === undefined ? null : JSON.stringify(details),
+    ]);
+  }
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

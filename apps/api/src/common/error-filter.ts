@@ -1,0 +1,89 @@
+/**
+ * Every error leaves as `{"error":{"code","message","details"}}`. Domain errors map through
+ * ERROR_STATUS; PostgreSQL errors are translated (unique violation → 409, bad input → 400);
+ * framework errors (malformed JSON, body too large, unknown route) get their 4xx; anything
+ * else is a logged 500 that reveals nothing.
+ */
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError } from '@tabula/schema-engine';
+import { ERROR_STATUS } from './error-status.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const logger = new Logger('errors');
+
+/** Maps a PostgreSQL error (pg or PGlite) to a domain error, or undefined. */
+export function translatePgError(e: unknown): DomainError | undefined {
+  const err = e as { code?: string; constraint?: string; message?: string; detail?: string };
+  if (typeof err?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(err.code)) return undefined;
+  switch (err.code) {
+    case '23505':
+      return new DomainError('UNIQUE_VIOLATION', 'A record with this value already exists', { constraint: err.constraint });
+    case '23502':
+      return new DomainError('VALIDATION_FAILED', 'A required value is missing');
+    case '22001':
+      return new DomainError('VALIDATION_FAILED', 'A value is too long');
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22023':
+    case '2201B':
+      return new DomainError('VALIDATION_FAILED', 'A value has the wrong form');
+    case '23503':
+      return new DomainError('CONFLICT', 'A referenced item does not exist or is still referenced');
+    case '40P01':
+    case '40001':
+      return new DomainError('CONFLICT', 'The change collided with another; please retry');
+    case '57014':
+      return new DomainError('UNPROCESSABLE', 'The query took too long and was cancelled');
+    default:
+      return undefined;
+  }
+}
+
+/** Fastify / Nest framework errors → our codes. */
+function fromFramework(e: unknown): { status: number; body: ErrorBody } | undefined {
+  const err = e as { code?: string; statusCode?: number; message?: string };
+  if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err?.statusCode === 413) {
+    return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' } } };
+  }
+  if (err?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err?.statusCode === 415) {
+    return { status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON (application/json)' } } };
+  }
+  if (typeof err?.code === 'string' && err.code.startsWith('FST_ERR_CTP') || (e instanceof SyntaxError)) {
+    return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON', details: { body: { code: 'MALFORMED_JSON', message: 'not valid JSON' } } } } };
+  }
+  return undefined;
+}
+
+export function toErrorResponse(e: unknown): { status: number; body: ErrorBody } {
+  if (e instanceof DomainError) {
+    return { status: ERROR_STATUS[e.code], body: { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } } };
+  }
+  const pg = translatePgError(e);
+  if (pg) return toErrorResponse(pg);
+  const fw = fromFramework(e);
+  if (fw) return fw;
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 429 ? 'TOO_MANY_REQUESTS' : status < 500 ? 'VALIDATION_FAILED' : 'INTERNAL';
+    const message = status === 404 ? 'Not found' : status < 500 ? e.message : 'Internal error';
+    return { status, body: { error: { code, message } } };
+  }
+  logger.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error' } } };
+}
+
+@Catch()
+export class AllErrorsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<{ status(n: number): { send(b: unknown): void }; header(k: string, v: string): void }>();
+    const { status, body } = toErrorResponse(exception);
+    const retry = (exception as DomainError)?.details as { retryAfter?: number } | undefined;
+    if (status === 429 && retry?.retryAfter) reply.header('Retry-After', String(retry.retryAfter));
+    reply.status(status).send(body);
+  }
+}

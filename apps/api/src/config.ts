@@ -1,0 +1,41 @@
+/** Settings from the environment, read once. */
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  secret: string | undefined;
+  /** Directory of the built designer app to serve, if present. */
+  webDir: string | undefined;
+  /** Session lifetime in hours. */
+  sessionHours: number;
+  /** Maximum JSON body size in bytes. */
+  bodyLimit: number;
+  /** Run background jobs (index builder, snapshots) in this process. */
+  jobs: boolean;
+  /** Daily snapshots of the embedded database (kept `snapshotKeep` days). */
+  snapshots: boolean;
+  snapshotKeep: number;
+  logLevel: 'silent' | 'error' | 'info';
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const port = Number(env.PORT ?? 3000);
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.TABULA_DATA_DIR ?? './data'),
+    port: Number.isInteger(port) && port >= 0 ? port : 3000,
+    host: env.HOST ?? '0.0.0.0',
+    secret: env.TABULA_SECRET,
+    webDir: env.TABULA_WEB_DIR,
+    sessionHours: Number(env.TABULA_SESSION_HOURS ?? 24 * 7),
+    bodyLimit: Number(env.TABULA_BODY_LIMIT ?? 2 * 1024 * 1024),
+    jobs: env.TABULA_JOBS !== 'off',
+    snapshots: env.TABULA_SNAPSHOTS !== 'off',
+    snapshotKeep: Number(env.TABULA_SNAPSHOT_KEEP ?? 7),
+    logLevel: (env.TABULA_LOG as AppConfig['logLevel']) ?? 'error',
+    ...overrides,
+  };
+}

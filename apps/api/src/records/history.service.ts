@@ -1,0 +1,62 @@
+/**
+ * A record's history from the audit trail: who changed what, when, as field diffs by key.
+ * Fields the reader may not read are left out of every diff; the record itself must be
+ * readable (live or in the trash), else 404.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, getFieldType, type TableMeta } from '@tabula/schema-engine';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database } from '../database/database.js';
+import { AccessService } from '../access/access.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { RecordsReadService } from './records-read.service.js';
+
+@Injectable()
+export class HistoryService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+    private readonly access: AccessService,
+    private readonly reader: RecordsReadService,
+  ) {}
+
+  async list(user: CurrentUser, tableRef: string, id: string) {
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'read');
+    const row = (await this.reader.fetchOne(this.db, table, id, acc.scope)) ?? (await this.reader.fetchOne(this.db, table, id, acc.scope, { trashed: true }));
+    if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
+    const events = await this.db.query<{ id: string; at: Date; version: number; action: string; user_id: string | null; user_name: string | null; diff: Record<string, [unknown, unknown]> | null }>(
+      `SELECT a.id, a.at, a.version, a.action, a.user_id, u.name AS user_name, a.diff
+         FROM audit_event a LEFT JOIN app_user u ON u.workspace_id = a.workspace_id AND u.id = a.user_id
+        WHERE a.workspace_id = $1 AND a.table_id = $2 AND a.record_id = $3
+        ORDER BY a.at DESC, a.id DESC LIMIT 500`,
+      [this.ws.id, table.id, row.id],
+    );
+    return {
+      items: events.map((e) => ({
+        id: e.id,
+        at: new Date(e.at).toISOString(),
+        version: e.version,
+        action: e.action,
+        user: e.user_id ? { id: e.user_id, name: e.user_name } : null,
+        changes: this.diffToWire(table, e.diff, acc.canRead),
+      })),
+    };
+  }
+
+  private diffToWire(table: TableMeta, diff: Record<string, [unknown, unknown]> | null, canRead: (f: TableMeta['fields'][number]) => boolean) {
+    if (!diff) return {};
+    const out: Record<string, { from: unknown; to: unknown }> = {};
+    for (const f of table.fields) {
+      const d = diff[f.slot];
+      if (!d || !canRead(f)) continue;
+      const def = getFieldType(f.type);
+      const wire = (v: unknown) => (v === null || v === undefined ? null : def.toWire(v, f));
+      out[f.key] = { from: wire(d[0]), to: wire(d[1]) };
+    }
+    return out;
+  }
+}

@@ -1,0 +1,41 @@
+/** A record row → its wire form `{id, version, data, owner, createdAt, updatedAt}`. */
+import { encodeRecordData, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+
+export interface RecordRow {
+  id: string;
+  version: number;
+  data: Record<string, unknown>;
+  owner_id: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  deleted_at?: Date | string | null;
+}
+
+export interface WireRecord {
+  id: string;
+  version: number;
+  data: Record<string, unknown>;
+  owner: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt?: string;
+}
+
+function iso(v: Date | string): string {
+  return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+}
+
+export function toWire(table: TableMeta, row: RecordRow, canRead?: (f: FieldMeta) => boolean): WireRecord {
+  const out: WireRecord = {
+    id: row.id,
+    version: row.version,
+    data: encodeRecordData(table, row.data ?? {}, canRead),
+    owner: row.owner_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+  if (row.deleted_at) out.deletedAt = iso(row.deleted_at);
+  return out;
+}
+
+export const RECORD_COLUMNS = 'r.id, r.version, r.data, r.owner_id, r.created_at, r.updated_at, r.deleted_at';

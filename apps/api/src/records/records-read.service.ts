@@ -1,0 +1,143 @@
+/**
+ * Reading records: lists (filter, sort, quick search, keyset and offset paging, capped
+ * total), single records, the trash. The access scope joins the user's filter in one
+ * WHERE clause, so items, total and cursor cover exactly the permitted rows.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  buildListQuery,
+  buildWhere,
+  COUNT_CAP,
+  DomainError,
+  isUuid,
+  parseFilterParam,
+  SqlBuilder,
+  uuidLiteral,
+  type FieldMeta,
+  type ListParams,
+  type TableMeta,
+} from '@tabula/schema-engine';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import { AccessService } from '../access/access.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { IndexAdvisor } from '../jobs/index-advisor.service.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
+
+export interface ListResult {
+  items: WireRecord[];
+  total: number | null;
+  totalIsEstimate: boolean;
+  nextCursor: string | null;
+}
+
+export interface ListInput extends ListParams {
+  count?: unknown;
+}
+
+const LIST_KEYS = ['filter', 'sort', 'q', 'limit', 'offset', 'after', 'count'];
+
+@Injectable()
+export class RecordsReadService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+    private readonly access: AccessService,
+    private readonly advisor: IndexAdvisor,
+  ) {}
+
+  async list(user: CurrentUser, tableRef: string, input: Record<string, unknown>, opts: { trashed?: boolean; fromBody?: boolean } = {}): Promise<ListResult> {
+    for (const k of Object.keys(input)) {
+      if (!LIST_KEYS.includes(k)) throw new DomainError('VALIDATION_FAILED', `Unknown parameter "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNKNOWN_PARAMETER', message: `known: ${LIST_KEYS.join(', ')}` } });
+      if (!opts.fromBody && Array.isArray(input[k])) throw new DomainError('VALIDATION_FAILED', `"${k}" is given more than once`, { [k]: { code: 'REPEATED_PARAMETER', message: 'give it once' } });
+    }
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'read');
+    const params: ListParams = {
+      filter: opts.fromBody ? input.filter ?? undefined : parseFilterParam(input.filter),
+      sort: input.sort,
+      q: input.q,
+      limit: input.limit,
+      offset: input.offset,
+      after: input.after,
+    };
+    const count = input.count;
+    if (count !== undefined && count !== 'none' && count !== 'exact' && count !== 'estimate') {
+      throw new DomainError('VALIDATION_FAILED', 'count must be "none", "estimate" or "exact"', { count: { code: 'INVALID_COUNT', message: 'none, estimate or exact' } });
+    }
+    const q = buildListQuery(table, params, { workspaceId: this.ws.id, scope: acc.scope, canRead: acc.canRead, trashed: opts.trashed, ...this.ws.valueContext() });
+    this.noteUse(table, params);
+    const rows = await this.db.query<RecordRow & Record<string, unknown>>(q.text, q.values);
+    const hasMore = rows.length > q.limit;
+    const page = hasMore ? rows.slice(0, q.limit) : rows;
+    let total: number | null = null;
+    let totalIsEstimate = false;
+    if (count !== 'none') {
+      if (!hasMore && !params.after && !params.offset) {
+        total = page.length; // the page holds every match: no second query
+      } else {
+        const [c] = await this.db.query<{ n: number }>(q.countText, q.countValues);
+        total = c!.n;
+        if (total > COUNT_CAP) {
+          total = await this.estimate(table, params, acc.scope, acc.canRead, opts.trashed);
+          totalIsEstimate = true;
+        }
+      }
+    }
+    return {
+      items: page.map((r) => toWire(table, r, acc.canRead)),
+      total,
+      totalIsEstimate,
+      nextCursor: hasMore ? q.cursorFrom(page[page.length - 1]!) : null,
+    };
+  }
+
+  async get(user: CurrentUser, tableRef: string, id: string): Promise<WireRecord> {
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'read');
+    const row = await this.fetchOne(this.db, table, id, acc.scope);
+    if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
+    return toWire(table, row, acc.canRead);
+  }
+
+  /** One live record within a scope (the compiled rights condition is the authority), or undefined. */
+  async fetchOne(sql: Sql, table: TableMeta, id: string, scope: unknown, opts: { forUpdate?: boolean; trashed?: boolean } = {}): Promise<RecordRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const b = new SqlBuilder();
+    const where = buildWhere(table, { filter: undefined }, { workspaceId: this.ws.id, scope, trashed: opts.trashed, ...this.ws.valueContext() }, b);
+    const [row] = await sql.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM record r WHERE ${where} AND r.id = ${b.param(id.toLowerCase(), 'uuid')}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+      b.values,
+    );
+    return row;
+  }
+
+  private async estimate(table: TableMeta, params: ListParams, scope: unknown, canRead: (f: FieldMeta) => boolean, trashed?: boolean): Promise<number> {
+    const b = new SqlBuilder();
+    const where = buildWhere(table, params, { workspaceId: this.ws.id, scope, canRead, trashed, ...this.ws.valueContext() }, b);
+    const [row] = await this.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM record r WHERE ${where}`, b.values);
+    const plan = row?.['QUERY PLAN'];
+    const parsed = typeof plan === 'string' ? JSON.parse(plan) : plan;
+    const rows = Number(parsed?.[0]?.Plan?.['Plan Rows'] ?? COUNT_CAP);
+    return Math.max(rows, COUNT_CAP + 1);
+  }
+
+  private noteUse(table: TableMeta, params: ListParams): void {
+    if (typeof params.sort === 'string') {
+      const keys = params.sort.split(',').map((s) => s.trim().replace(/^[-+]/, ''));
+      this.advisor.noteUse(table, table.fields.filter((f) => keys.includes(f.key)), 'sort');
+    }
+    if (params.filter) {
+      const text = JSON.stringify(params.filter);
+      this.advisor.noteUse(table, table.fields.filter((f) => text.includes(`"${f.key}"`)), 'filter');
+    }
+  }
+
+  /** Partition literal, exposed for services that write (kept next to the read path). */
+  tableLiteral(table: TableMeta): string {
+    return uuidLiteral(table.id);
+  }
+}

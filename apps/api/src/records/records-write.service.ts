@@ -1,0 +1,252 @@
+/**
+ * Writing records: create (one or a batch, all-or-nothing, optional client ids), update
+ * with optimistic concurrency that conflicts only on fields changed since the version the
+ * client read, delete to the trash and restore. Each change writes its audit row in the
+ * same transaction; a batch writes one summary row.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decodeRecordInput,
+  DomainError,
+  isDomainError,
+  isUuid,
+  uuidLiteral,
+  uuidv7,
+  type TableMeta,
+} from '@tabula/schema-engine';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import { AccessService } from '../access/access.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { translatePgError } from '../common/error-filter.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { RecordsReadService } from './records-read.service.js';
+import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
+
+export const MAX_BATCH = 1000;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function onlyKeys(body: Record<string, unknown>, allowed: string[], where: string): void {
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k)) {
+      throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}" in ${where}`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: `allowed: ${allowed.join(', ')}` } });
+    }
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+@Injectable()
+export class RecordsWriteService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+    private readonly access: AccessService,
+    private readonly reader: RecordsReadService,
+  ) {}
+
+  /** `{"data":{…}}` → one record; `{"records":[{"id"?,"data"}]}` → a batch, all or nothing. */
+  async create(user: CurrentUser, tableRef: string, body: unknown): Promise<{ single: boolean; records: WireRecord[] }> {
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {"data":{…}} or {"records":[…]}', { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'create');
+    const single = !('records' in body);
+    let items: { id?: unknown; data?: unknown }[];
+    if (single) {
+      onlyKeys(body, ['data', 'id'], 'the record');
+      items = [body];
+    } else {
+      onlyKeys(body, ['records'], 'the batch');
+      if (!Array.isArray(body.records) || body.records.length === 0 || body.records.length > MAX_BATCH) {
+        throw new DomainError('VALIDATION_FAILED', `records must be an array of 1 to ${MAX_BATCH} records`, { records: { code: 'INVALID_BATCH', message: `1 to ${MAX_BATCH} records` } });
+      }
+      items = body.records as { id?: unknown; data?: unknown }[];
+    }
+    const ctx = this.ws.valueContext();
+    const rowErrors: { index: number; error: { code: string; message: string; details?: unknown } }[] = [];
+    const prepared: { id: string; data: Record<string, unknown> }[] = [];
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      try {
+        if (!isPlainObject(item)) throw new DomainError('VALIDATION_FAILED', 'A record must be an object {"id"?, "data"}');
+        onlyKeys(item, ['id', 'data'], 'a record');
+        let id: string;
+        if (item.id !== undefined) {
+          if (!isUuid(item.id)) throw new DomainError('VALIDATION_FAILED', 'id must be a UUID', { id: { code: 'INVALID_ID', message: 'a UUID (v7 recommended)' } });
+          id = item.id.toLowerCase();
+        } else id = uuidv7();
+        if (seen.has(id)) throw new DomainError('VALIDATION_FAILED', 'The same id appears twice in the batch', { id: { code: 'DUPLICATE_ID', message: id } });
+        seen.add(id);
+        const data = decodeRecordInput(table, item.data ?? {}, ctx, { mode: 'create', canWrite: acc.canWrite });
+        prepared.push({ id, data: stripNulls(data) });
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        rowErrors.push({ index, error: { code: e.code, message: e.message, details: e.details } });
+      }
+    });
+    if (rowErrors.length) {
+      if (single) {
+        const e = rowErrors[0]!.error;
+        throw new DomainError(e.code as never, e.message, e.details);
+      }
+      throw new DomainError('VALIDATION_FAILED', `${rowErrors.length} of ${items.length} records are invalid; nothing was written`, { records: rowErrors.slice(0, 100) });
+    }
+    const rows = await this.db.tx(async (sql) => {
+      await this.schema.fresh(sql);
+      const inserted = await this.guard(table, () =>
+        sql.query<RecordRow>(
+          `INSERT INTO record (workspace_id, table_id, id, data, owner_id, created_by, updated_by)
+           SELECT $1::uuid, ${uuidLiteral(table.id)}, u.id, u.data, $2::uuid, $2::uuid, $2::uuid
+             FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, data jsonb)
+           ON CONFLICT (workspace_id, table_id, id) DO NOTHING
+           RETURNING id, version, data, owner_id, created_at, updated_at`,
+          [this.ws.id, user.id, JSON.stringify(prepared)],
+        ),
+      );
+      if (inserted.length !== prepared.length) {
+        const got = new Set(inserted.map((r) => r.id));
+        const taken = prepared.filter((p) => !got.has(p.id)).map((p) => p.id);
+        throw new DomainError('CONFLICT', 'A record with this id already exists', { ids: taken.slice(0, 20) });
+      }
+      if (single) await this.audit(sql, table, inserted[0]!.id, 1, 'create', user, diffOf({}, prepared[0]!.data));
+      else await this.auditSummary(sql, table, 'create', user, { count: inserted.length, ids: inserted.slice(0, 1000).map((r) => r.id) });
+      return inserted;
+    });
+    const order = new Map(prepared.map((p, i) => [p.id, i]));
+    rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return { single, records: rows.map((r) => toWire(table, r, acc.canRead)) };
+  }
+
+  async update(user: CurrentUser, tableRef: string, id: string, body: unknown): Promise<WireRecord> {
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {"data":{…},"version":n}', { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+    onlyKeys(body, ['data', 'version'], 'the update');
+    const version = body.version;
+    if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
+      throw new DomainError('VALIDATION_FAILED', 'version must be the positive integer you read', { version: { code: 'INVALID_VERSION', message: 'a positive integer' } });
+    }
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'update');
+    const patch = decodeRecordInput(table, body.data ?? {}, this.ws.valueContext(), { mode: 'update', canWrite: acc.canWrite });
+    return this.db.tx(async (sql) => {
+      const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
+      if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
+      const changed: Record<string, unknown> = {};
+      for (const [slot, v] of Object.entries(patch)) if (!same(cur.data[slot], v)) changed[slot] = v;
+      if (version !== undefined && version !== cur.version) {
+        const conflicts = await this.conflictingSlots(sql, table, cur, version as number, Object.keys(changed));
+        if (conflicts.length) {
+          const keys = table.fields.filter((f) => conflicts.includes(f.slot)).map((f) => f.key);
+          throw new DomainError('VERSION_CONFLICT', `The record was changed by someone else since version ${version}: ${keys.join(', ')}`, {
+            fields: keys,
+            current: toWire(table, cur, acc.canRead),
+          });
+        }
+      }
+      if (Object.keys(changed).length === 0) return toWire(table, cur, acc.canRead);
+      const set: Record<string, unknown> = {};
+      const remove: string[] = [];
+      for (const [slot, v] of Object.entries(changed)) (v === null ? remove.push(slot) : (set[slot] = v));
+      const [row] = await this.guard(table, () =>
+        sql.query<RecordRow>(
+          `UPDATE record r SET data = (r.data || $4::jsonb) - $5::text[], version = r.version + 1, updated_at = now(), updated_by = $3
+            WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = $2
+            RETURNING ${RECORD_COLUMNS}`,
+          [this.ws.id, cur.id, user.id, JSON.stringify(set), remove],
+        ),
+      );
+      await this.audit(sql, table, cur.id, row!.version, 'update', user, diffOf(cur.data, changed));
+      return toWire(table, row!, acc.canRead);
+    });
+  }
+
+  async remove(user: CurrentUser, tableRef: string, id: string): Promise<void> {
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'delete');
+    await this.db.tx(async (sql) => {
+      const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
+      if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
+      await sql.exec(`UPDATE record SET deleted_at = now(), updated_by = $3 WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, cur.id, user.id]);
+      await this.audit(sql, table, cur.id, cur.version, 'delete', user, null);
+    });
+  }
+
+  async restore(user: CurrentUser, tableRef: string, id: string): Promise<WireRecord> {
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'delete');
+    return this.db.tx(async (sql) => {
+      const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true, trashed: true });
+      if (!cur) throw new DomainError('NOT_FOUND', 'No such record in the trash');
+      const [row] = await this.guard(table, () =>
+        sql.query<RecordRow>(
+          `UPDATE record r SET deleted_at = NULL, updated_at = now(), updated_by = $3 WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = $2 RETURNING ${RECORD_COLUMNS}`,
+          [this.ws.id, cur.id, user.id],
+        ),
+      );
+      await this.audit(sql, table, cur.id, cur.version, 'restore', user, null);
+      return toWire(table, row!, acc.canRead);
+    });
+  }
+
+  /** Slots that the write sets and that changed after `version` (from the audit trail). */
+  private async conflictingSlots(sql: Sql, table: TableMeta, cur: RecordRow, version: number, slots: string[]): Promise<string[]> {
+    if (version > cur.version) return slots.length ? slots : ['*'];
+    if (!slots.length) return [];
+    const rows = await sql.query<{ diff: Record<string, unknown> | null }>(
+      `SELECT diff FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND version > $4 AND action IN ('create', 'update')`,
+      [this.ws.id, table.id, cur.id, version],
+    );
+    const changedSince = new Set(rows.flatMap((r) => Object.keys(r.diff ?? {})));
+    return slots.filter((s) => changedSince.has(s));
+  }
+
+  private async audit(sql: Sql, table: TableMeta, recordId: string, version: number, action: string, user: CurrentUser, diff: Record<string, unknown> | null): Promise<void> {
+    await sql.exec(
+      `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+      [this.ws.id, uuidv7(), table.id, recordId, version, action, user.id, diff === null ? null : JSON.stringify(diff)],
+    );
+  }
+
+  private async auditSummary(sql: Sql, table: TableMeta, action: string, user: CurrentUser, summary: unknown): Promise<void> {
+    await sql.exec(`INSERT INTO audit_event (workspace_id, id, table_id, action, user_id, summary) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
+      this.ws.id,
+      uuidv7(),
+      table.id,
+      `bulk_${action}`,
+      user.id,
+      JSON.stringify(summary),
+    ]);
+  }
+
+  /** Runs a statement, turning a unique violation into a 409 that names the field. */
+  private async guard<T>(table: TableMeta, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const pg = translatePgError(e);
+      if (pg?.code === 'UNIQUE_VIOLATION') {
+        const constraint = String((e as { constraint?: string }).constraint ?? '');
+        const slot = /_u_(f\d+)$/.exec(constraint)?.[1];
+        const field = table.fields.find((f) => f.slot === slot);
+        throw new DomainError('UNIQUE_VIOLATION', field ? `Another record already has this ${field.label}` : 'A record with this value already exists', field ? { field: field.key } : undefined);
+      }
+      throw e;
+    }
+  }
+}
+
+function stripNulls(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null));
+}
+
+function diffOf(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+  const diff: Record<string, [unknown, unknown]> = {};
+  for (const [slot, v] of Object.entries(after)) diff[slot] = [before[slot] ?? null, v];
+  return diff;
+}

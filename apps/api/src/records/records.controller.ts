@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '@tabula/schema-engine';
+import { User, type CurrentUser } from '../auth/current-user.js';
+import { RecordsReadService } from './records-read.service.js';
+import { RecordsWriteService } from './records-write.service.js';
+import { HistoryService } from './history.service.js';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+@Controller('tables/:table')
+export class RecordsController {
+  constructor(
+    private readonly reader: RecordsReadService,
+    private readonly writer: RecordsWriteService,
+    private readonly history: HistoryService,
+  ) {}
+
+  @Get('records')
+  async list(@User() user: CurrentUser, @Param('table') table: string, @Query() query: Record<string, unknown>) {
+    return this.reader.list(user, table, { ...query });
+  }
+
+  @Post('records/query')
+  @HttpCode(200)
+  async query(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
+    if (body !== undefined && body !== null && !isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {filter, sort, q, limit, after}');
+    return this.reader.list(user, table, (body as Record<string, unknown>) ?? {}, { fromBody: true });
+  }
+
+  @Post('records')
+  @HttpCode(201)
+  async create(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
+    const { single, records } = await this.writer.create(user, table, body);
+    return single ? records[0] : { records };
+  }
+
+  @Get('records/:id')
+  async get(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string) {
+    return this.reader.get(user, table, id);
+  }
+
+  @Patch('records/:id')
+  async update(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Body() body: unknown) {
+    return this.writer.update(user, table, id, body);
+  }
+
+  @Delete('records/:id')
+  @HttpCode(204)
+  async remove(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Res({ passthrough: true }) _reply: FastifyReply) {
+    await this.writer.remove(user, table, id);
+  }
+
+  @Post('records/:id/restore')
+  @HttpCode(200)
+  async restore(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string) {
+    return this.writer.restore(user, table, id);
+  }
+
+  @Get('trash')
+  async trash(@User() user: CurrentUser, @Param('table') table: string, @Query() query: Record<string, unknown>) {
+    return this.reader.list(user, table, { ...query }, { trashed: true });
+  }
+
+  @Get('records/:id/history')
+  async recordHistory(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string) {
+    return this.history.list(user, table, id);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The schema cache: tables and fields of the workspace, loaded once and reloaded when
+ * `workspace.schema_version` moves (another process, or this one, changed the schema).
+ * Every request that uses the schema checks the version first, so API processes can run
+ * side by side.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, isUuid, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+
+interface TableRow {
+  id: string;
+  key: string;
+  label: string;
+  primary_field_id: string | null;
+  position: number;
+}
+interface FieldRow {
+  id: string;
+  table_id: string;
+  key: string;
+  label: string;
+  type: string;
+  slot: string;
+  options: Record<string, unknown>;
+  required: boolean;
+  is_unique: boolean;
+  default_value: unknown;
+  searchable: boolean;
+  position: number;
+}
+
+@Injectable()
+export class SchemaService {
+  private version = -1n;
+  private tables = new Map<string, TableMeta>();
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+  ) {}
+
+  /** Reloads when the stored schema version differs from the cached one. */
+  async fresh(sql: Sql = this.db): Promise<void> {
+    const [row] = await sql.query<{ v: string }>(`SELECT schema_version::text AS v FROM workspace WHERE id = $1`, [this.ws.id]);
+    const v = BigInt(row?.v ?? '0');
+    if (v === this.version) return;
+    if (!this.loading) {
+      this.loading = this.load(sql, v).finally(() => (this.loading = undefined));
+    }
+    await this.loading;
+  }
+
+  private async load(sql: Sql, v: bigint): Promise<void> {
+    const tables = await sql.query<TableRow>(`SELECT id, key, label, primary_field_id, position FROM meta_table WHERE workspace_id = $1 ORDER BY position, created_at`, [this.ws.id]);
+    const fields = await sql.query<FieldRow>(
+      `SELECT id, table_id, key, label, type, slot, options, required, is_unique, default_value, searchable, position FROM meta_field WHERE workspace_id = $1 ORDER BY position, created_at`,
+      [this.ws.id],
+    );
+    const map = new Map<string, TableMeta>();
+    for (const t of tables) {
+      map.set(t.id, { id: t.id, workspaceId: this.ws.id, key: t.key, label: t.label, primaryFieldId: t.primary_field_id, position: t.position, fields: [] });
+    }
+    for (const f of fields) {
+      const field: FieldMeta = {
+        id: f.id,
+        tableId: f.table_id,
+        key: f.key,
+        label: f.label,
+        type: f.type,
+        slot: f.slot,
+        options: f.options ?? {},
+        required: f.required,
+        unique: f.is_unique,
+        defaultValue: f.default_value ?? null,
+        searchable: f.searchable,
+        position: f.position,
+      };
+      map.get(f.table_id)?.fields.push(field);
+    }
+    this.tables = map;
+    this.version = v;
+  }
+
+  /** Marks the schema changed; call inside the transaction that changes it. */
+  async bump(sql: Sql): Promise<void> {
+    await sql.exec(`UPDATE workspace SET schema_version = schema_version + 1 WHERE id = $1`, [this.ws.id]);
+  }
+
+  async list(): Promise<TableMeta[]> {
+    await this.fresh();
+    return [...this.tables.values()].sort((a, b) => a.position - b.position);
+  }
+
+  /** A table by id or key; NOT_FOUND otherwise. */
+  async table(ref: string, sql?: Sql): Promise<TableMeta> {
+    await this.fresh(sql);
+    const t = this.find(ref);
+    if (!t) throw new DomainError('NOT_FOUND', `Table "${String(ref).slice(0, 80)}" not found`);
+    return t;
+  }
+
+  find(ref: string): TableMeta | undefined {
+    if (isUuid(ref)) {
+      const t = this.tables.get(ref.toLowerCase());
+      if (t) return t;
+    }
+    for (const t of this.tables.values()) if (t.key === ref) return t;
+    return undefined;
+  }
+
+  tableById(id: string): TableMeta | undefined {
+    return this.tables.get(id);
+  }
+
+  field(table: TableMeta, ref: string): FieldMeta {
+    const f = table.fields.find((x) => x.key === ref || x.id === ref);
+    if (!f) throw new DomainError('NOT_FOUND', `Field "${String(ref).slice(0, 80)}" not found in "${table.key}"`);
+    return f;
+  }
+}

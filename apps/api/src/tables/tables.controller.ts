@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { AccessService } from '../access/access.service.js';
+import { User, type CurrentUser } from '../auth/current-user.js';
+import { TablesService } from './tables.service.js';
+
+@Controller('tables')
+export class TablesController {
+  constructor(
+    private readonly tables: TablesService,
+    private readonly access: AccessService,
+  ) {}
+
+  @Get()
+  async list() {
+    return { items: await this.tables.list() };
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@User() user: CurrentUser, @Body() body: unknown) {
+    this.access.requireAdmin(user);
+    return this.tables.create(body);
+  }
+
+  @Get(':table')
+  async get(@Param('table') table: string) {
+    return this.tables.get(table);
+  }
+
+  @Patch(':table')
+  async update(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
+    this.access.requireAdmin(user);
+    return this.tables.update(table, body);
+  }
+
+  @Delete(':table')
+  @HttpCode(204)
+  async remove(@User() user: CurrentUser, @Param('table') table: string) {
+    this.access.requireAdmin(user);
+    await this.tables.remove(table);
+  }
+
+  @Post(':table/fields')
+  @HttpCode(201)
+  async addField(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
+    this.access.requireAdmin(user);
+    return this.tables.addField(table, body);
+  }
+
+  @Patch(':table/fields/:field')
+  async updateField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Body() body: unknown, @Query('dryRun') dryRun?: string) {
+    this.access.requireAdmin(user);
+    return this.tables.updateField(table, field, body, dryRun === 'true' || dryRun === '1');
+  }
+
+  @Delete(':table/fields/:field')
+  @HttpCode(204)
+  async removeField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string) {
+    this.access.requireAdmin(user);
+    await this.tables.removeField(table, field);
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * Tables and fields: metadata rows plus their storage (a partition per table, a unique
+ * index per unique field). Every change bumps the schema version in the same transaction.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  getFieldType,
+  parseFieldDefinition,
+  parseTableDefinition,
+  slotText,
+  uuidv7,
+  validateKey,
+  type FieldMeta,
+  type TableMeta,
+} from '@tabula/schema-engine';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { IndexAdvisor } from '../jobs/index-advisor.service.js';
+import { createPartitionSql, partitionName, uniqueIndexName } from './partition.js';
+import { SchemaService } from './schema.service.js';
+
+export interface FieldOut {
+  id: string;
+  key: string;
+  label: string;
+  type: string;
+  options: Record<string, unknown>;
+  required: boolean;
+  unique: boolean;
+  default: unknown;
+  searchable: boolean;
+  position: number;
+  primary: boolean;
+}
+
+export interface TableOut {
+  id: string;
+  key: string;
+  label: string;
+  primaryField: string | null;
+  position: number;
+  fields: FieldOut[];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+export function tableOut(t: TableMeta): TableOut {
+  const primary = t.fields.find((f) => f.id === t.primaryFieldId);
+  return { id: t.id, key: t.key, label: t.label, primaryField: primary?.key ?? null, position: t.position, fields: t.fields.map((f) => fieldOut(t, f)) };
+}
+
+export function fieldOut(t: TableMeta, f: FieldMeta): FieldOut {
+  return {
+    id: f.id,
+    key: f.key,
+    label: f.label,
+    type: f.type,
+    options: f.options,
+    required: f.required,
+    unique: f.unique,
+    default: f.defaultValue,
+    searchable: f.searchable,
+    position: f.position,
+    primary: f.id === t.primaryFieldId,
+  };
+}
+
+@Injectable()
+export class TablesService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+    private readonly advisor: IndexAdvisor,
+  ) {}
+
+  async list(): Promise<TableOut[]> {
+    return (await this.schema.list()).map(tableOut);
+  }
+
+  async get(ref: string): Promise<TableOut> {
+    return tableOut(await this.schema.table(ref));
+  }
+
+  async create(body: unknown): Promise<TableOut> {
+    // `fields` (an extension of the v1 body) creates the table with its fields in one step
+    const { fields: fieldsRaw, ...tableBody } = isPlainObject(body) ? body : { fields: undefined };
+    if (fieldsRaw !== undefined && !Array.isArray(fieldsRaw)) throw new DomainError('VALIDATION_FAILED', 'fields must be an array of field definitions', { fields: { code: 'NOT_A_LIST', message: 'an array' } });
+    const def = parseTableDefinition(isPlainObject(body) ? tableBody : body);
+    const fieldsIn: unknown[] = fieldsRaw ?? [];
+    if (fieldsIn.length > 500) throw new DomainError('VALIDATION_FAILED', 'At most 500 fields per table');
+    const id = uuidv7();
+    await this.db.tx(async (sql) => {
+      await this.lockWorkspace(sql);
+      const dup = await sql.query(`SELECT 1 FROM meta_table WHERE workspace_id = $1 AND key = $2`, [this.ws.id, def.key]);
+      if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `A table with key "${def.key}" already exists`, { key: def.key });
+      const [pos] = await sql.query<{ n: number }>(`SELECT COALESCE(max(position) + 1, 0)::int AS n FROM meta_table WHERE workspace_id = $1`, [this.ws.id]);
+      await sql.exec(`INSERT INTO meta_table (workspace_id, id, key, label, position) VALUES ($1, $2, $3, $4, $5)`, [this.ws.id, id, def.key, def.label, pos!.n]);
+      await sql.exec(createPartitionSql(id));
+      const table: TableMeta = { id, workspaceId: this.ws.id, key: def.key, label: def.label, primaryFieldId: null, position: pos!.n, fields: [] };
+      for (const f of fieldsIn) table.fields.push(await this.insertField(sql, table, f));
+      const primaryKey = def.primaryField;
+      if (primaryKey !== undefined && primaryKey !== null) {
+        const pf = table.fields.find((f) => f.key === primaryKey);
+        if (!pf) throw new DomainError('VALIDATION_FAILED', `primaryField "${String(primaryKey).slice(0, 80)}" is not a field of the table`, { primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' } });
+        await this.setPrimary(sql, table, pf);
+      } else {
+        const pf = table.fields.find((f) => getFieldType(f.type).canBePrimary);
+        if (pf) await this.setPrimary(sql, table, pf);
+      }
+      await this.schema.bump(sql);
+    });
+    const t = await this.schema.table(id);
+    if (t.primaryFieldId) await this.advisor.want(t, t.fields.find((f) => f.id === t.primaryFieldId)!, 'primary');
+    return tableOut(t);
+  }
+
+  async update(ref: string, body: unknown): Promise<TableOut> {
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object with key, label, primaryField or position');
+    for (const k of Object.keys(body)) {
+      if (!['key', 'label', 'primaryField', 'position'].includes(k)) throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' } });
+    }
+    const table = await this.schema.table(ref);
+    await this.db.tx(async (sql) => {
+      await this.lockWorkspace(sql);
+      if (body.key !== undefined && body.key !== table.key) {
+        const key = validateKey(body.key, 'table');
+        const dup = await sql.query(`SELECT 1 FROM meta_table WHERE workspace_id = $1 AND key = $2`, [this.ws.id, key]);
+        if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `A table with key "${key}" already exists`, { key });
+        await sql.exec(`UPDATE meta_table SET key = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, key]);
+      }
+      if (body.label !== undefined) {
+        if (typeof body.label !== 'string' || !body.label.trim() || body.label.length > 200) throw new DomainError('VALIDATION_FAILED', 'label must be non-empty text of at most 200 characters', { label: { code: 'INVALID_LABEL', message: '1–200 characters' } });
+        await sql.exec(`UPDATE meta_table SET label = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, body.label.trim()]);
+      }
+      if (body.position !== undefined) {
+        if (typeof body.position !== 'number' || !Number.isInteger(body.position) || body.position < 0 || body.position > 100_000) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
+        await sql.exec(`UPDATE meta_table SET position = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, body.position]);
+      }
+      if (body.primaryField !== undefined) {
+        const pf = table.fields.find((f) => f.key === body.primaryField || f.id === body.primaryField);
+        if (!pf) throw new DomainError('VALIDATION_FAILED', 'primaryField must name a field of the table', { primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' } });
+        await this.setPrimary(sql, table, pf);
+      }
+      await this.schema.bump(sql);
+    });
+    return this.get(table.id);
+  }
+
+  async remove(ref: string): Promise<void> {
+    const table = await this.schema.table(ref);
+    await this.db.tx(async (sql) => {
+      await this.lockWorkspace(sql);
+      await sql.exec(`DROP TABLE IF EXISTS ${partitionName(table.id)}`);
+      await sql.exec(`DELETE FROM record_index WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, table.id]);
+      await sql.exec(`DELETE FROM meta_table WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id]);
+      await this.schema.bump(sql);
+    });
+  }
+
+  async addField(ref: string, body: unknown): Promise<FieldOut> {
+    const table = await this.schema.table(ref);
+    let field!: FieldMeta;
+    await this.db.tx(async (sql) => {
+      await this.lockWorkspace(sql);
+      field = await this.insertField(sql, table, body);
+      if (!table.primaryFieldId && getFieldType(field.type).canBePrimary) await this.setPrimary(sql, table, field);
+      await this.schema.bump(sql);
+    });
+    const t = await this.schema.table(table.id);
+    const f = t.fields.find((x) => x.id === field.id)!;
+    if (f.searchable) await this.advisor.want(t, f, 'search');
+    return fieldOut(t, f);
+  }
+
+  async updateField(ref: string, fieldRef: string, body: unknown, dryRun: boolean): Promise<FieldOut | Record<string, unknown>> {
+    const table = await this.schema.table(ref);
+    const field = this.schema.field(table, fieldRef);
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object of field properties');
+    const merged = {
+      key: field.key,
+      label: field.label,
+      type: field.type,
+      options: field.options,
+      required: field.required,
+      unique: field.unique,
+      default: field.defaultValue,
+      searchable: field.searchable,
+      ...body,
+    };
+    if (isPlainObject(body) && 'position' in body) delete (merged as Record<string, unknown>).position;
+    const def = parseFieldDefinition(merged, 'update', field);
+    if (def.type !== field.type) {
+      throw new DomainError('UNPROCESSABLE', `Changing the type of "${field.key}" from ${field.type} to ${def.type} needs a conversion; type changes are not available yet`, { type: { code: 'TYPE_CHANGE_UNSUPPORTED', message: 'not available yet' } });
+    }
+    if (dryRun) return { dryRun: true, field: field.key, changes: Object.keys(body), convertible: true, lost: 0, examples: [] };
+    const position = isPlainObject(body) && body.position !== undefined ? body.position : field.position;
+    if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
+    await this.db.tx(async (sql) => {
+      await this.lockWorkspace(sql);
+      if (def.key !== field.key) {
+        const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
+        if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
+      }
+      const updated: FieldMeta = { ...field, key: def.key, label: def.label, options: def.options, required: def.required, unique: def.unique, defaultValue: def.defaultValue, searchable: def.searchable };
+      if (def.unique && !field.unique) await this.createUniqueIndex(sql, table, updated);
+      if (!def.unique && field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
+      await sql.exec(
+        `UPDATE meta_field SET key = $3, label = $4, options = $5::jsonb, required = $6, is_unique = $7, default_value = $8::jsonb, searchable = $9, position = $10, updated_at = now()
+          WHERE workspace_id = $1 AND id = $2`,
+        [this.ws.id, field.id, def.key, def.label, JSON.stringify(def.options), def.required, def.unique, def.defaultValue === null || def.defaultValue === undefined ? null : JSON.stringify(def.defaultValue), def.searchable, position],
+      );
+      await this.schema.bump(sql);
+    });
+    const t = await this.schema.table(table.id);
+    const f = t.fields.find((x) => x.id === field.id)!;
+    if (f.searchable && !field.searchable) await this.advisor.want(t, f, 'search');
+    return fieldOut(t, f);
+  }
+
+  async removeField(ref: string, fieldRef: string): Promise<void> {
+    const table = await this.schema.table(ref);
+    const field = this.schema.field(table, fieldRef);
+    await this.db.tx(async (sql) => {
+      await this.lockWorkspace(sql);
+      if (field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
+      await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id]);
+      if (table.primaryFieldId === field.id) {
+        const next = table.fields.find((f) => f.id !== field.id && getFieldType(f.type).canBePrimary);
+        await sql.exec(`UPDATE meta_table SET primary_field_id = $3 WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, next?.id ?? null]);
+      }
+      await this.advisor.forget(sql, table, field);
+      await this.schema.bump(sql);
+    });
+  }
+
+  /** Serialises schema changes of the workspace (one designer change at a time). */
+  private async lockWorkspace(sql: Sql): Promise<void> {
+    await sql.query(`SELECT 1 FROM workspace WHERE id = $1 FOR UPDATE`, [this.ws.id]);
+  }
+
+  private async setPrimary(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
+    if (!getFieldType(field.type).canBePrimary) {
+      throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be the primary field`, { primaryField: { code: 'NOT_PRIMARY_CAPABLE', message: `${field.type} cannot name a record` } });
+    }
+    await sql.exec(`UPDATE meta_table SET primary_field_id = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, field.id]);
+    table.primaryFieldId = field.id;
+  }
+
+  private async insertField(sql: Sql, table: TableMeta, body: unknown): Promise<FieldMeta> {
+    const def = parseFieldDefinition(body, 'create');
+    if (table.fields.some((f) => f.key === def.key)) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
+    const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
+    if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
+    const [slotRow] = await sql.query<{ n: number }>(`UPDATE workspace SET next_slot = next_slot + 1 WHERE id = $1 RETURNING next_slot - 1 AS n`, [this.ws.id]);
+    const [pos] = await sql.query<{ n: number }>(`SELECT COALESCE(max(position) + 1, 0)::int AS n FROM meta_field WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, table.id]);
+    const field: FieldMeta = {
+      id: uuidv7(),
+      tableId: table.id,
+      key: def.key,
+      label: def.label,
+      type: def.type,
+      slot: `f${slotRow!.n}`,
+      options: def.options,
+      required: def.required,
+      unique: def.unique,
+      defaultValue: def.defaultValue ?? null,
+      searchable: def.searchable,
+      position: pos!.n,
+    };
+    await sql.exec(
+      `INSERT INTO meta_field (workspace_id, id, table_id, key, label, type, slot, options, required, is_unique, default_value, searchable, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12, $13)`,
+      [this.ws.id, field.id, table.id, field.key, field.label, field.type, field.slot, JSON.stringify(field.options), field.required, field.unique, field.defaultValue === null ? null : JSON.stringify(field.defaultValue), field.searchable, field.position],
+    );
+    if (field.unique) await this.createUniqueIndex(sql, table, field);
+    return field;
+  }
+
+  /** Unique among live records; existing duplicates refuse the change with 409. */
+  private async createUniqueIndex(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
+    const def = getFieldType(field.type);
+    if (!def.canBeUnique) throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be unique`, { unique: { code: 'NOT_UNIQUE_CAPABLE', message: `${field.type} cannot be unique` } });
+    const expr = def.sqlExpr(field, '');
+    const dups = await sql.query(
+      `SELECT min(${slotText("", field.slot)}) AS v FROM ${partitionName(table.id)} WHERE deleted_at IS NULL AND ${slotText('', field.slot)} IS NOT NULL GROUP BY ${expr} HAVING count(*) > 1 LIMIT 5`,
+    );
+    if (dups.length) {
+      throw new DomainError('UNIQUE_VIOLATION', `"${field.key}" has duplicate values; make them distinct first`, { field: field.key, examples: dups.map((d) => d.v) });
+    }
+    await sql.exec(`CREATE UNIQUE INDEX ${uniqueIndexName(table.id, field.slot)} ON ${partitionName(table.id)} (workspace_id, (${expr})) WHERE deleted_at IS NULL`);
+  }
+}

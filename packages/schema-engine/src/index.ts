@@ -1,0 +1,24 @@
+/** @tabula/schema-engine: metadata model, field-type registry, validation, filter → SQL. */
+export * from './errors.js';
+export * from './types.js';
+export * from './decimal.js';
+export * from './uuid.js';
+export * from './keys.js';
+export * from './registry.js';
+export * from './query/sql-builder.js';
+export * from './query/filter-compiler.js';
+export * from './query/sort-compiler.js';
+export * from './query/list-query.js';
+export * from './query/system-columns.js';
+export * from './field-types/all.js';
+export * from './field-types/relative-date.js';
+export { parseIsoDate } from './field-types/date.field-type.js';
+export { coerceDecimal, decimalToWire } from './field-types/number.field-type.js';
+export * from './record-codec.js';
+export * from './currencies.js';
+export * from './field-definition.js';
+export { parseIsoDateTime } from './field-types/date-time.field-type.js';
+export { dayStartMs } from './field-types/zoned-day.js';
+export { CHOICE_PALETTE, MAX_CHOICES, MAX_CHOICE_LENGTH, type Choice, type ChoiceOptions } from './field-types/choices.js';
+export { formatMoney, type MoneyOptions, type StoredMoney, type WireMoney } from './field-types/money.field-type.js';
+export { formatDuration } from './field-types/duration.field-type.js';

@@ -1,0 +1,28 @@
+/** The field-type registry: one definition per type name; a duplicate is refused. */
+import { DomainError } from './errors.js';
+import type { AnyFieldType, FieldTypeDef } from './types.js';
+
+const registry = new Map<string, AnyFieldType>();
+
+export function registerFieldType<O extends Record<string, unknown>>(def: FieldTypeDef<O>): void {
+  if (registry.has(def.type)) throw new Error(`Field type "${def.type}" is already registered`);
+  registry.set(def.type, def as unknown as AnyFieldType);
+}
+
+export function getFieldType(type: string): AnyFieldType {
+  const def = registry.get(type);
+  if (!def) {
+    throw new DomainError('VALIDATION_FAILED', `Unknown field type "${type}"`, {
+      type: { code: 'UNKNOWN_TYPE', message: `known types: ${[...registry.keys()].join(', ')}` },
+    });
+  }
+  return def;
+}
+
+export function hasFieldType(type: string): boolean {
+  return registry.has(type);
+}
+
+export function fieldTypeNames(): string[] {
+  return [...registry.keys()];
+}
