@@ -9,6 +9,14 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import type { CurrentUser } from '../auth/current-user.js';
+import type { Sql } from '../database/database.js';
+
+/** A record as it is or would be stored: what a write is checked against. */
+export interface RowImage {
+  id: string;
+  data: Record<string, unknown>;
+  owner_id: string | null;
+}
 
 export type RecordAction = 'read' | 'create' | 'update' | 'delete' | 'export';
 
@@ -29,6 +37,15 @@ export class AccessService {
       throw new DomainError('FORBIDDEN', 'Your role may only read records');
     }
     return ALL;
+  }
+
+  /**
+   * Checks records as they would become against the action's row scope, through the same
+   * compiled SQL as reads (never CASL in memory). FORBIDDEN names nothing of other rows;
+   * a batch with one forbidden row is refused whole.
+   */
+  async assertRowsAllowed(_sql: Sql, _user: CurrentUser, _table: TableMeta, _action: RecordAction, _rows: RowImage[]): Promise<void> {
+    // foundation: no row rules yet (issue #5)
   }
 
   /** Schema, users and settings are for administrators. */

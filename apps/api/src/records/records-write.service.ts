@@ -100,6 +100,7 @@ export class RecordsWriteService {
     }
     const rows = await this.db.tx(async (sql) => {
       await this.schema.fresh(sql);
+      await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
       const inserted = await this.guard(table, () =>
         sql.query<RecordRow>(
           `INSERT INTO record (workspace_id, table_id, id, data, owner_id, created_by, updated_by)
@@ -153,6 +154,9 @@ export class RecordsWriteService {
       const set: Record<string, unknown> = {};
       const remove: string[] = [];
       for (const [slot, v] of Object.entries(changed)) (v === null ? remove.push(slot) : (set[slot] = v));
+      const next = { ...cur.data, ...set };
+      for (const slot of remove) delete next[slot];
+      await this.access.assertRowsAllowed(sql, user, table, 'update', [{ id: cur.id, data: next, owner_id: cur.owner_id }]);
       const [row] = await this.guard(table, () =>
         sql.query<RecordRow>(
           `UPDATE record r SET data = (r.data || $4::jsonb) - $5::text[], version = r.version + 1, updated_at = now(), updated_by = $3

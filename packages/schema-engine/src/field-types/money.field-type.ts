@@ -140,7 +140,7 @@ export const moneyFieldType: FieldTypeDef<MoneyOptions> = {
     const cctx = { alias, sql, today: () => ctx.today(), now: () => ctx.now(), timeZone: ctx.timeZone };
     const base = op === 'ne' ? 'eq' : op === 'nin' ? 'in' : op;
     const amountCond = compileDefault(base, value, field, cctx);
-    const cond = `(${amountCond} AND (${slotJson(alias, field.slot)}->>'c') = ${sql.param([...currencies][0])})`;
+    const cond = `((${amountCond}) AND (${slotJson(alias, field.slot)}->>'c') = ${sql.param([...currencies][0])})`;
     return op === 'ne' || op === 'nin' ? `NOT COALESCE(${cond}, FALSE)` : cond;
   },
   format(wire, field, opts) {

@@ -36,7 +36,7 @@ const SAMPLES: Record<string, [unknown, unknown]> = {
   notes: ['x', 'y'],
   qty: [10, '2.5'],
   price: ['9.99', { amount: '100', currency: 'EUR' }],
-  amount: [{ amount: '100', currency: 'USD' }, '5'],
+  amount: [{ amount: '100', currency: 'USD' }, { amount: '5', currency: 'USD' }],
   rate: [0.19, '0.2'],
   active: [true, false],
   due: ['2026-11-26', { relative: 'today', offset: -30 }],
@@ -54,7 +54,7 @@ function sampleFor(field: FieldMeta, op: FilterOp): unknown {
   const [a, b] = SAMPLES[field.key]!;
   if (op === 'isEmpty' || op === 'isNotEmpty') return undefined;
   if (op === 'in' || op === 'nin' || op === 'between') return [a, b];
-  if (field.type === 'multiSelect' && op === 'eq') return [a, b];
+  if (field.type === 'multiSelect' && (op === 'eq' || op === 'ne')) return [a, b];
   if (op === 'contains' || op === 'startsWith') return field.type === 'multiSelect' ? [a, b] : 'an';
   return a;
 }
@@ -86,13 +86,13 @@ describe('explicit SQL', () => {
     [
       'money per-value currency',
       { field: 'amount', op: 'eq', value: { amount: '100.00', currency: 'USD' } },
-      `((((r.data->'f5'->>'a'))::numeric) = $1::numeric AND (r.data->'f5'->>'c') = $2)`,
+      `(((((r.data->'f5'->>'a'))::numeric) = $1::numeric) AND (r.data->'f5'->>'c') = $2)`,
       ['100', 'USD'],
     ],
     [
       'money per-value ne',
       { field: 'amount', op: 'ne', value: { amount: '1', currency: 'JPY' } },
-      `NOT COALESCE(((((r.data->'f5'->>'a'))::numeric) = $1::numeric AND (r.data->'f5'->>'c') = $2), FALSE)`,
+      `NOT COALESCE((((((r.data->'f5'->>'a'))::numeric) = $1::numeric) AND (r.data->'f5'->>'c') = $2), FALSE)`,
       ['1', 'JPY'],
     ],
     ['money per-value bare', { field: 'amount', op: 'gt', value: '5' }, `(((r.data->'f5'->>'a'))::numeric) > $1::numeric`, ['5']],
