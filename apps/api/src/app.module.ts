@@ -19,13 +19,17 @@ import { SchemaService } from './tables/schema.service.js';
 import { TablesController } from './tables/tables.controller.js';
 import { TablesService } from './tables/tables.service.js';
 import { WorkspaceService } from './workspace/workspace.service.js';
+import { BackupController } from './backup/backup.controller.js';
+import { SnapshotService } from './backup/snapshot.service.js';
+import { LayoutsController } from './layouts/layouts.controller.js';
+import { LayoutsService } from './layouts/layouts.service.js';
 
 @Module({})
 export class AppModule {
   static forRoot(db: Database, config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TablesController, RecordsController],
+      controllers: [HealthController, AuthController, TablesController, RecordsController, LayoutsController, BackupController],
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },
@@ -40,6 +44,8 @@ export class AppModule {
         RecordsReadService,
         RecordsWriteService,
         HistoryService,
+        LayoutsService,
+        SnapshotService,
       ],
     };
   }

@@ -18,6 +18,8 @@ import { Database } from './database/database.js';
 import { toErrorResponse } from './common/error-filter.js';
 import { WorkspaceService } from './workspace/workspace.service.js';
 import { IndexAdvisor } from './jobs/index-advisor.service.js';
+import { SnapshotService } from './backup/snapshot.service.js';
+export { writeSnapshot, listSnapshots } from './backup/snapshot.js';
 
 export { configFromEnv, type AppConfig } from './config.js';
 export { Database } from './database/database.js';
@@ -72,6 +74,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     await app.init();
     await app.get(WorkspaceService).init();
     app.get(IndexAdvisor).start();
+    app.get(SnapshotService).start();
     let url = '';
     if (opts.listen !== false) {
       await app.listen(config.port, config.host);

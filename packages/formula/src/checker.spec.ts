@@ -115,6 +115,8 @@ describe('check-time errors name the offset', () => {
     ['CONVERT(price, "eur")', 15, /not a currency code/],
     ['CONVERT(qty, "EUR")', 8, /CONVERT expects money/],
     ['IFS(TRUE, 1, FALSE)', 0, /IFS takes pairs/],
+    ['SWITCH(qty, "a", 1, 2)', 12, /cannot compare number with text/],
+    ['SWITCH(qty, 1, "a", 2, 3)', 23, /cannot mix text and number/],
     ['lines + 1', 0, /lines is a link: use COUNT\(lines\)/],
     ['SUM(lines)', 4, /SUM needs a field of the linked table/],
     ['SUM(qty.amount)', 4, /qty is not a link field/],

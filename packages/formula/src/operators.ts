@@ -84,9 +84,9 @@ function arithmetic(op: BinaryOp, a: Plain, b: Plain): Value {
 export function numeric(op: BinaryOp, x: Dec, y: Dec): Dec | CellError {
   switch (op) {
     case '+':
-      return checkNumber(x.plus(y));
+      return checkNumber(cancel(x.plus(y), x, y));
     case '-':
-      return checkNumber(x.minus(y));
+      return checkNumber(cancel(x.minus(y), x, y));
     case '*':
       return checkNumber(x.times(y));
     case '/':
@@ -98,6 +98,18 @@ export function numeric(op: BinaryOp, x: Dec, y: Dec): Dec | CellError {
     default:
       return valueError(`unknown operator ${op}`);
   }
+}
+
+const CANCEL = dec(10).pow(LIMITS.resultDigits);
+
+/**
+ * A sum far below its operands is the residue of digits nobody can observe (20 significant
+ * digits): `(1/3)*3 - 1` is 0, not -1e-34. Spreadsheets apply the same rule at 15 digits.
+ */
+function cancel(r: Dec, x: Dec, y: Dec): Dec {
+  if (r.isZero()) return r;
+  const larger = x.abs().gt(y.abs()) ? x.abs() : y.abs();
+  return r.abs().times(CANCEL).lt(larger) ? dec(0) : r;
 }
 
 /** Remainder with the sign of the divisor, as spreadsheets' MOD: MOD(-3, 2) = 1. */

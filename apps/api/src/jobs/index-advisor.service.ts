@@ -9,7 +9,7 @@
  * fields also get expression statistics (grouping plans hash instead of sorting).
  */
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { getFieldType, slotText, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { getFieldType, slotText, SqlBuilder, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import type { AppConfig } from '../config.js';
@@ -74,7 +74,12 @@ export class IndexAdvisor implements OnApplicationShutdown {
       rows.push({ name: this.indexName(table, field, 'stats'), kind: 'stats', definition: `CREATE STATISTICS IF NOT EXISTS ${this.indexName(table, field, 'stats')} ON (${def.sqlExpr(field, '')}) FROM ${part}` });
     } else {
       if (!def.sortable && def.sqlKind === 'jsonb') return;
-      rows.push({ name: this.indexName(table, field, 'btree'), kind: 'btree', definition: `CREATE INDEX IF NOT EXISTS ${this.indexName(table, field, 'btree')} ON ${part} ((${def.sqlExpr(field, '')}), id) WHERE deleted_at IS NULL` });
+      // the index must carry the very expression the queries use: the sort expression when
+      // it is a plain expression (long text sorts by a prefix), else the filter expression
+      const probe = new SqlBuilder();
+      const sortExpr = reason === 'filter' ? undefined : def.sortExpr?.(field, '', probe);
+      const expr = sortExpr && probe.values.length === 0 ? sortExpr : def.sqlExpr(field, '');
+      rows.push({ name: this.indexName(table, field, 'btree'), kind: 'btree', definition: `CREATE INDEX IF NOT EXISTS ${this.indexName(table, field, 'btree')} ON ${part} ((${expr}), id) WHERE deleted_at IS NULL` });
       if (field.type === 'select') rows.push({ name: this.indexName(table, field, 'stats'), kind: 'stats', definition: `CREATE STATISTICS IF NOT EXISTS ${this.indexName(table, field, 'stats')} ON (${def.sqlExpr(field, '')}) FROM ${part}` });
     }
     for (const r of rows) {

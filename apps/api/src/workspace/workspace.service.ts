@@ -50,6 +50,7 @@ export class WorkspaceService {
   valueContext(): ValueContext {
     const tz = this.current.timeZone;
     return {
+      timeZone: tz,
       now: () => new Date(),
       today: () => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()),
     };

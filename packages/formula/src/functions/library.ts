@@ -19,4 +19,4 @@ export function lookupFunction(name: string): FunctionSpec | undefined {
   return LIBRARY.get(name.toUpperCase());
 }
 
-export const FUNCTION_NAMES: readonly string[] = Object.freeze([...LIBRARY.keys()].sort());
+export const FUNCTION_NAMES: string[] = Object.freeze([...LIBRARY.keys()].sort()) as string[];

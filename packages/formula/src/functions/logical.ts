@@ -4,7 +4,7 @@
  * not matter), and their branches must share one type (see static-types.ts `unify`).
  */
 import { compare } from '../operators.js';
-import { T, unify } from '../static-types.js';
+import { compareCheck, T, unify } from '../static-types.js';
 import type { TypeInfo } from '../types.js';
 import { isError, toBool, type Value } from '../values.js';
 import { defineFunctions, expectArg, expectArgs, type CheckCtx } from './registry.js';
@@ -66,7 +66,11 @@ export const logicalFunctions = defineFunctions([
     lazy: true,
     type: (c) => {
       const results: number[] = [];
-      for (let i = 2; i < c.args.length; i += 2) results.push(i);
+      for (let i = 1; i + 1 < c.args.length; i += 2) {
+        const clash = compareCheck(c.args[0]!, c.args[i]!);
+        if (clash) c.fail(i, clash);
+        results.push(i + 1);
+      }
       if (c.args.length % 2 === 0) results.push(c.args.length - 1); // default
       return unifyAll(c, results);
     },

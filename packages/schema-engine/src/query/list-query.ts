@@ -7,7 +7,7 @@
 import { DomainError } from '../errors.js';
 import { getFieldType } from '../registry.js';
 import type { FieldMeta, TableMeta, ValueContext } from '../types.js';
-import { compileFilter } from './filter-compiler.js';
+import { compileFilter, parseFilterParam } from './filter-compiler.js';
 import { afterCondition, compileSort, decodeCursor, encodeCursor, orderByClause, type SortKey } from './sort-compiler.js';
 import { SqlBuilder, escapeLike, slotText, uuidLiteral } from './sql-builder.js';
 
@@ -75,7 +75,9 @@ export function buildWhere(table: TableMeta, params: ListParams, opts: ListOptio
   // wrapped, not copied: opts may be a class instance whose today()/now() use `this`
   const ctx = { alias, sql, today: () => opts.today(), now: () => opts.now(), timeZone: opts.timeZone };
   if (opts.scope !== undefined) where.push(compileFilter(table, opts.scope, ctx));
-  if (params.filter !== undefined && params.filter !== null) where.push(compileFilter(table, params.filter, { ...ctx, canRead: opts.canRead }));
+  // the filter may come as the JSON text of the `filter` query parameter
+  const filter = parseFilterParam(params.filter);
+  if (filter !== undefined && filter !== null) where.push(compileFilter(table, filter, { ...ctx, canRead: opts.canRead }));
   if (params.q !== undefined && params.q !== null && params.q !== '') where.push(searchCondition(table, params.q, opts, alias, sql));
   return where.join(' AND ');
 }

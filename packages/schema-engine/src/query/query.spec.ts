@@ -124,6 +124,7 @@ describe('explicit SQL', () => {
     ['email eq normalises the domain', { field: 'email', op: 'eq', value: 'Ana@Example.COM' }, `((r.data->>'f13') COLLATE "und-x-icu") = $1::text`, ['Ana@example.com']],
     ['user nin', { field: 'assignee', op: 'nin', value: [UUID] }, `NOT COALESCE(((r.data->>'f16')) = ANY($1::text[]), FALSE)`, [[UUID]]],
     ['system column', { field: 'created_at', op: 'gte', value: '2026-01-01' }, `r.created_at >= $1::timestamptz`, ['2026-01-01']],
+    ['system column nin keeps empty owners', { field: 'owner', op: 'nin', value: [UUID] }, `NOT COALESCE(r.owner_id = ANY($1::uuid[]), FALSE)`, [[UUID]]],
     ['and / or / not', { and: [{ field: 'active', op: 'isEmpty' }, { or: [] }, { not: { field: 'qty', op: 'gt', value: 1 } }] }, `(((r.data->>'f7')::boolean) IS NULL AND FALSE AND NOT COALESCE(((r.data->>'f3')::numeric) > $1::numeric, FALSE))`, ['1']],
   ] as const)('%s', (_name, filter, text, values) => {
     expect(sqlOf(filter)).toEqual({ text, values });

@@ -66,7 +66,8 @@ function make(key: string, column: string, cast: SystemColumn['cast'], operators
         case 'nin': {
           if (!Array.isArray(value) || value.length > 1000) throw new DomainError('INVALID_FILTER', `${op} takes an array of at most 1000 values`);
           const arr = ctx.sql.param(value.map((v) => operandFor(cast, key, v)), `${cast}[]`);
-          return op === 'in' ? `${expr} = ANY(${arr})` : `NOT (${expr} = ANY(${arr}))`;
+          // nin keeps empty values, like ne (IS DISTINCT FROM) and like nin on fields
+          return op === 'in' ? `${expr} = ANY(${arr})` : `NOT COALESCE(${expr} = ANY(${arr}), FALSE)`;
         }
         default:
           throw new DomainError('INVALID_FILTER', `The operator "${op}" does not apply to "${key}"`);
