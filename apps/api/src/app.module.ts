@@ -1,6 +1,7 @@
 /** The API's module graph. The Database and config are created before Nest (see app.ts). */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { AppConfig } from './config.js';
 import type { Database } from './database/database.js';
 import { APP_CONFIG, DATABASE } from './database/database.provider.js';
@@ -11,6 +12,9 @@ import { AuthService } from './auth/auth.service.js';
 import { AllErrorsFilter } from './common/error-filter.js';
 import { HealthController } from './health/health.controller.js';
 import { IndexAdvisor } from './jobs/index-advisor.service.js';
+import { JobsService } from './jobs/jobs.service.js';
+import { AcceptedInterceptor, JobsController } from './jobs/jobs.controller.js';
+import { ConvertFieldService } from './tables/convert-field.service.js';
 import { HistoryService } from './records/history.service.js';
 import { RecordsController } from './records/records.controller.js';
 import { RecordsReadService } from './records/records-read.service.js';
@@ -21,31 +25,54 @@ import { TablesService } from './tables/tables.service.js';
 import { WorkspaceService } from './workspace/workspace.service.js';
 import { BackupController } from './backup/backup.controller.js';
 import { SnapshotService } from './backup/snapshot.service.js';
+import { LinkService } from './links/link.service.js';
+import { AutonumberService } from './records/autonumber.service.js';
 import { LayoutsController } from './layouts/layouts.controller.js';
 import { LayoutsService } from './layouts/layouts.service.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
+import { RolesController } from './roles/roles.controller.js';
+import { RolesService } from './roles/roles.service.js';
+import { GroupsController } from './groups/groups.controller.js';
+import { GroupsService } from './groups/groups.service.js';
+import { AttachmentsController } from './attachments/attachments.controller.js';
+import { AttachmentsService } from './attachments/attachments.service.js';
+import { AttachmentRefs } from './attachments/attachment-refs.service.js';
+import { AttachmentStorage } from './attachments/attachment-storage.js';
 
 @Module({})
 export class AppModule {
   static forRoot(db: Database, config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TablesController, RecordsController, LayoutsController, BackupController],
+      controllers: [HealthController, AuthController, TablesController, RecordsController, LayoutsController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController],
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllErrorsFilter },
+        { provide: APP_INTERCEPTOR, useClass: AcceptedInterceptor },
         WorkspaceService,
         AuthService,
         AccessService,
         SchemaService,
         TablesService,
         IndexAdvisor,
+        JobsService,
+        ConvertFieldService,
         RecordsReadService,
         RecordsWriteService,
         HistoryService,
         LayoutsService,
+        LinkService,
+        AutonumberService,
         SnapshotService,
+        UsersService,
+        RolesService,
+        GroupsService,
+        AttachmentStorage,
+        AttachmentRefs,
+        AttachmentsService,
       ],
     };
   }

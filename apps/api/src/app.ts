@@ -11,6 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { configFromEnv, type AppConfig } from './config.js';
@@ -18,7 +19,9 @@ import { Database } from './database/database.js';
 import { toErrorResponse } from './common/error-filter.js';
 import { WorkspaceService } from './workspace/workspace.service.js';
 import { IndexAdvisor } from './jobs/index-advisor.service.js';
+import { JobsService } from './jobs/jobs.service.js';
 import { SnapshotService } from './backup/snapshot.service.js';
+import { MAX_FILES_PER_UPLOAD } from './attachments/attachments.service.js';
 export { writeSnapshot, listSnapshots } from './backup/snapshot.js';
 
 export { configFromEnv, type AppConfig } from './config.js';
@@ -55,6 +58,8 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
       const { status, body } = toErrorResponse(err);
       void reply.status(status).send(body);
     });
+    // Attachments stream multipart bodies (the JSON bodyLimit does not apply); the route sets each field's maxSize.
+    await app.register(fastifyMultipart as never, { limits: { fileSize: 100 * 1024 * 1024, files: MAX_FILES_PER_UPLOAD, fields: 20, fieldSize: 64 * 1024, parts: MAX_FILES_PER_UPLOAD + 20, headerPairs: 100 } });
     const webDir = config.webDir ?? defaultWebDir();
     if (webDir) {
       const indexHtml = readFileSync(join(webDir, 'index.html'));
@@ -74,6 +79,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     await app.init();
     await app.get(WorkspaceService).init();
     app.get(IndexAdvisor).start();
+    await app.get(JobsService).start();
     app.get(SnapshotService).start();
     let url = '';
     if (opts.listen !== false) {

@@ -1,5 +1,7 @@
 /** Settings from the environment, read once. */
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface AppConfig {
   databaseUrl: string | undefined;
@@ -19,11 +21,13 @@ export interface AppConfig {
   snapshots: boolean;
   snapshotKeep: number;
   logLevel: 'silent' | 'error' | 'info';
+  /** Attachment files (content-addressed); TABULA_ATTACHMENTS_DIR, default `<dataDir>/attachments`, a temp folder for `memory://`. */
+  attachmentsDir: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const port = Number(env.PORT ?? 3000);
-  return {
+  const config: Omit<AppConfig, 'attachmentsDir'> & Partial<AppConfig> = {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(env.TABULA_DATA_DIR ?? './data'),
     port: Number.isInteger(port) && port >= 0 ? port : 3000,
@@ -38,4 +42,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     logLevel: (env.TABULA_LOG as AppConfig['logLevel']) ?? 'error',
     ...overrides,
   };
+  return { ...config, attachmentsDir: config.attachmentsDir ?? attachmentsDirFor(env, config.dataDir) };
+}
+
+/** An in-memory database gets a throw-away folder of its own (removed on close, see AttachmentStorage). */
+function attachmentsDirFor(env: NodeJS.ProcessEnv, dataDir: string): string {
+  if (env.TABULA_ATTACHMENTS_DIR) return resolve(env.TABULA_ATTACHMENTS_DIR);
+  if (dataDir.startsWith('memory://')) return join(tmpdir(), `tabula-attachments-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dataDir, 'attachments');
 }

@@ -22,3 +22,7 @@ export { dayStartMs } from './field-types/zoned-day.js';
 export { CHOICE_PALETTE, MAX_CHOICES, MAX_CHOICE_LENGTH, type Choice, type ChoiceOptions } from './field-types/choices.js';
 export { formatMoney, type MoneyOptions, type StoredMoney, type WireMoney } from './field-types/money.field-type.js';
 export { formatDuration } from './field-types/duration.field-type.js';
+export * from './field-types/link.field-type.js';
+export * from './field-types/autonumber.field-type.js';
+export * from './rules/index.js';
+export * from './conversions/index.js';

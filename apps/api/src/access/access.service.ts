@@ -1,15 +1,38 @@
 /**
- * The gate every record path passes: which rows a user may touch (a filter tree compiled
- * into the same SQL as user filters) and which fields they may read and write.
+ * The gate every record path passes. A user's rules (loaded with the session on every
+ * request, so a rights change applies to the very next one) compile into one row scope
+ * per table and action — a filter tree compiled by the same compiler as user filters —
+ * and into the fields the user may read and write.
  *
- * v1 of the foundation: administrators manage the schema; every signed-in user reads and
- * writes records; Viewers only read. Issue #5 replaces the body of these methods with the
- * compiled role rules; callers already pass through here on every path.
+ * - A table the user may not read at all is NOT_FOUND, as if it did not exist; a record
+ *   outside the read scope is NOT_FOUND on every path. An action the user may not take on
+ *   a table they can read is FORBIDDEN.
+ * - The scope of a write action is read ∧ action, so a caller that only fetches through
+ *   `scope` can never touch a record the user may not read or may not change.
+ * - Writes are also checked in SQL, inside the write transaction, against the stored
+ *   records and the records as they would become (`assertRowsAllowed`); one forbidden
+ *   record refuses the whole batch.
+ * - Schema, users, roles and settings need `manage settings` (or `manage all`).
+ * See docs/adr/0005-rights-compilation.md.
  */
 import { Injectable } from '@nestjs/common';
-import { DomainError, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import {
+  bothScopes,
+  canSubject,
+  DomainError,
+  imagesOutsideScope,
+  tableRights,
+  toCaslRules,
+  uuidLiteral,
+  type CaslRawRule,
+  type FieldMeta,
+  type RecordImage,
+  type RuleUser,
+  type TableMeta,
+} from '@tabula/schema-engine';
 import type { CurrentUser } from '../auth/current-user.js';
 import type { Sql } from '../database/database.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
 
 /** A record as it is or would be stored: what a write is checked against. */
 export interface RowImage {
@@ -27,29 +50,105 @@ export interface Access {
   canWrite(field: FieldMeta): boolean;
 }
 
-const ALL: Access = { scope: undefined, canRead: () => true, canWrite: () => true };
+interface StoredRow {
+  id: string;
+  data: Record<string, unknown>;
+  owner_id: string | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  version: number;
+}
+
+export function ruleUser(user: CurrentUser): RuleUser {
+  return { id: user.id, attributes: user.attributes ?? {}, groups: [...(user.groups ?? []), ...(user.groupNames ?? [])] };
+}
+
+const iso = (v: Date | string | null | undefined) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString());
 
 @Injectable()
 export class AccessService {
-  /** The access of a user to a table for an action; FORBIDDEN when the action is not allowed at all. */
-  forTable(user: CurrentUser, _table: TableMeta, action: RecordAction): Access {
-    if (action !== 'read' && action !== 'export' && !user.isAdmin && user.roles.length > 0 && user.roles.every((r) => r === 'Viewer')) {
-      throw new DomainError('FORBIDDEN', 'Your role may only read records');
-    }
-    return ALL;
+  constructor(private readonly ws: WorkspaceService) {}
+
+  /**
+   * The access of a user to a table for an action: NOT_FOUND when the user may not read the
+   * table at all, FORBIDDEN when they may read it but not take this action.
+   */
+  forTable(user: CurrentUser, table: TableMeta, action: RecordAction): Access {
+    const who = ruleUser(user);
+    const ctx = this.ws.valueContext();
+    const read = tableRights(user.rules ?? [], table, 'read', who, ctx);
+    if (!read.allowed) throw new DomainError('NOT_FOUND', `Table "${table.key}" not found`);
+    const canRead = (f: FieldMeta) => read.field(f.id);
+    if (action === 'read') return { scope: read.scope, canRead, canWrite: () => false };
+    const act = tableRights(user.rules ?? [], table, action, who, ctx);
+    if (!act.allowed) throw new DomainError('FORBIDDEN', `You may not ${action} records of "${table.key}"`);
+    return { scope: bothScopes(read.scope, act.scope), canRead, canWrite: (f) => act.field(f.id) };
+  }
+
+  /** The table with only the fields the user may read, or undefined when they may not read it. */
+  readableTable(user: CurrentUser, table: TableMeta): TableMeta | undefined {
+    const read = tableRights(user.rules ?? [], table, 'read', ruleUser(user), this.ws.valueContext());
+    if (!read.allowed) return undefined;
+    return { ...table, fields: table.fields.filter((f) => read.field(f.id)) };
   }
 
   /**
-   * Checks records as they would become against the action's row scope, through the same
-   * compiled SQL as reads (never CASL in memory). FORBIDDEN names nothing of other rows;
-   * a batch with one forbidden row is refused whole.
+   * Checks records as they are stored and as they would become against the action's row
+   * scope, in SQL through the same compiled scope as reads (never CASL in memory, which
+   * would compare "100.00" and "9.99" as text). FORBIDDEN names nothing of other rows; a
+   * batch with one forbidden row is refused whole. Call inside the write transaction,
+   * after the stored rows are locked.
+   * - create: the new records (owner, created_by = the user);
+   * - update: the stored records and the records as they would become;
+   * - delete (and restore): the stored records.
    */
-  async assertRowsAllowed(_sql: Sql, _user: CurrentUser, _table: TableMeta, _action: RecordAction, _rows: RowImage[]): Promise<void> {
-    // foundation: no row rules yet (issue #5)
+  async assertRowsAllowed(sql: Sql, user: CurrentUser, table: TableMeta, action: RecordAction, rows: RowImage[]): Promise<void> {
+    if (rows.length === 0) return;
+    const ctx = this.ws.valueContext();
+    const rights = tableRights(user.rules ?? [], table, action, ruleUser(user), ctx);
+    if (!rights.allowed) throw new DomainError('FORBIDDEN', `You may not ${action} records of "${table.key}"`);
+    if (rights.scope === undefined) return;
+    const now = new Date().toISOString();
+    let images: RecordImage[];
+    if (action === 'create') {
+      images = rows.map((r) => ({ id: r.id, data: r.data, owner_id: r.owner_id, created_by: user.id, updated_by: user.id, created_at: now, updated_at: now, version: 1 }));
+    } else {
+      const stored = await sql.query<StoredRow>(
+        `SELECT id, data, owner_id, created_by, updated_by, created_at, updated_at, version FROM record
+          WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[])`,
+        [this.ws.id, rows.map((r) => r.id)],
+      );
+      const byId = new Map(stored.map((s) => [s.id, s]));
+      if (rows.some((r) => !byId.has(r.id))) throw new DomainError('NOT_FOUND', 'Record not found');
+      images = stored.map((s) => ({ ...s, created_at: iso(s.created_at), updated_at: iso(s.updated_at) }));
+      if (action === 'update') {
+        for (const r of rows) {
+          const s = byId.get(r.id)!;
+          images.push({ id: r.id, data: r.data, owner_id: r.owner_id, created_by: s.created_by, created_at: iso(s.created_at), updated_by: user.id, updated_at: now, version: s.version + 1 });
+        }
+      }
+    }
+    const check = imagesOutsideScope(table, rights.scope, images, ctx);
+    const outside = await sql.query<{ id: string }>(check.text, check.values);
+    if (outside.length) {
+      throw new DomainError('FORBIDDEN', rows.length > 1 ? `You may not ${action} one or more of these records; nothing was written` : `You may not ${action} this record`);
+    }
   }
 
-  /** Schema, users and settings are for administrators. */
+  /** Whether the user may take an action on a subject without rows (settings, reports, templates, menu:<item>). */
+  can(user: CurrentUser, action: string, subject: string): boolean {
+    return canSubject(user.rules ?? [], action, subject);
+  }
+
+  /** Schema, users, roles and settings: `manage settings` (or `manage all`). */
   requireAdmin(user: CurrentUser): void {
-    if (!user.isAdmin) throw new DomainError('FORBIDDEN', 'Only an administrator may change the configuration');
+    if (!this.can(user, 'manage', 'settings')) throw new DomainError('FORBIDDEN', 'Only an administrator may change the configuration');
+  }
+
+  /** The user's rules as CASL raw rules for the UI (tables and fields by key, placeholders bound). */
+  caslRules(user: CurrentUser, tables: readonly TableMeta[]): CaslRawRule[] {
+    return toCaslRules(user.rules ?? [], tables, ruleUser(user), this.ws.valueContext());
   }
 }

@@ -6,6 +6,9 @@ import { User, type CurrentUser } from './current-user.js';
 import { Public } from './public.decorator.js';
 import { APP_CONFIG } from '../database/database.provider.js';
 import type { AppConfig } from '../config.js';
+import { packRules } from '@casl/ability/extra';
+import { AccessService } from '../access/access.service.js';
+import { SchemaService } from '../tables/schema.service.js';
 
 function cookie(token: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
@@ -16,6 +19,8 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly access: AccessService,
+    private readonly schema: SchemaService,
   ) {}
 
   @Public()
@@ -53,5 +58,24 @@ export class AuthController {
   @Get('auth/me')
   async me(@User() user: CurrentUser) {
     return { user: await this.auth.publicUser(user.id) };
+  }
+
+  /** Changes the user's own password; every other session of the user ends. */
+  @Post('auth/me/password')
+  @HttpCode(200)
+  async changePassword(@User() user: CurrentUser, @Body() body: unknown, @Req() req: FastifyRequest) {
+    await this.auth.changePassword(user, body, req.ip);
+    return { ok: true };
+  }
+
+  /**
+   * The user's rules packed with CASL's packRules, for the UI to hide what is not allowed
+   * (tables and fields by key; `$me`, attributes and groups already bound). Advisory: the
+   * API checks every request itself.
+   */
+  @Get('auth/me/abilities')
+  async abilities(@User() user: CurrentUser): Promise<{ rules: unknown[] }> {
+    const rules = this.access.caslRules(user, await this.schema.list());
+    return { rules: packRules(rules as never) };
   }
 }

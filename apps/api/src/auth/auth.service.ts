@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DomainError, isUuid, uuidv7 } from '@tabula/schema-engine';
+import { canSubject, DomainError, isUuid, uuidv7, type StoredRule } from '@tabula/schema-engine';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import type { AppConfig } from '../config.js';
@@ -137,11 +137,18 @@ export class AuthService {
     const id = token.slice(0, dot);
     const secret = token.slice(dot + 1);
     if (dot < 0 || !isUuid(id) || !secret) return undefined;
-    const [row] = await this.db.query<{ token_hash: string; user_id: string; email: string; name: string; attributes: Record<string, unknown>; roles: string[] | null; groups: string[] | null }>(
+    // user, roles, their rules and groups are read afresh on every request: a changed role,
+    // password or active flag takes effect on the very next one
+    const [row] = await this.db.query<{ token_hash: string; user_id: string; email: string; name: string; attributes: Record<string, unknown>; roles: string[] | null; rules: StoredRule[][] | null; groups: string[] | null; group_names: string[] | null }>(
       `SELECT s.token_hash, s.user_id, u.email, u.name, u.attributes,
               (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
                 WHERE ur.workspace_id = s.workspace_id AND ur.user_id = s.user_id) AS roles,
-              (SELECT array_agg(ug.group_id::text) FROM user_group ug WHERE ug.workspace_id = s.workspace_id AND ug.user_id = s.user_id) AS groups
+              (SELECT jsonb_agg(r.rules ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
+                WHERE ur.workspace_id = s.workspace_id AND ur.user_id = s.user_id) AS rules,
+              (SELECT array_agg(ug.group_id::text ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id
+                WHERE ug.workspace_id = s.workspace_id AND ug.user_id = s.user_id) AS groups,
+              (SELECT array_agg(g.name ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id
+                WHERE ug.workspace_id = s.workspace_id AND ug.user_id = s.user_id) AS group_names
          FROM session s JOIN app_user u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
         WHERE s.workspace_id = $1 AND s.id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [this.ws.id, id],
@@ -150,18 +157,58 @@ export class AuthService {
     const a = Buffer.from(row.token_hash, 'hex');
     const b = Buffer.from(sha256(secret), 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-    const roles = row.roles ?? [];
+    const rules = (row.rules ?? []).flat();
     return {
       id: row.user_id,
       workspaceId: this.ws.id,
       email: row.email,
       name: row.name,
-      roles,
+      roles: row.roles ?? [],
       groups: row.groups ?? [],
+      groupNames: row.group_names ?? [],
       attributes: row.attributes ?? {},
-      isAdmin: roles.includes('Administrator'),
+      rules,
+      isAdmin: canSubject(rules, 'manage', 'settings'),
       sessionId: id,
     };
+  }
+
+  /**
+   * A user changes their own password: the current one must be right (failures are
+   * throttled like logins); every other session of the user ends.
+   */
+  async changePassword(user: CurrentUser, body: unknown, address: string): Promise<void> {
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {currentPassword, newPassword}');
+    for (const k of Object.keys(body)) {
+      if (k !== 'currentPassword' && k !== 'newPassword') throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: currentPassword, newPassword' } });
+    }
+    if (typeof body.currentPassword !== 'string') throw new DomainError('VALIDATION_FAILED', 'currentPassword is required', { currentPassword: { code: 'REQUIRED', message: 'your current password' } });
+    const pwErr = validatePassword(body.newPassword);
+    if (pwErr) throw new DomainError('VALIDATION_FAILED', `New password ${pwErr}`, { newPassword: { code: 'INVALID_PASSWORD', message: pwErr } });
+    const key = `password:${user.id}`;
+    const wait = this.accountThrottle.retryAfter(key);
+    if (wait > 0) throw new DomainError('TOO_MANY_REQUESTS', 'Too many wrong passwords; try again later', { retryAfter: wait });
+    const [row] = await this.db.query<{ password_hash: string }>(`SELECT password_hash FROM app_user WHERE workspace_id = $1 AND id = $2`, [this.ws.id, user.id]);
+    if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) {
+      this.accountThrottle.fail(key);
+      await this.securityEvent(this.db, 'password_change_failed', user.id, user.id, address);
+      throw new DomainError('VALIDATION_FAILED', 'The current password is wrong', { currentPassword: { code: 'WRONG_PASSWORD', message: 'is not your current password' } });
+    }
+    this.accountThrottle.reset(key);
+    const hash = await hashPassword(body.newPassword as string);
+    await this.db.tx(async (sql) => {
+      await sql.exec(`UPDATE app_user SET password_hash = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, user.id, hash]);
+      await this.revokeSessions(sql, user.id, user.sessionId);
+      await this.securityEvent(sql, 'password_changed', user.id, user.id, address);
+    });
+  }
+
+  /** Ends every session of a user (but `except`). */
+  async revokeSessions(sql: Sql, userId: string, except?: string): Promise<number> {
+    return sql.exec(
+      `UPDATE session SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+      [this.ws.id, userId, except ?? null],
+    );
   }
 
   async logout(user: CurrentUser): Promise<void> {

@@ -10,6 +10,7 @@
  * retry the whole transaction.
  */
 import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { PGliteDriver, getPGliteInstance } from 'typeorm-pglite';
@@ -51,6 +52,12 @@ const RETRYABLE = new Set(['40P01', '40001']);
 
 export class Database implements Sql {
   private readonly mutex = new Mutex();
+  /**
+   * The transaction of the current async context: a `query` made while a transaction is
+   * open in the same request joins it (on PGlite, waiting for the mutex the transaction
+   * holds would deadlock; on a server it would read outside the transaction).
+   */
+  private readonly current = new AsyncLocalStorage<Sql>();
   private closed = false;
 
   private constructor(
@@ -103,6 +110,8 @@ export class Database implements Sql {
   }
 
   async query<T = Record<string, any>>(text: string, values: unknown[] = []): Promise<T[]> {
+    const joined = this.current.getStore();
+    if (joined) return joined.query<T>(text, values);
     if (this.pglite) {
       const release = await this.mutex.lock();
       try {
@@ -115,6 +124,8 @@ export class Database implements Sql {
   }
 
   async exec(text: string, values: unknown[] = []): Promise<number> {
+    const joined = this.current.getStore();
+    if (joined) return joined.exec(text, values);
     if (this.pglite) {
       const release = await this.mutex.lock();
       try {
@@ -131,6 +142,8 @@ export class Database implements Sql {
    * `fn` must do all its reads inside (never rely on values read before).
    */
   async tx<T>(fn: (sql: Sql) => Promise<T>, opts: { retries?: number } = {}): Promise<T> {
+    const joined = this.current.getStore();
+    if (joined) return fn(joined); // nested: part of the enclosing transaction
     const retries = opts.retries ?? 8;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -157,7 +170,7 @@ export class Database implements Sql {
           exec: async (text: string, values: unknown[] = []) => (await db.query(text, values)).affectedRows ?? 0,
         };
         try {
-          const result = await fn(sql);
+          const result = await this.current.run(sql, () => fn(sql));
           await db.exec('COMMIT');
           return result;
         } catch (e) {
@@ -177,7 +190,7 @@ export class Database implements Sql {
         exec: async (text: string, values: unknown[] = []) => (await client.query(text, values as unknown[])).rowCount ?? 0,
       };
       try {
-        const result = await fn(sql);
+        const result = await this.current.run(sql, () => fn(sql));
         await client.query('COMMIT');
         return result;
       } catch (e) {

@@ -4,7 +4,7 @@
  * readable (live or in the trash), else 404.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, getFieldType, type TableMeta } from '@tabula/schema-engine';
+import { DomainError, getFieldType, isUuid, type TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { AccessService } from '../access/access.service.js';
@@ -45,6 +45,37 @@ export class HistoryService {
         changes: this.diffToWire(table, e.diff, acc.canRead),
       })),
     };
+  }
+
+  /**
+   * Restores the record's values as they were right after `eventId`: the diffs of later
+   * events are undone field by field, and the result is written as an ordinary update
+   * (its own history row; with `version`, the usual conflict check).
+   */
+  async restore(user: CurrentUser, tableRef: string, id: string, eventId: string, body: unknown, writer: { update(u: CurrentUser, t: string, id: string, b: unknown): Promise<unknown> }) {
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'update');
+    const row = await this.reader.fetchOne(this.db, table, id, acc.scope);
+    if (!row || !isUuid(eventId)) throw new DomainError('NOT_FOUND', 'Record or history event not found');
+    const [event] = await this.db.query<{ version: number; at: Date }>(
+      `SELECT version, at FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND id = $4`,
+      [this.ws.id, table.id, row.id, eventId],
+    );
+    if (!event || event.version === null) throw new DomainError('NOT_FOUND', 'History event not found');
+    const later = await this.db.query<{ diff: Record<string, [unknown, unknown]> | null }>(
+      `SELECT diff FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND version > $4 AND diff IS NOT NULL ORDER BY version DESC, at DESC`,
+      [this.ws.id, table.id, row.id, event.version],
+    );
+    const data: Record<string, unknown> = {};
+    for (const e of later) {
+      for (const f of table.fields) {
+        const d = e.diff?.[f.slot];
+        if (!d || getFieldType(f.type).computed || !acc.canWrite(f)) continue;
+        data[f.key] = d[0] === null || d[0] === undefined ? null : getFieldType(f.type).toWire(d[0], f);
+      }
+    }
+    const version = typeof body === 'object' && body !== null && 'version' in body ? (body as { version: unknown }).version : undefined;
+    return writer.update(user, table.id, row.id, version === undefined ? { data } : { data, version });
   }
 
   private diffToWire(table: TableMeta, diff: Record<string, [unknown, unknown]> | null, canRead: (f: TableMeta['fields'][number]) => boolean) {

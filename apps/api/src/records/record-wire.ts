@@ -19,6 +19,8 @@ export interface WireRecord {
   createdAt: string;
   updatedAt: string;
   deletedAt?: string;
+  /** With ?expand: the linked records' display values. */
+  expanded?: Record<string, unknown>;
 }
 
 function iso(v: Date | string): string {

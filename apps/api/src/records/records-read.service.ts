@@ -19,7 +19,8 @@ import {
 } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
-import { AccessService } from '../access/access.service.js';
+import { AccessService, type Access } from '../access/access.service.js';
+import { LinkService } from '../links/link.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { SchemaService } from '../tables/schema.service.js';
@@ -37,7 +38,7 @@ export interface ListInput extends ListParams {
   count?: unknown;
 }
 
-const LIST_KEYS = ['filter', 'sort', 'q', 'limit', 'offset', 'after', 'count'];
+const LIST_KEYS = ['filter', 'sort', 'q', 'limit', 'offset', 'after', 'count', 'expand'];
 
 @Injectable()
 export class RecordsReadService {
@@ -47,6 +48,7 @@ export class RecordsReadService {
     private readonly schema: SchemaService,
     private readonly access: AccessService,
     private readonly advisor: IndexAdvisor,
+    private readonly links: LinkService,
   ) {}
 
   async list(user: CurrentUser, tableRef: string, input: Record<string, unknown>, opts: { trashed?: boolean; fromBody?: boolean } = {}): Promise<ListResult> {
@@ -88,19 +90,47 @@ export class RecordsReadService {
       }
     }
     return {
-      items: page.map((r) => toWire(table, r, acc.canRead)),
+      items: await this.withLinks(this.db, table, page, acc, input.expand, user),
       total,
       totalIsEstimate,
       nextCursor: hasMore ? q.cursorFrom(page[page.length - 1]!) : null,
     };
   }
 
-  async get(user: CurrentUser, tableRef: string, id: string): Promise<WireRecord> {
+  async get(user: CurrentUser, tableRef: string, id: string, expand?: unknown): Promise<WireRecord> {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'read');
     const row = await this.fetchOne(this.db, table, id, acc.scope);
     if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
-    return toWire(table, row, acc.canRead);
+    return (await this.withLinks(this.db, table, [row], acc, expand, user))[0]!;
+  }
+
+  /**
+   * Wire records with their link values (first 100 live ids per link field, one query per
+   * link field for the whole page). `expand` ("links" or field keys) adds `expanded`:
+   * the linked records' primary values where the reader may read them.
+   */
+  async withLinks(sql: Sql, table: TableMeta, rows: RecordRow[], acc: Access, expand?: unknown, user?: CurrentUser): Promise<WireRecord[]> {
+    const items = rows.map((r) => toWire(table, r, acc.canRead));
+    const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
+    if (!fields.length || !rows.length) return items;
+    const wanted = parseExpand(expand, fields);
+    const values = await this.links.load(sql, table, rows.map((r) => r.id), fields, wanted.length && user ? { scope: (t) => this.readScopeOrNothing(user, t) } : undefined);
+    for (const item of items) {
+      const v = values.get(item.id) ?? {};
+      for (const f of fields) item.data[f.key] = (v[f.key] ?? []).map((x) => x.id);
+      if (wanted.length) item.expanded = Object.fromEntries(wanted.map((f) => [f.key, v[f.key] ?? []]));
+    }
+    return items;
+  }
+
+  /** The read scope of a linked table; a table the user may not read matches nothing. */
+  private readScopeOrNothing(user: CurrentUser, t: TableMeta): unknown {
+    try {
+      return this.access.forTable(user, t, 'read').scope;
+    } catch {
+      return { or: [] };
+    }
   }
 
   /** One live record within a scope (the compiled rights condition is the authority), or undefined. */
@@ -140,4 +170,16 @@ export class RecordsReadService {
   tableLiteral(table: TableMeta): string {
     return uuidLiteral(table.id);
   }
+}
+
+function parseExpand(expand: unknown, fields: FieldMeta[]): FieldMeta[] {
+  if (expand === undefined || expand === null || expand === '') return [];
+  if (typeof expand !== 'string') throw new DomainError('VALIDATION_FAILED', 'expand is "links" or a comma-separated list of link fields', { expand: { code: 'INVALID_EXPAND', message: 'links or link field keys' } });
+  if (expand === 'links') return fields;
+  const keys = expand.split(',').map((k) => k.trim());
+  return keys.map((k) => {
+    const f = fields.find((x) => x.key === k);
+    if (!f) throw new DomainError('UNKNOWN_FIELD', `Unknown link field ${JSON.stringify(k.slice(0, 60))}`, { field: k.slice(0, 60) });
+    return f;
+  });
 }

@@ -8,6 +8,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   decodeRecordInput,
   DomainError,
+  getFieldType,
+  type FieldMeta,
   isDomainError,
   isUuid,
   uuidLiteral,
@@ -22,6 +24,8 @@ import { translatePgError } from '../common/error-filter.js';
 import { SchemaService } from '../tables/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { RecordsReadService } from './records-read.service.js';
+import { LinkService } from '../links/link.service.js';
+import { AutonumberService } from './autonumber.service.js';
 import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
 
 export const MAX_BATCH = 1000;
@@ -50,6 +54,8 @@ export class RecordsWriteService {
     private readonly schema: SchemaService,
     private readonly access: AccessService,
     private readonly reader: RecordsReadService,
+    private readonly links: LinkService,
+    private readonly autonumbers: AutonumberService,
   ) {}
 
   /** `{"data":{…}}` → one record; `{"records":[{"id"?,"data"}]}` → a batch, all or nothing. */
@@ -98,6 +104,16 @@ export class RecordsWriteService {
       }
       throw new DomainError('VALIDATION_FAILED', `${rowErrors.length} of ${items.length} records are invalid; nothing was written`, { records: rowErrors.slice(0, 100) });
     }
+    const linkFields = table.fields.filter((f) => f.type === 'link');
+    const linkWrites = prepared.map((p) => {
+      const writes: [FieldMeta, string[]][] = [];
+      for (const f of linkFields) {
+        if (f.slot in p.data) writes.push([f, p.data[f.slot] as string[]]);
+        delete p.data[f.slot];
+      }
+      return writes;
+    });
+    await this.autonumbers.reserve(table, prepared);
     const rows = await this.db.tx(async (sql) => {
       await this.schema.fresh(sql);
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
@@ -116,13 +132,19 @@ export class RecordsWriteService {
         const taken = prepared.filter((p) => !got.has(p.id)).map((p) => p.id);
         throw new DomainError('CONFLICT', 'A record with this id already exists', { ids: taken.slice(0, 20) });
       }
-      if (single) await this.audit(sql, table, inserted[0]!.id, 1, 'create', user, diffOf({}, prepared[0]!.data));
+      for (let i = 0; i < prepared.length; i++) for (const [f, ids] of linkWrites[i]!) await this.links.write(sql, prepared[i]!.id, f, ids);
+      await this.autonumbers.assignGapless(sql, table, prepared);
+      if (single) {
+        const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
+        for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
+        await this.audit(sql, table, inserted[0]!.id, 1, 'create', user, diff);
+      }
       else await this.auditSummary(sql, table, 'create', user, { count: inserted.length, ids: inserted.slice(0, 1000).map((r) => r.id) });
       return inserted;
     });
     const order = new Map(prepared.map((p, i) => [p.id, i]));
     rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    return { single, records: rows.map((r) => toWire(table, r, acc.canRead)) };
+    return { single, records: await this.reader.withLinks(this.db, table, rows, acc) };
   }
 
   async update(user: CurrentUser, tableRef: string, id: string, body: unknown): Promise<WireRecord> {
@@ -139,6 +161,17 @@ export class RecordsWriteService {
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
       const changed: Record<string, unknown> = {};
+      const linkChanges: [FieldMeta, string[], string[]][] = [];
+      for (const f of table.fields) {
+        if (f.type !== 'link' || !(f.slot in patch)) continue;
+        const next = (patch[f.slot] as string[] | null) ?? [];
+        const before = await this.links.current(sql, cur.id, f);
+        if (!same(before, next)) {
+          linkChanges.push([f, before, next]);
+          changed[f.slot] = next;
+        }
+        delete patch[f.slot];
+      }
       for (const [slot, v] of Object.entries(patch)) if (!same(cur.data[slot], v)) changed[slot] = v;
       if (version !== undefined && version !== cur.version) {
         const conflicts = await this.conflictingSlots(sql, table, cur, version as number, Object.keys(changed));
@@ -150,10 +183,12 @@ export class RecordsWriteService {
           });
         }
       }
-      if (Object.keys(changed).length === 0) return toWire(table, cur, acc.canRead);
+      if (Object.keys(changed).length === 0) return (await this.reader.withLinks(sql, table, [cur], acc))[0]!;
       const set: Record<string, unknown> = {};
       const remove: string[] = [];
-      for (const [slot, v] of Object.entries(changed)) (v === null ? remove.push(slot) : (set[slot] = v));
+      const linkSlots = new Set(linkChanges.map(([f]) => f.slot));
+      for (const [slot, v] of Object.entries(changed)) if (!linkSlots.has(slot)) (v === null ? remove.push(slot) : (set[slot] = v));
+      for (const [f, , next] of linkChanges) await this.links.write(sql, cur.id, f, next);
       const next = { ...cur.data, ...set };
       for (const slot of remove) delete next[slot];
       await this.access.assertRowsAllowed(sql, user, table, 'update', [{ id: cur.id, data: next, owner_id: cur.owner_id }]);
@@ -165,8 +200,10 @@ export class RecordsWriteService {
           [this.ws.id, cur.id, user.id, JSON.stringify(set), remove],
         ),
       );
-      await this.audit(sql, table, cur.id, row!.version, 'update', user, diffOf(cur.data, changed));
-      return toWire(table, row!, acc.canRead);
+      const diff = diffOf(cur.data, changed);
+      for (const [f, before, next] of linkChanges) diff[f.slot] = [before, next];
+      await this.audit(sql, table, cur.id, row!.version, 'update', user, diff);
+      return (await this.reader.withLinks(sql, table, [row!], acc))[0]!;
     });
   }
 
@@ -176,25 +213,55 @@ export class RecordsWriteService {
     await this.db.tx(async (sql) => {
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
-      await sql.exec(`UPDATE record SET deleted_at = now(), updated_by = $3 WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, cur.id, user.id]);
-      await this.audit(sql, table, cur.id, cur.version, 'delete', user, null);
+      const plan = await this.links.collectCascade(sql, table, [cur.id]);
+      const batch = uuidv7();
+      for (const [tableId, ids] of plan) {
+        const t = this.schema.tableById(tableId)!;
+        const rows = await sql.query<{ id: string; version: number }>(
+          `UPDATE record SET deleted_at = now(), delete_batch = $3, updated_by = $4
+            WHERE workspace_id = $1 AND table_id = ${uuidLiteral(t.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL RETURNING id, version`,
+          [this.ws.id, [...ids], batch, user.id],
+        );
+        for (const r of rows) await this.audit(sql, t, r.id, r.version, 'delete', user, null, r.id === cur.id ? undefined : { cascadeOf: cur.id, batch });
+      }
     });
   }
 
+  /** Restores a trashed record and everything its delete took with it (one batch). */
   async restore(user: CurrentUser, tableRef: string, id: string): Promise<WireRecord> {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'delete');
     return this.db.tx(async (sql) => {
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true, trashed: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'No such record in the trash');
-      const [row] = await this.guard(table, () =>
-        sql.query<RecordRow>(
-          `UPDATE record r SET deleted_at = NULL, updated_at = now(), updated_by = $3 WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = $2 RETURNING ${RECORD_COLUMNS}`,
-          [this.ws.id, cur.id, user.id],
-        ),
+      const [b] = await sql.query<{ delete_batch: string | null }>(`SELECT delete_batch FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, cur.id]);
+      const restored = await this.guard(table, () =>
+        b?.delete_batch
+          ? sql.query<{ table_id: string; id: string; version: number }>(
+              `UPDATE record SET deleted_at = NULL, delete_batch = NULL, updated_at = now(), updated_by = $3 WHERE workspace_id = $1 AND delete_batch = $2 AND deleted_at IS NOT NULL RETURNING table_id, id, version`,
+              [this.ws.id, b.delete_batch, user.id],
+            )
+          : sql.query<{ table_id: string; id: string; version: number }>(
+              `UPDATE record SET deleted_at = NULL, updated_at = now(), updated_by = $3 WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2 RETURNING table_id, id, version`,
+              [this.ws.id, cur.id, user.id],
+            ),
       );
-      await this.audit(sql, table, cur.id, cur.version, 'restore', user, null);
-      return toWire(table, row!, acc.canRead);
+      for (const r of restored) await this.audit(sql, this.schema.tableById(r.table_id) ?? table, r.id, r.version, 'restore', user, null);
+      const row = await this.reader.fetchOne(sql, table, cur.id, acc.scope);
+      return (await this.reader.withLinks(sql, table, [row!], acc))[0]!;
+    });
+  }
+
+  /** Empties the trash of a table for good (records, their links and history stay in the audit log). */
+  async emptyTrash(user: CurrentUser, tableRef: string): Promise<{ deleted: number }> {
+    const table = await this.schema.table(tableRef);
+    this.access.requireAdmin(user);
+    return this.db.tx(async (sql) => {
+      const gone = await sql.query<{ id: string }>(`DELETE FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NOT NULL RETURNING id`, [this.ws.id]);
+      const ids = gone.map((g) => g.id);
+      if (ids.length) await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND (from_id = ANY($2::uuid[]) OR to_id = ANY($2::uuid[]))`, [this.ws.id, ids]);
+      await this.auditSummary(sql, table, 'purge', user, { count: ids.length });
+      return { deleted: ids.length };
     });
   }
 
@@ -210,11 +277,17 @@ export class RecordsWriteService {
     return slots.filter((s) => changedSince.has(s));
   }
 
-  private async audit(sql: Sql, table: TableMeta, recordId: string, version: number, action: string, user: CurrentUser, diff: Record<string, unknown> | null): Promise<void> {
+  async audit(sql: Sql, table: TableMeta, recordId: string, version: number, action: string, user: CurrentUser, diff: Record<string, unknown> | null, summary?: unknown): Promise<void> {
     await sql.exec(
-      `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-      [this.ws.id, uuidv7(), table.id, recordId, version, action, user.id, diff === null ? null : JSON.stringify(diff)],
+      `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
+      [this.ws.id, uuidv7(), table.id, recordId, version, action, user.id, diff === null ? null : JSON.stringify(diff), summary === undefined ? null : JSON.stringify(summary)],
     );
+  }
+
+  /** Stored values of the fields a user writes (computed ones are not history). */
+  private userSlots(table: TableMeta, data: Record<string, unknown>): Record<string, unknown> {
+    const computed = new Set(table.fields.filter((f) => getFieldType(f.type).computed).map((f) => f.slot));
+    return Object.fromEntries(Object.entries(data).filter(([slot]) => !computed.has(slot)));
   }
 
   private async auditSummary(sql: Sql, table: TableMeta, action: string, user: CurrentUser, summary: unknown): Promise<void> {

@@ -38,8 +38,8 @@ export class RecordsController {
   }
 
   @Get('records/:id')
-  async get(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string) {
-    return this.reader.get(user, table, id);
+  async get(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Query('expand') expand?: string) {
+    return this.reader.get(user, table, id, expand);
   }
 
   @Patch('records/:id')
@@ -62,6 +62,18 @@ export class RecordsController {
   @Get('trash')
   async trash(@User() user: CurrentUser, @Param('table') table: string, @Query() query: Record<string, unknown>) {
     return this.reader.list(user, table, { ...query }, { trashed: true });
+  }
+
+  @Delete('trash')
+  @HttpCode(200)
+  async emptyTrash(@User() user: CurrentUser, @Param('table') table: string) {
+    return this.writer.emptyTrash(user, table);
+  }
+
+  @Post('records/:id/history/:eventId/restore')
+  @HttpCode(200)
+  async restoreVersion(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Param('eventId') eventId: string, @Body() body: unknown) {
+    return this.history.restore(user, table, id, eventId, body, this.writer);
   }
 
   @Get('records/:id/history')

@@ -90,6 +90,11 @@ export class SchemaService {
     await sql.exec(`UPDATE workspace SET schema_version = schema_version + 1 WHERE id = $1`, [this.ws.id]);
   }
 
+  /** The cached tables, no freshness check: for use inside a transaction after fresh(sql). */
+  cachedList(): TableMeta[] {
+    return [...this.tables.values()].sort((a, b) => a.position - b.position);
+  }
+
   async list(): Promise<TableMeta[]> {
     await this.fresh();
     return [...this.tables.values()].sort((a, b) => a.position - b.position);

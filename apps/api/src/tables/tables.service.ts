@@ -18,8 +18,11 @@ import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
+import { LinkService } from '../links/link.service.js';
+import { AutonumberService } from '../records/autonumber.service.js';
 import { createPartitionSql, partitionName, uniqueIndexName } from './partition.js';
 import { SchemaService } from './schema.service.js';
+import { ConvertFieldService } from './convert-field.service.js';
 
 export interface FieldOut {
   id: string;
@@ -76,6 +79,9 @@ export class TablesService {
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly advisor: IndexAdvisor,
+    private readonly links: LinkService,
+    private readonly autonumbers: AutonumberService,
+    private readonly convert: ConvertFieldService,
   ) {}
 
   async list(): Promise<TableOut[]> {
@@ -155,6 +161,18 @@ export class TablesService {
     const table = await this.schema.table(ref);
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
+      // links into this table from others go with it (their pairs live here)
+      await this.schema.fresh(sql);
+      const all = this.schema.cachedList();
+      for (const other of all) {
+        for (const f of other.fields) {
+          if (f.type !== 'link') continue;
+          if ((f.options as { table?: string }).table === table.id || other.id === table.id) {
+            await this.links.dropField(sql, f);
+            await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, f.id]);
+          }
+        }
+      }
       await sql.exec(`DROP TABLE IF EXISTS ${partitionName(table.id)}`);
       await sql.exec(`DELETE FROM record_index WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, table.id]);
       await sql.exec(`DELETE FROM meta_table WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id]);
@@ -181,6 +199,8 @@ export class TablesService {
     const table = await this.schema.table(ref);
     const field = this.schema.field(table, fieldRef);
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object of field properties');
+    // a new type: converted by a job into a new slot (convert-field.service.ts)
+    if (typeof body.type === 'string' && body.type !== field.type) return this.convert.changeType(table, field, body, dryRun);
     const merged = {
       key: field.key,
       label: field.label,
@@ -194,9 +214,6 @@ export class TablesService {
     };
     if (isPlainObject(body) && 'position' in body) delete (merged as Record<string, unknown>).position;
     const def = parseFieldDefinition(merged, 'update', field);
-    if (def.type !== field.type) {
-      throw new DomainError('UNPROCESSABLE', `Changing the type of "${field.key}" from ${field.type} to ${def.type} needs a conversion; type changes are not available yet`, { type: { code: 'TYPE_CHANGE_UNSUPPORTED', message: 'not available yet' } });
-    }
     if (dryRun) return { dryRun: true, field: field.key, changes: Object.keys(body), convertible: true, lost: 0, examples: [] };
     const position = isPlainObject(body) && body.position !== undefined ? body.position : field.position;
     if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
@@ -229,6 +246,11 @@ export class TablesService {
       await this.lockWorkspace(sql);
       if (field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
       await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id]);
+      if (field.type === 'link') {
+        await this.links.dropField(sql, field);
+        const pair = (field.options as { pair?: string }).pair;
+        if (pair) await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, pair]);
+      }
       if (table.primaryFieldId === field.id) {
         const next = table.fields.find((f) => f.id !== field.id && getFieldType(f.type).canBePrimary);
         await sql.exec(`UPDATE meta_table SET primary_field_id = $3 WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, next?.id ?? null]);
@@ -251,8 +273,8 @@ export class TablesService {
     table.primaryFieldId = field.id;
   }
 
-  private async insertField(sql: Sql, table: TableMeta, body: unknown): Promise<FieldMeta> {
-    const def = parseFieldDefinition(body, 'create');
+  private async insertField(sql: Sql, table: TableMeta, body: unknown, pairOf?: FieldMeta): Promise<FieldMeta> {
+    const def = parseFieldDefinition(await this.resolveLinkTarget(table, body), 'create');
     if (table.fields.some((f) => f.key === def.key)) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
     const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
     if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
@@ -278,7 +300,53 @@ export class TablesService {
       [this.ws.id, field.id, table.id, field.key, field.label, field.type, field.slot, JSON.stringify(field.options), field.required, field.unique, field.defaultValue === null ? null : JSON.stringify(field.defaultValue), field.searchable, field.position],
     );
     if (field.unique) await this.createUniqueIndex(sql, table, field);
+    if (field.type === 'link') await this.pairLink(sql, table, field, body, pairOf);
+    if (field.type === 'autonumber') await this.autonumbers.backfill(sql, table, field);
     return field;
+  }
+
+  /** A link's `options.table` may name the table by key or id; stored as the id. */
+  private async resolveLinkTarget(table: TableMeta, body: unknown): Promise<unknown> {
+    if (!isPlainObject(body) || body.type !== 'link' || !isPlainObject(body.options)) return body;
+    const ref = body.options.table;
+    const target = typeof ref === 'string' ? (ref === table.key || ref === table.id ? table : this.schema.find(ref)) : undefined;
+    if (!target) {
+      throw new DomainError('VALIDATION_FAILED', `The link's table ${JSON.stringify(String(ref ?? '').slice(0, 60))} does not exist`, { options: { code: 'UNKNOWN_TABLE', message: 'options.table must name a table' } });
+    }
+    const { pair: _p, side: _s, ...rest } = body.options;
+    return { ...body, options: { ...rest, table: target.id } };
+  }
+
+  /**
+   * Creates the inverse of a new link on the target table (a client's card shows its
+   * orders) and points the two at each other. `inverseKey`/`inverseLabel` name it.
+   */
+  private async pairLink(sql: Sql, table: TableMeta, field: FieldMeta, body: unknown, pairOf?: FieldMeta): Promise<void> {
+    if (pairOf) {
+      field.options = { ...field.options, pair: pairOf.id, side: 'inverse' };
+    } else {
+      const opts = isPlainObject(body) && isPlainObject(body.options) ? body.options : {};
+      const targetId = (field.options as { table: string }).table;
+      const target = targetId === table.id ? table : this.schema.tableById(targetId)!;
+      const taken = new Set((await sql.query<{ key: string }>(`SELECT key FROM meta_field WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, target.id])).map((r) => r.key));
+      let key = typeof opts.inverseKey === 'string' ? opts.inverseKey : table.key;
+      if (typeof opts.inverseKey !== 'string') for (let i = 2; taken.has(key); i++) key = `${table.key}_${i}`;
+      const inverse = await this.insertField(
+        sql,
+        target === table ? { ...table, fields: [...table.fields, field] } : target,
+        {
+          key,
+          label: typeof opts.inverseLabel === 'string' ? opts.inverseLabel : table.label,
+          type: 'link',
+          options: { table: table.id, multiple: true, onDelete: 'unlink' },
+        },
+        field,
+      );
+      field.options = { ...field.options, pair: inverse.id, side: 'primary' };
+    }
+    const clean = Object.fromEntries(Object.entries(field.options).filter(([k]) => k !== 'inverseKey' && k !== 'inverseLabel'));
+    field.options = clean;
+    await sql.exec(`UPDATE meta_field SET options = $3::jsonb WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id, JSON.stringify(clean)]);
   }
 
   /** Unique among live records; existing duplicates refuse the change with 409. */

@@ -1,6 +1,7 @@
 /** Registers every built-in field type once. Adding a type: one module + one line here. */
 import { hasFieldType, registerFieldType } from '../registry.js';
 import type { FieldTypeDef } from '../types.js';
+import { attachmentFieldType } from './attachment.field-type.js';
 import { booleanFieldType } from './boolean.field-type.js';
 import { dateTimeFieldType } from './date-time.field-type.js';
 import { dateFieldType } from './date.field-type.js';
@@ -16,6 +17,8 @@ import { selectFieldType } from './select.field-type.js';
 import { textFieldType } from './text.field-type.js';
 import { urlFieldType } from './url.field-type.js';
 import { userFieldType } from './user.field-type.js';
+import { linkFieldType } from './link.field-type.js';
+import { autonumberFieldType } from './autonumber.field-type.js';
 
 export const BUILT_IN_FIELD_TYPES: FieldTypeDef<any>[] = [
   textFieldType,
@@ -33,6 +36,9 @@ export const BUILT_IN_FIELD_TYPES: FieldTypeDef<any>[] = [
   phoneFieldType,
   urlFieldType,
   userFieldType,
+  linkFieldType,
+  autonumberFieldType,
+  attachmentFieldType,
 ];
 
 export function registerBuiltInFieldTypes(): void {

@@ -26,6 +26,18 @@ const UUID = '0192f0c1-7a4b-7cde-8f00-123456789abc';
 
 const SUITES: Suite[] = [
   {
+    type: 'link',
+    options: { table: UUID, multiple: true },
+    valid: [[[UUID], [UUID], [UUID]], [[UUID.toUpperCase(), UUID], [UUID], [UUID]]],
+    invalid: [[['x'], 'INVALID_LINK'], [[{ id: 'x' }], 'INVALID_LINK'], [123, 'INVALID_LINK']],
+  },
+  {
+    type: 'autonumber',
+    options: { format: 'INV-{YYYY}-{0000}', gapless: true },
+    valid: [],
+    invalid: [['INV-2026-0001', 'READ_ONLY'], [1, 'READ_ONLY']],
+  },
+  {
     type: 'text',
     options: { maxLength: 5 },
     valid: [['abc', 'abc', 'abc'], ['ăș✓zü', 'ăș✓zü', 'ăș✓zü'], [' a ', ' a ', ' a ']],
@@ -252,6 +264,7 @@ describe('the registry', () => {
     expect(def.operators).toContain('isNotEmpty');
     if (def.canBeUnique || def.sortable) expect(def.sqlKind).not.toBe('jsonb');
     if (def.searchable) expect(def.sqlKind).toBe('text');
+    if (def.type === 'link') return; // links live in record_link, not in data
     const field = makeField(def.type, def.type.endsWith('elect') ? CHOICES : undefined);
     expect(def.sqlExpr(field, 'r')).toMatch(new RegExp(`r\\.data->>?'${field.slot}'`));
   });
@@ -279,7 +292,8 @@ describe.each(SUITES.map((s) => [label(s), s] as const))('%s', (_name, suite) =>
   });
 
   test('parses its default options and refuses unknown ones', () => {
-    expect(def.parseOptions(undefined)).toEqual(expect.any(Object));
+    if (def.type === 'link') expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // a link must name its table
+    else expect(def.parseOptions(undefined)).toEqual(expect.any(Object));
     expect(issueOf(() => def.parseOptions({ bogus: 1 }))).toBe('UNKNOWN_OPTION');
     expect(issueOf(() => def.parseOptions([]))).toBe('INVALID_OPTIONS');
     expect(issueOf(() => def.parseOptions('x'))).toBe('INVALID_OPTIONS');

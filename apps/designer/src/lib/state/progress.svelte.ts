@@ -2,15 +2,18 @@
  * Requests in flight, for the global progress bar. The bar shows only once something has
  * been running for a moment, so quick requests do not flicker.
  */
+import { untrack } from 'svelte';
+
 class Progress {
   active = $state(0);
+  /** Untracked, so that starting a request inside an effect does not make the effect depend on the counter. */
   start(): () => void {
-    this.active++;
+    untrack(() => this.active++);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      this.active--;
+      untrack(() => this.active--);
     };
   }
   /** Runs a task while counting it (work that is not one request, e.g. a paste). */

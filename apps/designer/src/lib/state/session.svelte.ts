@@ -10,6 +10,28 @@ import { api, ApiError } from '../api/client';
 import type { User } from '../api/types';
 import { features } from './features.svelte';
 
+/**
+ * A hint (not the session: that is the httpOnly cookie) that this browser signed in, so
+ * that a signed-out start goes straight to the sign-in page instead of asking the server
+ * and logging a 401 in the console.
+ */
+const HINT = 'tabula.signedIn';
+function hint(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    /* storage may be off */
+  }
+}
+function hinted(): boolean {
+  try {
+    return localStorage.getItem(HINT) === '1';
+  } catch {
+    return true;
+  }
+}
+
 export type Action = 'read' | 'create' | 'update' | 'delete' | 'export' | 'manage';
 
 class Session {
@@ -46,6 +68,11 @@ class Session {
       this.status = 'setup';
       return;
     }
+    if (!hinted()) {
+      this.user = null;
+      this.status = 'signedOut';
+      return;
+    }
     try {
       const me = await api.get<{ user: User }>('/auth/me', { quiet: true, noAuthRedirect: true });
       this.user = me.user;
@@ -53,6 +80,7 @@ class Session {
       this.status = 'signedIn';
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
+        hint(false);
         this.user = null;
         this.status = 'signedOut';
         return;
@@ -76,6 +104,7 @@ class Session {
   }
 
   signedIn(user: User): Promise<void> {
+    hint(true);
     this.user = user;
     this.status = 'signedIn';
     return this.loadAbilities();
@@ -87,8 +116,16 @@ class Session {
     } catch {
       /* the session may already be gone */
     }
+    hint(false);
     this.user = null;
     this.ability = null;
+    this.status = 'signedOut';
+  }
+
+  /** The server said the session is gone (expired, signed out elsewhere). */
+  lost(): void {
+    hint(false);
+    this.user = null;
     this.status = 'signedOut';
   }
 }

@@ -1,4 +1,5 @@
 /** Short notices in a corner: successes, errors, and undo offers. */
+import { untrack } from 'svelte';
 import { ApiError } from '../api/client';
 
 export interface Toast {
@@ -15,7 +16,7 @@ class Toasts {
 
   show(kind: Toast['kind'], text: string, action?: Toast['action'], ms = kind === 'error' ? 8000 : 4000): void {
     const t: Toast = { id: next++, kind, text, action };
-    this.items = [...this.items.slice(-4), t];
+    untrack(() => (this.items = [...this.items.slice(-4), t]));
     setTimeout(() => this.dismiss(t.id), ms);
   }
   dismiss(id: number): void {

@@ -1,0 +1,27 @@
+/**
+ * POST /api/tables/:table/records/:id/attachments/:field   multipart, one or many files
+ *      → 201 with the updated record
+ * GET  /api/attachments/:id                                the file, as a download
+ * Removing a file is an ordinary record PATCH of the field without it.
+ */
+import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { User, type CurrentUser } from '../auth/current-user.js';
+import { AttachmentsService } from './attachments.service.js';
+
+@Controller()
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post('tables/:table/records/:id/attachments/:field')
+  @HttpCode(201)
+  async upload(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Param('field') field: string, @Req() req: FastifyRequest) {
+    return this.attachments.upload(user, table, id, field, req);
+  }
+
+  @Get('attachments/:id')
+  async download(@User() user: CurrentUser, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const { stream, headers } = await this.attachments.download(user, id);
+    return reply.headers(headers).send(stream);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Link values: read for a page of records in one query per link field (never per
+ * record), written with target checks, and followed on delete (restrict / cascade /
+ * unlink). Trashed records drop out of every link without their rows being touched, so a
+ * restore brings the links back.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  compileFilter,
+  DomainError,
+  getFieldType,
+  LINKS_IN_LISTS,
+  linkOptions,
+  linkStorage,
+  SqlBuilder,
+  slotJson,
+  uuidLiteral,
+  type FieldMeta,
+  type TableMeta,
+} from '@tabula/schema-engine';
+import type { Sql } from '../database/database.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database } from '../database/database.js';
+
+export interface LinkedRef {
+  id: string;
+  name?: unknown;
+  readable: boolean;
+}
+
+@Injectable()
+export class LinkService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+  ) {}
+
+  linkFields(table: TableMeta): FieldMeta[] {
+    return table.fields.filter((f) => f.type === 'link');
+  }
+
+  /**
+   * The first LINKS_IN_LISTS live linked ids of each record for each link field, one query
+   * per field. With `expand`, also the linked records' primary values where `readScope`
+   * (a function giving the target table's read scope) lets the reader see them.
+   */
+  async load(
+    sql: Sql,
+    table: TableMeta,
+    recordIds: string[],
+    fields: FieldMeta[],
+    expand?: { scope(target: TableMeta): unknown },
+  ): Promise<Map<string, Record<string, LinkedRef[]>>> {
+    const out = new Map<string, Record<string, LinkedRef[]>>();
+    if (!recordIds.length) return out;
+    for (const id of recordIds) out.set(id, Object.fromEntries(fields.map((f) => [f.key, []])));
+    for (const field of fields) {
+      const target = this.schema.tableById(linkOptions(field).table);
+      if (!target) continue;
+      const s = linkStorage(field);
+      const b = new SqlBuilder();
+      const ws = b.param(this.ws.id, 'uuid');
+      const ids = b.param(recordIds, 'uuid[]');
+      let nameCol = 'NULL::jsonb';
+      let readableCol = 'TRUE';
+      if (expand) {
+        const primary = target.fields.find((f) => f.id === target.primaryFieldId);
+        const scope = expand.scope(target);
+        readableCol = scope === undefined ? 'TRUE' : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
+        if (primary) nameCol = `CASE WHEN ${readableCol} THEN ${slotJson('t', primary.slot)} END`;
+      }
+      const order = s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id';
+      const rows = await sql.query<{ rid: string; oid: string; name: unknown; readable: boolean }>(
+        `SELECT rid, oid, name, readable FROM (
+           SELECT l.${s.self} AS rid, l.${s.other} AS oid, ${nameCol} AS name, ${readableCol} AS readable,
+                  row_number() OVER (PARTITION BY l.${s.self} ORDER BY ${order}) AS rn
+             FROM record_link l
+             JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL
+            WHERE l.workspace_id = ${ws} AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.self} = ANY(${ids})
+         ) x WHERE rn <= ${LINKS_IN_LISTS} ORDER BY rid, rn`,
+        b.values,
+      );
+      const primary = target.fields.find((f) => f.id === target.primaryFieldId);
+      for (const r of rows) {
+        const ref: LinkedRef = { id: r.oid, readable: !!r.readable };
+        if (expand && r.readable && primary && r.name !== null && r.name !== undefined) ref.name = getFieldType(primary.type).toWire(r.name, primary);
+        out.get(r.rid)?.[field.key]?.push(ref);
+      }
+    }
+    return out;
+  }
+
+  /** Current live linked ids of one record (all of them, for diffs and writes). */
+  async current(sql: Sql, recordId: string, field: FieldMeta): Promise<string[]> {
+    const s = linkStorage(field);
+    const target = this.schema.tableById(linkOptions(field).table);
+    if (!target) return [];
+    const rows = await sql.query<{ oid: string }>(
+      `SELECT l.${s.other} AS oid FROM record_link l
+         JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL
+        WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.self} = $2
+        ORDER BY ${s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id'}`,
+      [this.ws.id, recordId],
+    );
+    return rows.map((r) => r.oid);
+  }
+
+  /** Replaces a record's links through one field. Targets must exist and be live. */
+  async write(sql: Sql, recordId: string, field: FieldMeta, ids: string[]): Promise<void> {
+    const o = linkOptions(field);
+    const target = this.schema.tableById(o.table);
+    if (!target) throw new DomainError('VALIDATION_FAILED', `The table linked by "${field.key}" no longer exists`, { [field.key]: { code: 'LINK_TABLE_GONE', message: 'the linked table was deleted' } });
+    if (ids.length) {
+      const found = await sql.query<{ id: string }>(
+        `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(target.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
+        [this.ws.id, ids],
+      );
+      const ok = new Set(found.map((r) => r.id));
+      const missing = ids.filter((i) => !ok.has(i));
+      if (missing.length) {
+        throw new DomainError('VALIDATION_FAILED', `"${field.key}" links to records that do not exist or are in the trash`, {
+          [field.key]: { code: 'LINK_NOT_FOUND', message: `not found in ${target.key}: ${missing.slice(0, 5).join(', ')}` },
+        });
+      }
+    }
+    const s = linkStorage(field);
+    const pair = o.pair ? this.schema.tableById(target.id)?.fields.find((f) => f.id === o.pair) : undefined;
+    const fid = uuidLiteral(s.fieldId);
+    await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.self} = $2`, [this.ws.id, recordId]);
+    if (!ids.length) return;
+    // the other side links to one record only: the targets leave their previous record
+    if (pair && linkOptions(pair).multiple === false) {
+      await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[])`, [this.ws.id, ids]);
+    }
+    await sql.exec(
+      `INSERT INTO record_link (workspace_id, field_id, ${s.self}, ${s.other}, position)
+       SELECT $1, ${fid}, $2, u.id, u.ord::int - 1 FROM unnest($3::uuid[]) WITH ORDINALITY AS u(id, ord)
+       ON CONFLICT (workspace_id, field_id, from_id, to_id) DO UPDATE SET position = EXCLUDED.position`,
+      [this.ws.id, recordId, ids],
+    );
+  }
+
+  /**
+   * Everything a delete takes with it: the records of `table` to trash plus, through
+   * cascade links, their dependants (per table). A restricting link to a live record
+   * refuses the whole delete before anything moves.
+   */
+  async collectCascade(sql: Sql, table: TableMeta, ids: string[]): Promise<Map<string, Set<string>>> {
+    await this.schema.fresh(sql);
+    const all = this.schema.cachedList();
+    const result = new Map<string, Set<string>>([[table.id, new Set(ids)]]);
+    let frontier: [TableMeta, string[]][] = [[table, ids]];
+    for (let depth = 0; frontier.length && depth < 50; depth++) {
+      const next: [TableMeta, string[]][] = [];
+      for (const [t, recIds] of frontier) {
+        for (const holder of all) {
+          for (const f of holder.fields) {
+            if (f.type !== 'link' || linkOptions(f).table !== t.id) continue;
+            const s = linkStorage(f);
+            const rows = await sql.query<{ id: string }>(
+              `SELECT DISTINCT l.${s.self} AS id FROM record_link l
+                 JOIN record h ON h.workspace_id = l.workspace_id AND h.table_id = ${uuidLiteral(holder.id)} AND h.id = l.${s.self} AND h.deleted_at IS NULL
+                WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.other} = ANY($2::uuid[])`,
+              [this.ws.id, recIds],
+            );
+            const seen = result.get(holder.id) ?? new Set<string>();
+            const fresh = rows.map((r) => r.id).filter((id) => !seen.has(id));
+            if (!fresh.length) continue;
+            const mode = linkOptions(f).onDelete;
+            if (mode === 'restrict') {
+              throw new DomainError('DELETE_RESTRICTED', `Records of "${holder.label}" still link to this record through "${f.label}"; remove those links first`, {
+                table: holder.key,
+                field: f.key,
+                count: fresh.length,
+              });
+            }
+            if (mode === 'cascade') {
+              for (const id of fresh) seen.add(id);
+              result.set(holder.id, seen);
+              next.push([holder, fresh]);
+            }
+          }
+        }
+      }
+      frontier = next;
+    }
+    return result;
+  }
+
+  /** Removes a link field's rows (the field and its pair are being deleted). */
+  async dropField(sql: Sql, field: FieldMeta): Promise<void> {
+    await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = $2`, [this.ws.id, linkStorage(field).fieldId]);
+  }
+
+  get database(): Database {
+    return this.db;
+  }
+}

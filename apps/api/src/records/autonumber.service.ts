@@ -1,0 +1,104 @@
+/**
+ * Autonumbers. Gaps allowed (default): a block of numbers is taken in its own short
+ * transaction before the write, so concurrent writers never wait on each other (a failed
+ * write leaves a gap). Gapless (invoices): the block is taken inside the writing
+ * transaction as its last step, so the counter row is locked only until commit and a
+ * rolled-back write gives its numbers back. A batch takes one block per period.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { autonumberPeriod, formatAutonumber, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import { partitionName } from '../tables/partition.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+
+interface AutoOpts {
+  format: string;
+  gapless: boolean;
+  dateField?: string;
+}
+
+export interface NumberedRow {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+@Injectable()
+export class AutonumberService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+  ) {}
+
+  fields(table: TableMeta, gapless?: boolean): FieldMeta[] {
+    return table.fields.filter((f) => f.type === 'autonumber' && (gapless === undefined || !!(f.options as unknown as AutoOpts).gapless === gapless));
+  }
+
+  /** Numbers for the gaps-allowed fields, taken before the write's transaction. */
+  async reserve(table: TableMeta, rows: NumberedRow[]): Promise<void> {
+    const fields = this.fields(table, false);
+    if (!fields.length || !rows.length) return;
+    await this.db.tx(async (sql) => {
+      for (const f of fields) await this.number(sql, table, f, rows);
+    });
+  }
+
+  /** Numbers for the gapless fields: call as the last step of the writing transaction, then store them. */
+  async assignGapless(sql: Sql, table: TableMeta, rows: NumberedRow[]): Promise<void> {
+    const fields = this.fields(table, true);
+    if (!fields.length || !rows.length) return;
+    for (const f of fields) await this.number(sql, table, f, rows);
+    const patch = rows.map((r) => ({ id: r.id, data: Object.fromEntries(fields.map((f) => [f.slot, r.data[f.slot]])) }));
+    await sql.exec(
+      `UPDATE record r SET data = r.data || u.data FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
+        WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id`,
+      [this.ws.id, JSON.stringify(patch)],
+    );
+  }
+
+  /** Numbers the records that exist when an autonumber field is added, in creation order. */
+  async backfill(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
+    const rows = await sql.query<{ id: string; data: Record<string, unknown>; created: string }>(
+      `SELECT id, data, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created FROM ${partitionName(table.id)} WHERE deleted_at IS NULL ORDER BY created_at, id`,
+    );
+    if (!rows.length) return;
+    const numbered = rows.map((r) => ({ id: r.id, data: { ...r.data }, created: r.created }));
+    await this.number(sql, table, field, numbered, (r) => (r as { created?: string }).created);
+    for (let i = 0; i < numbered.length; i += 2000) {
+      const patch = numbered.slice(i, i + 2000).map((r) => ({ id: r.id, data: { [field.slot]: r.data[field.slot] } }));
+      await sql.exec(
+        `UPDATE record r SET data = r.data || u.data FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
+          WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id`,
+        [this.ws.id, JSON.stringify(patch)],
+      );
+    }
+  }
+
+  private async number(sql: Sql, table: TableMeta, field: FieldMeta, rows: NumberedRow[], fallbackDate?: (r: NumberedRow) => string | undefined): Promise<void> {
+    const o = field.options as unknown as AutoOpts;
+    const dateField = o.dateField ? table.fields.find((f) => f.key === o.dateField || f.id === o.dateField) : undefined;
+    const today = this.ws.valueContext().today();
+    const byPeriod = new Map<string, { row: NumberedRow; date: string }[]>();
+    for (const row of rows) {
+      const raw = dateField ? row.data[dateField.slot] : undefined;
+      const date = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : (fallbackDate?.(row) ?? today);
+      const period = autonumberPeriod(o.format, date);
+      const list = byPeriod.get(period) ?? [];
+      list.push({ row, date });
+      byPeriod.set(period, list);
+    }
+    for (const [period, list] of byPeriod) {
+      const [r] = await sql.query<{ value: string }>(
+        `INSERT INTO autonumber_counter (workspace_id, field_id, period, value) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workspace_id, field_id, period) DO UPDATE SET value = autonumber_counter.value + EXCLUDED.value
+         RETURNING value::text AS value`,
+        [this.ws.id, field.id, period, list.length],
+      );
+      let n = Number(r!.value) - list.length;
+      for (const { row, date } of list) {
+        n++;
+        row.data[field.slot] = { t: formatAutonumber(o.format, n, date), n, p: period };
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { formatNumber, readDecimal } from '../format/format';
+import { base, isEmpty, ORDERED_OPS } from './field-type';
+
+export const number = base({
+  type: 'number',
+  label: 'Number',
+  icon: '#',
+  group: 'Numbers',
+  description: 'A number with a fixed number of decimals',
+  canBePrimary: true,
+  canBeUnique: true,
+  operators: ORDERED_OPS,
+  editor: 'number',
+  align: 'right',
+  summable: true,
+  defaultOptions: () => ({ scale: 0 }),
+  format: (v, f) => (isEmpty(v) ? '' : formatNumber(v, f.options?.scale)),
+  parse(t) {
+    if (t.trim() === '') return { value: null };
+    const d = readDecimal(t);
+    return d === null ? { error: 'must be a number' } : { value: d };
+  },
+});

@@ -1,0 +1,39 @@
+/** All field types the designer knows, by `type`; an unknown type shows as plain text. */
+import { attachment } from './attachment';
+import { boolean } from './boolean';
+import { autonumber, formula, lookup, rollup, formatAny } from './computed';
+import { date } from './date';
+import { dateTime } from './date-time';
+import { duration } from './duration';
+import { base, type UIFieldType } from './field-type';
+import { link } from './link';
+import { longText } from './long-text';
+import { money } from './money';
+import { number } from './number';
+import { percent } from './percent';
+import { multiSelect, select } from './select';
+import { text } from './text';
+import { user } from './user';
+import { email, phone, url } from './validated-text';
+
+const ALL: UIFieldType[] = [text, longText, email, phone, url, number, money, percent, duration, date, dateTime, boolean, select, multiSelect, user, link, lookup, rollup, formula, autonumber, attachment];
+
+const byType = new Map<string, UIFieldType>();
+for (const t of ALL) {
+  if (byType.has(t.type)) throw new Error(`field type ${t.type} registered twice`);
+  byType.set(t.type, t);
+}
+
+function unknownType(type: string): UIFieldType {
+  return base({ type, label: type, icon: '?', group: 'Other', description: 'A type this version of the designer does not know', computed: true, sortable: false, format: formatAny, toText: formatAny, editor: 'none', operators: ['isEmpty', 'isNotEmpty'] });
+}
+
+export const fieldTypes = {
+  all: ALL,
+  get(type: string): UIFieldType {
+    return byType.get(type) ?? unknownType(type);
+  },
+  has(type: string): boolean {
+    return byType.has(type);
+  },
+};

@@ -1,0 +1,10 @@
+/** email, phone and url: one line of text checked by the API. */
+import { base, TEXT_OPS } from './field-type';
+
+function make(type: string, label: string, icon: string, description: string) {
+  return base({ type, label, icon, group: 'Text', description, canBePrimary: true, searchable: true, canBeUnique: true, operators: TEXT_OPS, parse: (t) => ({ value: t.trim() === '' ? null : t.trim() }) });
+}
+
+export const email = make('email', 'Email', '@', 'An email address');
+export const phone = make('phone', 'Phone', '☎', 'A phone number');
+export const url = make('url', 'Link (URL)', 'link', 'A web address (http or https)');

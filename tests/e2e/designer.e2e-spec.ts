@@ -1,0 +1,341 @@
+/**
+ * The designer in a real browser (issue 6): an administrator sets up Tabula and builds a
+ * small CRM from an empty configuration through the UI alone — two tables, a money field,
+ * a select, a link and a formula where the server offers them, a card layout — enters
+ * records in the card and the grid (inline edits, a spreadsheet paste, undo, a filter),
+ * resolves a stale edit made meanwhile through the API, creates a Manager who signs in
+ * and sees only their own records, and checks the phone layout. No page may log a
+ * console error. Screenshots of each main screen go to docs/screenshots.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hasFieldType } from '@tabula/schema-engine';
+import { ADMIN, Client, startTabula, type TestServer } from '../helpers/tabula.js';
+import { ErrorLog, hasChromium, launch, shot } from './browser.js';
+
+const MANAGER = { name: 'Mia Manager', email: 'mia@example.com', password: 'manager password 1' };
+
+describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+  const log = new ErrorLog();
+  let api: Client;
+  const hasLinks = hasFieldType('link');
+  const hasFormulas = hasFieldType('formula');
+
+  const url = (p: string) => server.url + p;
+  const dialog = (name: string | RegExp) => page.getByRole('dialog', { name });
+  const toast = (text: string | RegExp) => page.getByTestId('toast').filter({ hasText: text });
+
+  beforeAll(async () => {
+    browser = await launch();
+    server = await startTabula();
+    ctx = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/Bucharest' });
+    log.watch(ctx);
+    page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('sets up the first administrator and starts empty', async () => {
+    await page.goto(url('/'));
+    await page.waitForURL('**/setup');
+    await page.getByLabel('Your name').fill(ADMIN.name);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByLabel(/Company or workspace name/).fill('Acme SRL');
+    await shot(page, 'setup');
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    await page.getByRole('heading', { name: 'How do you want to start?' }).waitFor();
+    await shot(page, 'setup-start');
+    await page.getByRole('button', { name: /Start empty/ }).click();
+    await page.waitForURL('**/design');
+    api = new Client(server.url);
+    const login = await api.post('/api/auth/login', { email: ADMIN.email, password: ADMIN.password });
+    expect(login.status).toBe(200);
+    api.token = login.body.token;
+    expect(log.take()).toEqual([]);
+  });
+
+  async function addField(label: string, type: string, fill?: () => Promise<void>) {
+    await page.getByRole('button', { name: '+ Add field' }).click();
+    const d = dialog(/^New field in/);
+    await d.locator('input[name=field-label]').fill(label);
+    await d.locator('select[name=field-type]').selectOption(type);
+    if (fill) await fill();
+    await page.getByRole('button', { name: 'Add field', exact: true }).click();
+    await toast(`Field ${label} added`).waitFor();
+    await d.waitFor({ state: 'detached' }).catch(() => undefined);
+  }
+
+  async function newTable(label: string, first: string) {
+    await page.goto(url('/design'));
+    await page.getByRole('button', { name: '+ New table' }).first().click();
+    await page.locator('input[name=table-label]').fill(label);
+    await page.locator('input[name=primary-label]').fill(first);
+    await page.getByRole('button', { name: 'Create table' }).click();
+    await page.waitForURL(`**/design/${label.toLowerCase()}`);
+  }
+
+  it('builds Clients and Orders with a money field, a select, a link and a formula', async () => {
+    await newTable('Clients', 'Name');
+    await addField('Email', 'email');
+    await addField('Tier', 'select', async () => {
+      for (const c of ['gold', 'silver', 'bronze']) {
+        await page.locator('input[name=new-choice]').fill(c);
+        await page.locator('input[name=new-choice]').press('Enter');
+      }
+      await shot(page, 'designer-field-editor');
+    });
+    await addField('Balance', 'money', async () => {
+      await page.locator('input[name=currency]').fill('EUR');
+    });
+    await page.getByTestId('field-balance').waitFor();
+    await shot(page, 'designer-fields');
+
+    await newTable('Orders', 'Title');
+    await addField('Amount', 'money');
+    await addField('Quantity', 'number');
+    if (hasLinks) {
+      await addField('Client', 'link', async () => {
+        await page.locator('select[name=link-table]').selectOption({ label: 'Clients' });
+        await page.locator('input[name=inverse-label]').fill('Orders');
+      });
+    }
+    if (hasFormulas) {
+      await page.getByRole('button', { name: '+ Add field' }).click();
+      await page.locator('input[name=field-label]').fill('Total');
+      await page.locator('select[name=field-type]').selectOption('formula');
+      const editor = page.locator('textarea[name=formula]');
+      await editor.click();
+      await editor.pressSequentially('amo');
+      await page.getByRole('listbox', { name: 'Suggestions' }).waitFor();
+      await editor.press('Tab');
+      await editor.pressSequentially(' * quantitx');
+      await expect.poll(() => page.getByTestId('formula-status').textContent()).toMatch(/quantitx|unknown|not/i);
+      await expect(page.locator('.mirror mark')).toHaveCount(1);
+      await shot(page, 'designer-formula-error');
+      await editor.press('Backspace');
+      await editor.pressSequentially('y');
+      await expect.poll(() => page.getByTestId('formula-status').textContent()).toContain('Valid');
+      await page.getByRole('button', { name: 'Add field', exact: true }).click();
+      await toast('Field Total added').waitFor();
+    }
+    const tables = (await api.get('/api/tables')).body.items;
+    const clients = tables.find((t: any) => t.key === 'clients');
+    const orders = tables.find((t: any) => t.key === 'orders');
+    expect(clients.fields.map((f: any) => f.key)).toEqual(expect.arrayContaining(['name', 'email', 'tier', 'balance']));
+    expect(clients.fields.find((f: any) => f.key === 'balance').options).toEqual({ currency: 'EUR' });
+    expect(clients.fields.find((f: any) => f.key === 'tier').options.choices.map((c: any) => c.value)).toEqual(['gold', 'silver', 'bronze']);
+    expect(clients.primaryField).toBe('name');
+    expect(orders.fields.map((f: any) => f.key)).toEqual(expect.arrayContaining(['title', 'amount', 'quantity', ...(hasLinks ? ['client'] : []), ...(hasFormulas ? ['total'] : [])]));
+    expect(log.take()).toEqual([]);
+  });
+
+  it('arranges the card layout of Clients in sections and tabs', async () => {
+    await page.goto(url('/design/clients?tab=card'));
+    await page.getByRole('button', { name: 'Save card layout' }).waitFor();
+    // the first section holds every field; move Tier and Balance into a new "Money" section
+    await page.getByRole('button', { name: '+ Section' }).click();
+    const titles = page.getByLabel('Section title');
+    await titles.last().fill('Money');
+    await page.getByRole('button', { name: 'Take Balance off the card' }).click();
+    await page.getByRole('button', { name: 'Take Tier off the card' }).click();
+    await page.getByLabel('Add a field to Money').selectOption({ label: 'Tier' });
+    await page.getByLabel('Add a field to Money').selectOption({ label: 'Balance' });
+    await titles.first().fill('Contact');
+    await page.getByLabel('Columns of Money').selectOption('2');
+    await page.getByLabel('Tab title').fill('Client');
+    await shot(page, 'designer-card-layout');
+    await page.getByRole('button', { name: 'Save card layout' }).click();
+    await toast('Card layout saved').waitFor();
+    const spec = (await api.get('/api/tables/clients/layouts/card')).body.spec;
+    expect(spec.tabs[0].title).toBe('Client');
+    expect(spec.tabs[0].sections.map((s: any) => [s.title, s.fields])).toEqual([
+      ['Contact', ['name', 'email', ...(hasLinks ? ['orders'] : [])].filter((k) => spec.tabs[0].sections[0].fields.includes(k))],
+      ['Money', ['tier', 'balance']],
+    ]);
+    expect(log.take()).toEqual([]);
+  });
+
+  it('creates records on the card and in the grid, edits inline, pastes, undoes and filters', async () => {
+    await page.goto(url('/t/clients'));
+    await page.getByRole('link', { name: '+ New' }).click();
+    await page.waitForURL('**/t/clients/r/new');
+    await page.getByLabel('Name').fill('Alpha SRL');
+    await page.getByLabel('Email').fill('office@alpha.example');
+    await page.getByLabel('Tier').selectOption('gold');
+    await page.getByLabel('Balance').fill('1250.50');
+    await shot(page, 'card-new');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/t\/clients\/r\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('card-title').textContent()).toBe('Alpha SRL');
+
+    // new rows through the grid's draft row
+    await page.goto(url('/t/clients'));
+    const grid = page.getByTestId('grid');
+    await grid.locator('[data-row="0"]').waitFor();
+    for (const name of ['Beta GmbH', 'Gamma Ltd']) {
+      await page.getByTestId('draft-row').locator('[data-col="name"]').click();
+      await page.keyboard.type(name);
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => (await api.get('/api/tables/clients/records?q=' + encodeURIComponent(name))).body.total).toBe(1);
+    }
+    await expect.poll(() => page.getByTestId('record-count').textContent()).toBe('3 records');
+
+    // inline edit of a money cell: type, Enter
+    const cell = (row: number, col: string) => grid.locator(`[data-row="${row}"] [data-col="${col}"]`);
+    await cell(1, 'balance').click();
+    await page.keyboard.type('99.90');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await api.get('/api/tables/clients/records?q=Beta')).body.items[0].data.balance).toEqual({ amount: '99.90', currency: 'EUR' });
+
+    // a value the API refuses: its message shows on the cell
+    await cell(2, 'email').click();
+    await page.keyboard.type('not an email');
+    await page.keyboard.press('Enter');
+    await expect(cell(2, 'email')).toHaveAttribute('aria-invalid', 'true');
+    await page.keyboard.press('Escape');
+
+    // paste a 2 × 2 block from a spreadsheet at Tier of row 2
+    await cell(1, 'tier').click();
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.setData('text/plain', 'silver\t10,00\nbronze\t20.5\n');
+      document.querySelector('[data-testid=grid]')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await toast(/Pasted into 2 records/).waitFor();
+    const byName = async () => Object.fromEntries((await api.get('/api/tables/clients/records?sort=name')).body.items.map((r: any) => [r.data.name, r.data]));
+    await expect.poll(async () => (await byName())['Gamma Ltd']?.tier).toBe('bronze');
+    expect((await byName())['Beta GmbH']).toMatchObject({ tier: 'silver', balance: { amount: '10.00', currency: 'EUR' } });
+    expect((await byName())['Gamma Ltd'].balance).toEqual({ amount: '20.50', currency: 'EUR' });
+    await expect.poll(() => page.getByTestId('sum-balance').textContent()).toMatch(/1,280\.00/);
+    await shot(page, 'grid');
+
+    // undo the paste
+    await grid.focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await byName())['Gamma Ltd'].tier).toBe(null);
+    expect((await byName())['Beta GmbH']).toMatchObject({ tier: null, balance: { amount: '99.90', currency: 'EUR' } });
+
+    // sort by clicking a header, then filter with the builder
+    await grid.getByRole('columnheader', { name: /Name/ }).getByRole('button').click();
+    await expect(grid.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'ascending');
+    await grid.getByRole('columnheader', { name: /Name/ }).getByRole('button').click();
+    await expect.poll(() => cell(0, 'name').textContent()).toBe('Gamma Ltd');
+    await page.getByTestId('filter-button').click();
+    await page.getByRole('button', { name: '+ Condition' }).click();
+    await page.getByLabel('Field').selectOption({ label: 'Tier' });
+    await page.getByLabel('Operator').selectOption('eq');
+    await page.getByLabel('Value').selectOption('gold');
+    await expect.poll(() => page.getByTestId('record-count').textContent()).toBe('1 record');
+    await shot(page, 'grid-filter');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => page.getByTestId('record-count').textContent()).toBe('3 records');
+    expect(log.take()).toEqual([]);
+  });
+
+  it('shows the other user’s values on a stale edit and lets the user reapply theirs', async () => {
+    const alpha = (await api.get('/api/tables/clients/records?q=Alpha')).body.items[0];
+    await page.goto(url(`/t/clients/r/${alpha.id}`));
+    await expect.poll(() => page.getByTestId('card-title').textContent()).toBe('Alpha SRL');
+    await page.getByLabel('Balance').fill('2000.00');
+    // meanwhile someone else changes the same field
+    const other = await api.patch(`/api/tables/clients/records/${alpha.id}`, { data: { balance: '1300.00' }, version: alpha.version });
+    expect(other.status).toBe(200);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const d = dialog('Someone else changed this record');
+    await d.waitFor();
+    await expect(d.getByTestId('theirs-balance')).toContainText('1,300.00');
+    await expect(d.getByTestId('mine-balance')).toContainText('2,000.00');
+    await shot(page, 'card-conflict');
+    await d.getByRole('button', { name: 'Apply my choice' }).click();
+    await toast('Saved').waitFor();
+    const now = (await api.get(`/api/tables/clients/records/${alpha.id}`)).body;
+    expect(now.data.balance).toEqual({ amount: '2000.00', currency: 'EUR' });
+    expect(now.version).toBe(alpha.version + 2);
+    await page.getByRole('tab', { name: 'History' }).click();
+    await expect(page.getByTestId('history').locator('li')).toHaveCount(3);
+    await expect(page.getByTestId('history').locator('li').first()).toContainText(ADMIN.name);
+    await shot(page, 'card-history');
+    expect(log.take()).toEqual([]);
+  });
+
+  it('moves a record to the trash and restores it', async () => {
+    const gamma = (await api.get('/api/tables/clients/records?q=Gamma')).body.items[0];
+    await page.goto(url(`/t/clients/r/${gamma.id}`));
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await dialog('Delete record').getByRole('button', { name: 'Move to trash' }).click();
+    await page.waitForURL('**/t/clients');
+    await expect.poll(() => page.getByTestId('record-count').textContent()).toBe('2 records');
+    await page.getByRole('link', { name: /Trash/ }).click();
+    await page.getByTestId('trash').getByRole('button', { name: 'Restore' }).click();
+    await toast('Restored').waitFor();
+    expect((await api.get(`/api/tables/clients/records/${gamma.id}`)).status).toBe(200);
+    expect(log.take()).toEqual([]);
+  });
+
+  it('creates a Manager who signs in and sees only their own records', async () => {
+    await page.goto(url('/rights'));
+    await page.getByTestId('rights-matrix').waitFor();
+    await shot(page, 'rights-matrix');
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('button', { name: '+ New user' }).click();
+    await page.locator('input[name=user-name]').fill(MANAGER.name);
+    await page.locator('input[name=user-email]').fill(MANAGER.email);
+    await page.locator('input[name=user-password]').fill(MANAGER.password);
+    await page.locator('input[name="role-Manager"]').check();
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByTestId('users').getByText(MANAGER.email).waitFor();
+    await shot(page, 'rights-users');
+
+    const mctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    log.watch(mctx);
+    const m = await mctx.newPage();
+    await m.goto(url('/'));
+    await m.waitForURL('**/login');
+    await m.getByLabel('Email').fill(MANAGER.email);
+    await m.getByLabel('Password').fill(MANAGER.password);
+    await m.getByRole('button', { name: 'Sign in' }).click();
+    await m.waitForURL('**/t/clients');
+    await expect.poll(() => m.getByTestId('record-count').textContent()).toBe('0 records');
+    await expect(m.getByRole('link', { name: 'Designer' })).toHaveCount(0);
+    await m.getByTestId('draft-row').locator('[data-col="name"]').click();
+    await m.keyboard.type('Mia’s first client');
+    await m.keyboard.press('Enter');
+    await expect.poll(() => m.getByTestId('record-count').textContent()).toBe('1 record');
+    await m.reload();
+    await expect.poll(() => m.getByTestId('record-count').textContent()).toBe('1 record');
+    await expect(m.getByTestId('grid').locator('[data-row="0"] [data-col="name"]')).toHaveText('Mia’s first client');
+    await shot(m, 'manager-grid');
+    await mctx.close();
+    expect((await api.get('/api/tables/clients/records')).body.total).toBe(4);
+    expect(log.take()).toEqual([]);
+  });
+
+  it('works on a phone: a list of records and a one-column card', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
+    log.watch(phone);
+    const p = await phone.newPage();
+    await p.goto(url('/login'));
+    await p.getByLabel('Email').fill(ADMIN.email);
+    await p.getByLabel('Password').fill(ADMIN.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL('**/t/clients');
+    await p.getByTestId('record-list').getByRole('button', { name: /Alpha SRL/ }).waitFor();
+    await shot(p, 'phone-list');
+    await p.getByTestId('record-list').getByRole('button', { name: /Alpha SRL/ }).click();
+    await p.waitForURL(/\/r\//);
+    await expect.poll(() => p.getByTestId('card-title').textContent()).toBe('Alpha SRL');
+    await shot(p, 'phone-card');
+    await phone.close();
+    expect(log.take()).toEqual([]);
+  });
+});
