@@ -126,20 +126,20 @@ describe('progress over HTTP', () => {
 
 describe('merge keys, failures', () => {
   it('returns the queued job of the same kind and key, merging its payload; a running one is not merged', async () => {
-    jobs.register('recompute', counter());
+    jobs.register('test-merge', counter());
     const merge = (a: { ids: number[] }, b: { ids: number[] }) => ({ units: 1, ids: [...a.ids, ...b.ids] });
-    const a = await jobs.enqueue('recompute', { units: 1, ids: [1] }, null, { mergeKey: 'orders', merge });
-    const b = await jobs.enqueue('recompute', { units: 1, ids: [2] }, null, { mergeKey: 'orders', merge });
-    const other = await jobs.enqueue('recompute', { units: 1, ids: [3] }, null, { mergeKey: 'lines', merge });
+    const a = await jobs.enqueue('test-merge', { units: 1, ids: [1] }, null, { mergeKey: 'orders', merge });
+    const b = await jobs.enqueue('test-merge', { units: 1, ids: [2] }, null, { mergeKey: 'orders', merge });
+    const other = await jobs.enqueue('test-merge', { units: 1, ids: [3] }, null, { mergeKey: 'lines', merge });
     expect(b).toBe(a);
     expect(other).not.toBe(a);
     const [row] = await server.tabula.db.query<{ data: { ids: number[] } }>(`SELECT payload->'data' AS data FROM job WHERE id = $1`, [a]);
     expect(row!.data.ids).toEqual([1, 2]);
     // concurrent enqueues of one key also end in one job
-    const many = await Promise.all(Array.from({ length: 6 }, (_, i) => jobs.enqueue('recompute', { units: 1, ids: [10 + i] }, null, { mergeKey: 'burst', merge })));
+    const many = await Promise.all(Array.from({ length: 6 }, (_, i) => jobs.enqueue('test-merge', { units: 1, ids: [10 + i] }, null, { mergeKey: 'burst', merge })));
     expect(new Set(many).size).toBe(1);
     await claimThis(a);
-    const c = await jobs.enqueue('recompute', { units: 1, ids: [4] }, null, { mergeKey: 'orders', merge });
+    const c = await jobs.enqueue('test-merge', { units: 1, ids: [4] }, null, { mergeKey: 'orders', merge });
     expect(c).not.toBe(a);
   });
 

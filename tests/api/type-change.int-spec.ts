@@ -154,7 +154,7 @@ describe('choices', () => {
     expect(after.type).toBe('multiSelect');
     expect(after.options.choices).toEqual(before.options.choices);
     let data = await records('deals');
-    expect(ids.map((id) => data.get(id)!.stage)).toEqual([['lead'], ['won'], []]);
+    expect(ids.map((id) => data.get(id)!.stage ?? null)).toEqual([['lead'], ['won'], null]);
 
     ok(await api.patch(`/api/tables/deals/records/${ids[0]}`, { data: { stage: ['lead', 'won'] } }));
     const report = await dryRun('deals', 'stage', { type: 'select' });
@@ -198,7 +198,7 @@ describe('dates and money', () => {
   });
 
   it('number → money takes the currency and loses amounts finer than its minor units', async () => {
-    const ids = await createTable('prices', [{ key: 'amount', type: 'number' }], [{ amount: '19.99' }, { amount: 5 }, { amount: '1.005' }, { amount: -3.5 }]);
+    const ids = await createTable('prices', [{ key: 'item', type: 'text' }, { key: 'amount', type: 'number' }], [{ amount: '19.99' }, { amount: 5 }, { amount: '1.005' }, { amount: -3.5 }]);
     const report = await dryRun('prices', 'amount', { type: 'money', options: { currency: 'EUR' } });
     expect(report).toMatchObject({ convertible: 3, lost: 1, examples: [{ id: ids[2], value: 1.005, code: 'TOO_MANY_DECIMALS' }] });
     await change('prices', 'amount', { type: 'money', options: { currency: 'EUR' } });
@@ -252,7 +252,7 @@ describe('refusals change nothing', () => {
 
   it('refuses a field that other fields depend on, naming them', async () => {
     // a formula stores the fields it uses by id in its options (the formula type lands separately)
-    await server.tabula.db.exec(`UPDATE meta_field SET options = options || jsonb_build_object('expression', '{' || $1 || '} & "x"') WHERE key = 'note'`, [codeId]);
+    await server.tabula.db.exec(`UPDATE meta_field SET options = options || jsonb_build_object('expression', '{' || $1 || '} & "x"') WHERE key = 'note' AND table_id = (SELECT table_id FROM meta_field WHERE id = $1)`, [codeId]);
     await server.tabula.db.exec(`UPDATE workspace SET schema_version = schema_version + 1`);
     try {
       await unchanged('guard', async () => {
@@ -261,7 +261,7 @@ describe('refusals change nothing', () => {
         expect(r.body.error.details.dependants).toEqual([{ table: 'guard', field: 'note' }]);
       });
     } finally {
-      await server.tabula.db.exec(`UPDATE meta_field SET options = options - 'expression' WHERE key = 'note'`);
+      await server.tabula.db.exec(`UPDATE meta_field SET options = options - 'expression' WHERE key = 'note' AND table_id = (SELECT table_id FROM meta_field WHERE id = $1)`, [codeId]);
       await server.tabula.db.exec(`UPDATE workspace SET schema_version = schema_version + 1`);
     }
   });

@@ -27,6 +27,9 @@ import { BackupController } from './backup/backup.controller.js';
 import { SnapshotService } from './backup/snapshot.service.js';
 import { LinkService } from './links/link.service.js';
 import { AutonumberService } from './records/autonumber.service.js';
+import { ComputedController } from './computed/computed.controller.js';
+import { ComputedService } from './computed/computed.service.js';
+import { RatesService } from './computed/rates.service.js';
 import { LayoutsController } from './layouts/layouts.controller.js';
 import { LayoutsService } from './layouts/layouts.service.js';
 import { UsersController } from './users/users.controller.js';
@@ -45,7 +48,7 @@ export class AppModule {
   static forRoot(db: Database, config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TablesController, RecordsController, LayoutsController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController],
+      controllers: [HealthController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController],
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },
@@ -64,6 +67,8 @@ export class AppModule {
         RecordsWriteService,
         HistoryService,
         LayoutsService,
+        ComputedService,
+        RatesService,
         LinkService,
         AutonumberService,
         SnapshotService,

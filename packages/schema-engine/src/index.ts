@@ -26,3 +26,7 @@ export * from './field-types/link.field-type.js';
 export * from './field-types/autonumber.field-type.js';
 export * from './rules/index.js';
 export * from './conversions/index.js';
+export * from './field-types/computed-common.js';
+export * from './field-types/formula.field-type.js';
+export * from './field-types/lookup.field-type.js';
+export * from './field-types/rollup.field-type.js';

@@ -1,6 +1,6 @@
 /** The field-type registry: one definition per type name; a duplicate is refused. */
 import { DomainError } from './errors.js';
-import type { AnyFieldType, FieldTypeDef } from './types.js';
+import type { AnyFieldType, FieldMeta, FieldTypeDef } from './types.js';
 
 const registry = new Map<string, AnyFieldType>();
 
@@ -25,4 +25,15 @@ export function hasFieldType(type: string): boolean {
 
 export function fieldTypeNames(): string[] {
   return [...registry.keys()];
+}
+
+/** The field as filters and sorts see it: a computed field delegates to its result type. */
+export function effectiveField(field: FieldMeta): FieldMeta {
+  let f = field;
+  for (let i = 0; i < 4; i++) {
+    const next = getFieldType(f.type).delegate?.(f);
+    if (!next) return f;
+    f = next;
+  }
+  return f;
 }

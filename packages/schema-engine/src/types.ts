@@ -122,6 +122,12 @@ export interface FieldTypeDef<O extends Record<string, unknown> = Record<string,
   filterOperand(value: unknown, field: FieldMeta, ctx: ValueContext): unknown;
   /** Custom SQL for an operator (multi select, text contains, …); return undefined for the default. */
   compileOp?(op: FilterOp, value: unknown, field: FieldMeta, alias: string, sql: SqlBuilder, ctx: ValueContext): string | undefined;
+  /**
+   * Computed types whose values take another type's shape (a formula returning money, a
+   * lookup of a date) answer the field as that type, on the same slot: filters, sorts and
+   * indexes then use that type's SQL expression and operators.
+   */
+  delegate?(field: FieldMeta): FieldMeta | undefined;
   /** Wire value → human text for display and export. */
   format(wire: unknown, field: FieldMeta, opts?: FormatOptions): string;
 }

@@ -25,6 +25,9 @@ type Reason = 'primary' | 'sort' | 'filter' | 'search' | 'group';
 export class IndexAdvisor implements OnApplicationShutdown {
   private readonly logger = new Logger('indexes');
   private readonly uses = new Map<string, number>();
+  /** Rows written per table since its last ANALYZE (PGlite runs no autovacuum). */
+  private readonly writes = new Map<string, number>();
+  private linkWrites = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -99,8 +102,31 @@ export class IndexAdvisor implements OnApplicationShutdown {
     await sql.exec(`DELETE FROM record_index WHERE workspace_id = $1 AND table_id = $2 AND name LIKE $3`, [this.ws.id, table.id, `${partitionName(table.id)}_%_${field.slot}`]);
   }
 
+  /**
+   * Notes rows written. PGlite has no autovacuum, so without this a partition is never
+   * analyzed and the planner, believing it empty, picks nested loops over sequential
+   * scans; on a server autovacuum does the same job and this only makes it sooner.
+   */
+  noteWrites(table: TableMeta, rows: number, links = 0): void {
+    this.writes.set(table.id, (this.writes.get(table.id) ?? 0) + rows);
+    this.linkWrites += links;
+  }
+
+  private async analyzeWritten(): Promise<void> {
+    for (const [tableId, n] of [...this.writes]) {
+      if (n < 200) continue;
+      this.writes.delete(tableId);
+      await this.db.exec(`ANALYZE ${partitionName(tableId)}`).catch(() => undefined);
+    }
+    if (this.linkWrites >= 200) {
+      this.linkWrites = 0;
+      await this.db.exec(`ANALYZE record_link`).catch(() => undefined);
+    }
+  }
+
   /** Builds every wanted index, one at a time. Returns the number built. */
   async buildWanted(): Promise<number> {
+    await this.analyzeWritten();
     let built = 0;
     for (;;) {
       if (this.stopped) return built;

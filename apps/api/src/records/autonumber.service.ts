@@ -51,8 +51,8 @@ export class AutonumberService {
     const patch = rows.map((r) => ({ id: r.id, data: Object.fromEntries(fields.map((f) => [f.slot, r.data[f.slot]])) }));
     await sql.exec(
       `UPDATE record r SET data = r.data || u.data FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
-        WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id`,
-      [this.ws.id, JSON.stringify(patch)],
+        WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id AND r.id = ANY($3::uuid[])`,
+      [this.ws.id, JSON.stringify(patch), patch.map((p) => p.id)],
     );
   }
 
@@ -68,8 +68,8 @@ export class AutonumberService {
       const patch = numbered.slice(i, i + 2000).map((r) => ({ id: r.id, data: { [field.slot]: r.data[field.slot] } }));
       await sql.exec(
         `UPDATE record r SET data = r.data || u.data FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
-          WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id`,
-        [this.ws.id, JSON.stringify(patch)],
+          WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id AND r.id = ANY($3::uuid[])`,
+        [this.ws.id, JSON.stringify(patch), patch.map((p) => p.id)],
       );
     }
   }

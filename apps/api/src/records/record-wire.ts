@@ -37,6 +37,9 @@ export function toWire(table: TableMeta, row: RecordRow, canRead?: (f: FieldMeta
     updatedAt: iso(row.updated_at),
   };
   if (row.deleted_at) out.deletedAt = iso(row.deleted_at);
+  // cell errors of computed fields are kept beside the values
+  const errors = row.data?._e as Record<string, { error: string; message: string }> | undefined;
+  if (errors) for (const f of table.fields) if (errors[f.slot] && f.key in out.data) out.data[f.key] = errors[f.slot];
   return out;
 }
 

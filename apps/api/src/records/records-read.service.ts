@@ -21,6 +21,7 @@ import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AccessService, type Access } from '../access/access.service.js';
 import { LinkService } from '../links/link.service.js';
+import { ComputedService } from '../computed/computed.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { SchemaService } from '../tables/schema.service.js';
@@ -49,6 +50,7 @@ export class RecordsReadService {
     private readonly access: AccessService,
     private readonly advisor: IndexAdvisor,
     private readonly links: LinkService,
+    private readonly computed: ComputedService,
   ) {}
 
   async list(user: CurrentUser, tableRef: string, input: Record<string, unknown>, opts: { trashed?: boolean; fromBody?: boolean } = {}): Promise<ListResult> {
@@ -112,6 +114,7 @@ export class RecordsReadService {
    */
   async withLinks(sql: Sql, table: TableMeta, rows: RecordRow[], acc: Access, expand?: unknown, user?: CurrentUser): Promise<WireRecord[]> {
     const items = rows.map((r) => toWire(table, r, acc.canRead));
+    await this.computed.evaluateVolatile(table, items);
     const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
     if (!fields.length || !rows.length) return items;
     const wanted = parseExpand(expand, fields);

@@ -26,6 +26,9 @@ import { WorkspaceService } from '../workspace/workspace.service.js';
 import { RecordsReadService } from './records-read.service.js';
 import { LinkService } from '../links/link.service.js';
 import { AutonumberService } from './autonumber.service.js';
+import { AttachmentRefs } from '../attachments/attachment-refs.service.js';
+import { ComputedService } from '../computed/computed.service.js';
+import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
 
 export const MAX_BATCH = 1000;
@@ -56,6 +59,9 @@ export class RecordsWriteService {
     private readonly reader: RecordsReadService,
     private readonly links: LinkService,
     private readonly autonumbers: AutonumberService,
+    private readonly attachmentRefs: AttachmentRefs,
+    private readonly computed: ComputedService,
+    private readonly advisor: IndexAdvisor,
   ) {}
 
   /** `{"data":{…}}` → one record; `{"records":[{"id"?,"data"}]}` → a batch, all or nothing. */
@@ -117,6 +123,7 @@ export class RecordsWriteService {
     const rows = await this.db.tx(async (sql) => {
       await this.schema.fresh(sql);
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
+      for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
       const inserted = await this.guard(table, () =>
         sql.query<RecordRow>(
           `INSERT INTO record (workspace_id, table_id, id, data, owner_id, created_by, updated_by)
@@ -132,8 +139,18 @@ export class RecordsWriteService {
         const taken = prepared.filter((p) => !got.has(p.id)).map((p) => p.id);
         throw new DomainError('CONFLICT', 'A record with this id already exists', { ids: taken.slice(0, 20) });
       }
-      for (let i = 0; i < prepared.length; i++) for (const [f, ids] of linkWrites[i]!) await this.links.write(sql, prepared[i]!.id, f, ids);
+      for (const f of linkFields) {
+        const pairs: [string, string[]][] = [];
+        prepared.forEach((p, i) => {
+          const w = linkWrites[i]!.find(([lf]) => lf.id === f.id);
+          if (w && w[1].length) pairs.push([p.id, w[1]]);
+        });
+        await this.links.writeNew(sql, f, pairs);
+      }
       await this.autonumbers.assignGapless(sql, table, prepared);
+      const touched = new Map<string, Set<string>>();
+      for (const writes of linkWrites) for (const [f, ids] of writes) addAll(touched, linkTarget(f), ids);
+      await this.computed.afterWrite(sql, table, prepared.map((p) => p.id), touched);
       if (single) {
         const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
         for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
@@ -142,9 +159,12 @@ export class RecordsWriteService {
       else await this.auditSummary(sql, table, 'create', user, { count: inserted.length, ids: inserted.slice(0, 1000).map((r) => r.id) });
       return inserted;
     });
+    this.advisor.noteWrites(table, prepared.length, linkWrites.reduce((n, w) => n + w.reduce((m, [, ids]) => m + ids.length, 0), 0));
     const order = new Map(prepared.map((p, i) => [p.id, i]));
     rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    return { single, records: await this.reader.withLinks(this.db, table, rows, acc) };
+    const fresh = await this.db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM record r WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY($2::uuid[])`, [this.ws.id, rows.map((r) => r.id)]);
+    const byId = new Map(fresh.map((r) => [r.id, r]));
+    return { single, records: await this.reader.withLinks(this.db, table, rows.map((r) => byId.get(r.id) ?? r), acc, undefined, user) };
   }
 
   async update(user: CurrentUser, tableRef: string, id: string, body: unknown): Promise<WireRecord> {
@@ -160,6 +180,7 @@ export class RecordsWriteService {
     return this.db.tx(async (sql) => {
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
+      await this.attachmentRefs.verifyPatch(sql, table, cur.id, patch);
       const changed: Record<string, unknown> = {};
       const linkChanges: [FieldMeta, string[], string[]][] = [];
       for (const f of table.fields) {
@@ -203,7 +224,11 @@ export class RecordsWriteService {
       const diff = diffOf(cur.data, changed);
       for (const [f, before, next] of linkChanges) diff[f.slot] = [before, next];
       await this.audit(sql, table, cur.id, row!.version, 'update', user, diff);
-      return (await this.reader.withLinks(sql, table, [row!], acc))[0]!;
+      const touched = new Map<string, Set<string>>();
+      for (const [f, before, next] of linkChanges) addAll(touched, linkTarget(f), [...before, ...next]);
+      await this.computed.afterWrite(sql, table, [cur.id], touched, Object.keys(changed));
+      const now = await this.reader.fetchOne(sql, table, cur.id, undefined);
+      return (await this.reader.withLinks(sql, table, [now ?? row!], acc, undefined, user))[0]!;
     });
   }
 
@@ -223,6 +248,7 @@ export class RecordsWriteService {
           [this.ws.id, [...ids], batch, user.id],
         );
         for (const r of rows) await this.audit(sql, t, r.id, r.version, 'delete', user, null, r.id === cur.id ? undefined : { cascadeOf: cur.id, batch });
+        await this.computed.afterWrite(sql, t, rows.map((r) => r.id));
       }
     });
   }
@@ -247,6 +273,12 @@ export class RecordsWriteService {
             ),
       );
       for (const r of restored) await this.audit(sql, this.schema.tableById(r.table_id) ?? table, r.id, r.version, 'restore', user, null);
+      const byTable = new Map<string, string[]>();
+      for (const r of restored) byTable.set(r.table_id, [...(byTable.get(r.table_id) ?? []), r.id]);
+      for (const [tid, ids] of byTable) {
+        const t = this.schema.tableById(tid);
+        if (t) await this.computed.afterWrite(sql, t, ids);
+      }
       const row = await this.reader.fetchOne(sql, table, cur.id, acc.scope);
       return (await this.reader.withLinks(sql, table, [row!], acc))[0]!;
     });
@@ -259,6 +291,7 @@ export class RecordsWriteService {
     return this.db.tx(async (sql) => {
       const gone = await sql.query<{ id: string }>(`DELETE FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NOT NULL RETURNING id`, [this.ws.id]);
       const ids = gone.map((g) => g.id);
+      if (ids.length) await sql.exec(`DELETE FROM attachment WHERE workspace_id = $1 AND table_id = $2 AND record_id = ANY($3::uuid[])`, [this.ws.id, table.id, ids]);
       if (ids.length) await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND (from_id = ANY($2::uuid[]) OR to_id = ANY($2::uuid[]))`, [this.ws.id, ids]);
       await this.auditSummary(sql, table, 'purge', user, { count: ids.length });
       return { deleted: ids.length };
@@ -316,6 +349,16 @@ export class RecordsWriteService {
       throw e;
     }
   }
+}
+
+function addAll(map: Map<string, Set<string>>, key: string, ids: string[]): void {
+  const set = map.get(key) ?? new Set<string>();
+  for (const id of ids) set.add(id);
+  map.set(key, set);
+}
+
+function linkTarget(f: FieldMeta): string {
+  return (f.options as { table: string }).table;
 }
 
 function stripNulls(data: Record<string, unknown>): Record<string, unknown> {

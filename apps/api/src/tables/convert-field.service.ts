@@ -188,13 +188,15 @@ export class ConvertFieldService {
     return accepted({ job: out, field: wireField(table, field) }, `/api/jobs/${id}`);
   }
 
-  /** Fields whose options name this one: formulas (by id), lookups and rollups through a link. */
+  /** Fields whose options name this one: formulas (by id), lookups and rollups through a link, an autonumber's dateField. */
   private async dependants(table: TableMeta, field: FieldMeta): Promise<{ table: string; field: string }[]> {
     const out: { table: string; field: string }[] = [];
     for (const t of await this.schema.list()) {
       for (const f of t.fields) {
         if (f.id === field.id) continue;
         let uses = JSON.stringify(f.options).includes(field.id);
+        // a field of the same table named by key in an option such as an autonumber's dateField
+        if (!uses && t.id === table.id) uses = Object.entries(f.options).some(([k, v]) => k.endsWith('Field') && v === field.key);
         const { link, field: through } = f.options as { link?: unknown; field?: unknown };
         if (!uses && typeof link === 'string' && typeof through === 'string') {
           const l = t.fields.find((x) => x.key === link || x.id === link);

@@ -9,6 +9,7 @@ import { DomainError, isUuid, type FieldMeta, type TableMeta } from '@tabula/sch
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
+import { displayExpression } from '../computed/computed-definition.js';
 
 interface TableRow {
   id: string;
@@ -81,6 +82,14 @@ export class SchemaService {
       };
       map.get(f.table_id)?.fields.push(field);
     }
+    // formulas are stored by field id: their display form follows renames
+    for (const t of map.values()) {
+      for (const f of t.fields) {
+        if (f.type !== 'formula' || typeof f.options.stored !== 'string') continue;
+        const shown = displayExpression(f, t, (id) => map.get(id));
+        if (shown !== undefined) f.options = { ...f.options, expression: shown };
+      }
+    }
     this.tables = map;
     this.version = v;
   }
@@ -88,6 +97,11 @@ export class SchemaService {
   /** Marks the schema changed; call inside the transaction that changes it. */
   async bump(sql: Sql): Promise<void> {
     await sql.exec(`UPDATE workspace SET schema_version = schema_version + 1 WHERE id = $1`, [this.ws.id]);
+  }
+
+  /** The schema version the cache holds (plans built from it are valid while it holds). */
+  get currentVersion(): bigint {
+    return this.version;
   }
 
   /** The cached tables, no freshness check: for use inside a transaction after fresh(sql). */

@@ -19,6 +19,9 @@ import type { Database, Sql } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { LinkService } from '../links/link.service.js';
+import { ComputedService } from '../computed/computed.service.js';
+import { prepareComputed } from '../computed/computed-definition.js';
+import { isComputedSource } from '../computed/computed-plan.js';
 import { AutonumberService } from '../records/autonumber.service.js';
 import { createPartitionSql, partitionName, uniqueIndexName } from './partition.js';
 import { SchemaService } from './schema.service.js';
@@ -36,6 +39,8 @@ export interface FieldOut {
   searchable: boolean;
   position: number;
   primary: boolean;
+  /** The recompute job a new or changed computed field started. */
+  job?: string;
 }
 
 export interface TableOut {
@@ -82,6 +87,7 @@ export class TablesService {
     private readonly links: LinkService,
     private readonly autonumbers: AutonumberService,
     private readonly convert: ConvertFieldService,
+    private readonly computed: ComputedService,
   ) {}
 
   async list(): Promise<TableOut[]> {
@@ -192,7 +198,9 @@ export class TablesService {
     const t = await this.schema.table(table.id);
     const f = t.fields.find((x) => x.id === field.id)!;
     if (f.searchable) await this.advisor.want(t, f, 'search');
-    return fieldOut(t, f);
+    const out: FieldOut = fieldOut(t, f);
+    if (isComputedSource(f)) out.job = await this.computed.recomputeTable(t);
+    return out;
   }
 
   async updateField(ref: string, fieldRef: string, body: unknown, dryRun: boolean): Promise<FieldOut | Record<string, unknown>> {
@@ -213,7 +221,7 @@ export class TablesService {
       ...body,
     };
     if (isPlainObject(body) && 'position' in body) delete (merged as Record<string, unknown>).position;
-    const def = parseFieldDefinition(merged, 'update', field);
+    const def = parseFieldDefinition(prepareComputed(table, merged, (id) => this.schema.tableById(id), field), 'update', field);
     if (dryRun) return { dryRun: true, field: field.key, changes: Object.keys(body), convertible: true, lost: 0, examples: [] };
     const position = isPlainObject(body) && body.position !== undefined ? body.position : field.position;
     if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
@@ -236,12 +244,32 @@ export class TablesService {
     const t = await this.schema.table(table.id);
     const f = t.fields.find((x) => x.id === field.id)!;
     if (f.searchable && !field.searchable) await this.advisor.want(t, f, 'search');
-    return fieldOut(t, f);
+    const out: FieldOut = fieldOut(t, f);
+    const sourceChanged = JSON.stringify({ ...field.options, expression: undefined }) !== JSON.stringify({ ...f.options, expression: undefined });
+    if (isComputedSource(f) && sourceChanged) out.job = await this.computed.recomputeTable(t);
+    return out;
+  }
+
+  /** Computed fields (any table) whose definition names this field. */
+  dependantsOf(field: FieldMeta): string[] {
+    const names: string[] = [];
+    for (const t of this.schema.cachedList()) {
+      for (const f of t.fields) {
+        if (f.id === field.id || !isComputedSource(f)) continue;
+        if (JSON.stringify(f.options).includes(field.id)) names.push(`${t.key}.${f.key}`);
+      }
+    }
+    return names;
   }
 
   async removeField(ref: string, fieldRef: string): Promise<void> {
     const table = await this.schema.table(ref);
     const field = this.schema.field(table, fieldRef);
+    const pairId = (field.options as { pair?: string }).pair;
+    const dependants = [...this.dependantsOf(field), ...(pairId ? this.dependantsOf({ ...field, id: pairId }) : [])];
+    if (dependants.length) {
+      throw new DomainError('CONFLICT', `"${field.key}" is used by ${dependants.join(', ')}; change or delete those first`, { dependants });
+    }
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
       if (field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
@@ -274,7 +302,7 @@ export class TablesService {
   }
 
   private async insertField(sql: Sql, table: TableMeta, body: unknown, pairOf?: FieldMeta): Promise<FieldMeta> {
-    const def = parseFieldDefinition(await this.resolveLinkTarget(table, body), 'create');
+    const def = parseFieldDefinition(prepareComputed(table, await this.resolveLinkTarget(table, body), (id) => (id === table.id ? table : this.schema.tableById(id))), 'create');
     if (table.fields.some((f) => f.key === def.key)) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
     const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
     if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });

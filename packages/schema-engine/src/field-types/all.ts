@@ -19,6 +19,9 @@ import { urlFieldType } from './url.field-type.js';
 import { userFieldType } from './user.field-type.js';
 import { linkFieldType } from './link.field-type.js';
 import { autonumberFieldType } from './autonumber.field-type.js';
+import { formulaFieldType } from './formula.field-type.js';
+import { lookupFieldType } from './lookup.field-type.js';
+import { rollupFieldType } from './rollup.field-type.js';
 
 export const BUILT_IN_FIELD_TYPES: FieldTypeDef<any>[] = [
   textFieldType,
@@ -39,6 +42,9 @@ export const BUILT_IN_FIELD_TYPES: FieldTypeDef<any>[] = [
   linkFieldType,
   autonumberFieldType,
   attachmentFieldType,
+  formulaFieldType,
+  lookupFieldType,
+  rollupFieldType,
 ];
 
 export function registerBuiltInFieldTypes(): void {

@@ -26,6 +26,18 @@ const UUID = '0192f0c1-7a4b-7cde-8f00-123456789abc';
 
 const SUITES: Suite[] = [
   {
+    type: 'attachment',
+    options: { maxSize: 1024, accept: ['image/*', 'application/pdf'] },
+    valid: [
+      [[{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }], [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }], [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }]],
+      [[{ type: 'image/png', size: 0, name: 'a\u202Eb\n.png', id: UUID.toUpperCase() }], [{ id: UUID, name: 'ab .png', size: 0, type: 'image/png' }], [{ id: UUID, name: 'ab .png', size: 0, type: 'image/png' }]],
+    ],
+    invalid: [[{ id: UUID }, 'NOT_A_LIST'], [[UUID], 'INVALID_ATTACHMENT'], [[{ id: UUID, name: 'a', size: 1, type: 'a/b', path: '/etc' }], 'INVALID_ATTACHMENT'], [[{ id: UUID, name: 'a', size: -1, type: 'a/b' }], 'INVALID_ATTACHMENT']],
+  },
+  { type: 'formula', options: { expression: 'a + 1', resultType: 'number' }, valid: [], invalid: [[1, 'READ_ONLY']] },
+  { type: 'lookup', options: { link: 'client', field: 'name' }, valid: [], invalid: [['x', 'READ_ONLY']] },
+  { type: 'rollup', options: { link: 'lines', field: 'qty', aggregate: 'sum' }, valid: [], invalid: [[1, 'READ_ONLY']] },
+  {
     type: 'link',
     options: { table: UUID, multiple: true },
     valid: [[[UUID], [UUID], [UUID]], [[UUID.toUpperCase(), UUID], [UUID], [UUID]]],
@@ -265,6 +277,7 @@ describe('the registry', () => {
     if (def.canBeUnique || def.sortable) expect(def.sqlKind).not.toBe('jsonb');
     if (def.searchable) expect(def.sqlKind).toBe('text');
     if (def.type === 'link') return; // links live in record_link, not in data
+    if (['formula', 'lookup', 'rollup'].includes(def.type)) return; // options name their sources
     const field = makeField(def.type, def.type.endsWith('elect') ? CHOICES : undefined);
     expect(def.sqlExpr(field, 'r')).toMatch(new RegExp(`r\\.data->>?'${field.slot}'`));
   });
@@ -292,7 +305,7 @@ describe.each(SUITES.map((s) => [label(s), s] as const))('%s', (_name, suite) =>
   });
 
   test('parses its default options and refuses unknown ones', () => {
-    if (def.type === 'link') expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // a link must name its table
+    if (['link', 'formula', 'lookup', 'rollup'].includes(def.type)) expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // they must name their sources
     else expect(def.parseOptions(undefined)).toEqual(expect.any(Object));
     expect(issueOf(() => def.parseOptions({ bogus: 1 }))).toBe('UNKNOWN_OPTION');
     expect(issueOf(() => def.parseOptions([]))).toBe('INVALID_OPTIONS');

@@ -5,7 +5,7 @@
  * is a bound parameter.
  */
 import { DomainError, ValueError } from '../errors.js';
-import { getFieldType } from '../registry.js';
+import { effectiveField, getFieldType } from '../registry.js';
 import type { FieldMeta, FilterOp, TableMeta, ValueContext } from '../types.js';
 import { FILTER_OPS } from '../types.js';
 import { SqlBuilder } from './sql-builder.js';
@@ -87,7 +87,7 @@ export function compileCondition(table: TableMeta, cond: FieldCondition, ctx: Co
   }
   const sys = typeof cond.field === 'string' ? systemColumn(cond.field) : undefined;
   if (sys) return sys.compile(op, cond.value, ctx);
-  const field = resolveField(table, cond.field, ctx);
+  const field = effectiveField(resolveField(table, cond.field, ctx));
   const def = getFieldType(field.type);
   if (!def.operators.includes(op)) {
     throw new DomainError('INVALID_FILTER', `The operator "${op}" does not apply to ${field.type} field "${field.key}"`, { field: field.key, op });

@@ -3,7 +3,7 @@
  * paging is stable. NULLs sort last in both directions.
  */
 import { DomainError } from '../errors.js';
-import { getFieldType } from '../registry.js';
+import { effectiveField, getFieldType } from '../registry.js';
 import type { SqlKind, TableMeta } from '../types.js';
 import { resolveField } from './filter-compiler.js';
 import type { SqlBuilder } from './sql-builder.js';
@@ -40,7 +40,7 @@ export function compileSort(
       else if (idDesc === undefined) keys.push({ key, expr: `${opts.alias}.${sys.column}`, desc, cast: sys.cast });
       continue;
     }
-    const field = resolveField(table, key, opts);
+    const field = effectiveField(resolveField(table, key, opts));
     const def = getFieldType(field.type);
     if (!def.sortable) {
       throw new DomainError('VALIDATION_FAILED', `Field "${field.key}" cannot be sorted on`, { sort: { code: 'NOT_SORTABLE', message: `${field.type} fields are not sortable` } });

@@ -14,14 +14,20 @@ export interface FieldBody {
   position?: number;
 }
 
+/** The dry run of a type change (docs/type-changes.md). */
 export interface DryRunReport {
   dryRun: true;
   field: string;
-  changes?: string[];
-  convertible?: boolean;
-  lost?: number;
+  from?: string;
+  to?: string;
   total?: number;
-  examples?: { id?: string; from: unknown; to?: unknown; reason?: string }[];
+  convertible?: number;
+  lost?: number;
+  empty?: number;
+  restored?: number;
+  examples?: { id?: string; value?: unknown; from?: unknown; code?: string; reason?: string }[];
+  missingChoices?: string[];
+  duplicates?: { value: unknown; count: number }[];
   [k: string]: unknown;
 }
 
@@ -30,7 +36,8 @@ export const tablesApi = {
   update: (t: string, body: { key?: string; label?: string; primaryField?: string; position?: number }) => api.patch<Table>(`/tables/${enc(t)}`, body),
   remove: (t: string) => api.del(`/tables/${enc(t)}`),
   addField: (t: string, body: FieldBody) => api.post<Field>(`/tables/${enc(t)}/fields`, body),
-  updateField: (t: string, f: string, body: FieldBody) => api.patch<Field>(`/tables/${enc(t)}/fields/${enc(f)}`, body),
+  /** A field; for a type change `{job, field}` (202: the conversion runs as a job). */
+  updateField: (t: string, f: string, body: FieldBody) => api.patch<Field & { job?: { id: string } }>(`/tables/${enc(t)}/fields/${enc(f)}`, body),
   dryRun: (t: string, f: string, body: FieldBody) => api.patch<DryRunReport>(`/tables/${enc(t)}/fields/${enc(f)}?dryRun=true`, body),
   removeField: (t: string, f: string) => api.del(`/tables/${enc(t)}/fields/${enc(f)}`),
 };

@@ -23,6 +23,8 @@ export class RowSource {
   total = $state<number | null>(null);
   totalIsEstimate = $state(false);
   done = $state(false);
+  /** Bumped when the rows start over (a new query): views keyed by position start over too. */
+  version = $state(0);
   loading = $state(false);
   error = $state<unknown>(null);
   private cursor: string | null = null;
@@ -57,6 +59,7 @@ export class RowSource {
     this.total = null;
     this.error = null;
     this.wanted = 0;
+    this.version++;
     await this.ensure(0);
   }
 
@@ -64,8 +67,11 @@ export class RowSource {
   ensure(index: number): Promise<void> {
     this.wanted = Math.max(this.wanted, index);
     if (this.running) return this.running;
+    if (this.done || this.rows.length > this.wanted + 40) return Promise.resolve();
     const gen = this.generation;
-    this.running = (async () => {
+    const run: Promise<void> = (async () => {
+      // start after `this.running` is set, so that finishing at once cannot leave it set
+      await null;
       try {
         while (gen === this.generation && !this.done && this.rows.length <= this.wanted + 40) {
           const behind = this.wanted - this.rows.length;
@@ -74,13 +80,12 @@ export class RowSource {
       } catch (e) {
         if ((e as Error)?.name !== 'AbortError' && gen === this.generation) this.error = e;
       } finally {
-        if (gen === this.generation) {
-          this.running = null;
-          this.loading = false;
-        }
+        if (this.running === run) this.running = null;
+        if (gen === this.generation) this.loading = false;
       }
     })();
-    return this.running;
+    this.running = run;
+    return run;
   }
 
   private async page(gen: number, limit: number): Promise<void> {
@@ -129,6 +134,35 @@ export class RowSource {
     for (const r of fresh) this.ids.add(r.id);
     this.rows = [...this.rows, ...fresh];
     if (this.total !== null) this.total += fresh.length;
+  }
+
+  private pendingSeq = 0;
+
+  /**
+   * A row for a record being created: it takes its place at once, so the rows below (the
+   * draft row) do not move later under the user's hands; `settle` swaps in the saved record
+   * or takes the row out when the create failed.
+   */
+  addPending(data: Record<string, unknown>): RecordT {
+    const now = new Date().toISOString();
+    const rec: RecordT = { id: `pending:${++this.pendingSeq}`, version: 0, data, owner: null, createdAt: now, updatedAt: now };
+    this.rows = [...this.rows, rec];
+    if (this.total !== null) this.total += 1;
+    return rec;
+  }
+
+  settle(pendingId: string, rec: RecordT | null): void {
+    const i = this.rows.findIndex((r) => r.id === pendingId);
+    if (i < 0) return;
+    const next = this.rows.slice();
+    if (rec && !this.ids.has(rec.id)) {
+      next[i] = rec;
+      this.ids.add(rec.id);
+    } else {
+      next.splice(i, 1);
+      if (this.total !== null) this.total -= 1;
+    }
+    this.rows = next;
   }
 
   remove(ids: string[]): void {

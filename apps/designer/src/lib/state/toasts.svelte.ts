@@ -31,12 +31,14 @@ class Toasts {
 export function describeError(e: unknown): string {
   if (e instanceof ApiError) {
     const fields = e.fieldMessages();
+    // field messages the main message does not already say
     const extra = Object.entries(fields)
+      .filter(([, m]) => !e.message.includes(m))
       .slice(0, 3)
       .map(([k, m]) => `${k}: ${m}`)
       .join('; ');
     if (e.code === 'TOO_MANY_REQUESTS' && e.details?.retryAfter) return `${e.message} (wait ${e.details.retryAfter} s)`;
-    return extra && !e.message.includes(extra) ? `${e.message} — ${extra}` : e.message;
+    return extra ? `${e.message} — ${extra}` : e.message;
   }
   if (e instanceof Error) return e.message;
   return String(e);

@@ -19,7 +19,10 @@ export async function checkFormula(table: string, expression: string, signal?: A
   } catch (e) {
     if (e instanceof ApiError && (e.code === 'FORMULA_ERROR' || e.code === 'CYCLE' || e.status === 422)) {
       const d = e.details ?? {};
-      return { ok: false, message: d.message ?? e.message, position: typeof d.position === 'number' ? d.position : null, length: typeof d.length === 'number' ? d.length : 1 };
+      const position = typeof d.position === 'number' ? d.position : null;
+      // underline the whole name or number that starts at the position
+      const token = position === null ? '' : (/^([A-Za-z_][A-Za-z0-9_.]*|\d+(\.\d+)?|"[^"]*"?)/.exec(expression.slice(position))?.[0] ?? '');
+      return { ok: false, message: d.message ?? e.message, position, length: typeof d.length === 'number' ? d.length : Math.max(1, token.length) };
     }
     if (e instanceof ApiError && e.status === 404) return { ok: null, message: 'Checking is not available on this server yet; the formula is checked when you save.' };
     throw e;

@@ -1,0 +1,122 @@
+/**
+ * What the computed engine needs to know of a table, built once per schema version:
+ * its computed fields in dependency order, each formula compiled once (never re-parsed
+ * per row), the aggregates over links it needs (rollups and SUM(lines.x) in formulas),
+ * its lookups, and the link fields through which changes elsewhere reach it.
+ */
+import { compileFormula, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema } from '@tabula/formula';
+import { effectiveField, linkOptions, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+
+export type AggFn = 'SUM' | 'AVG' | 'COUNT' | 'MIN' | 'MAX';
+
+export interface AggSpec {
+  key: string;
+  link: FieldMeta;
+  target: TableMeta;
+  field: FieldMeta | null;
+  fn: AggFn;
+}
+
+export interface LookupSpec {
+  link: FieldMeta;
+  target: TableMeta;
+  field: FieldMeta;
+}
+
+export interface TablePlan {
+  table: TableMeta;
+  order: FieldMeta[];
+  formulas: Map<string, CompiledFormula>;
+  aggs: AggSpec[];
+  lookups: Map<string, LookupSpec>;
+  volatile: FieldMeta[];
+  /** Link fields (of this table) whose linked records feed a computed field here. */
+  sources: FieldMeta[];
+  /** Per source link: the slots of the linked table it reads (changes elsewhere do not matter). */
+  reads: Map<string, Set<string>>;
+  usesRates: boolean;
+}
+
+const COMPUTED = new Set(['formula', 'lookup', 'rollup']);
+
+export function isComputedSource(f: FieldMeta): boolean {
+  return COMPUTED.has(f.type);
+}
+
+function fieldInfo(f: FieldMeta, tables: (id: string) => TableMeta | undefined, depth: number): FormulaFieldInfo {
+  const info: FormulaFieldInfo = { id: f.id, key: f.key, type: f.type };
+  if (COMPUTED.has(f.type)) {
+    if (f.options.resultType === 'money') info.currency = (f.options.currency as string | null | undefined) ?? null;
+  } else if (effectiveField(f).type === 'money') info.currency = (f.options.currency as string | undefined) ?? null;
+  if (COMPUTED.has(f.type)) info.resultType = ((f.options.resultType as string | undefined) ?? 'any') as FormulaFieldInfo['resultType'];
+  if (f.type === 'link' && depth === 0) {
+    const target = tables(linkOptions(f).table);
+    if (target) info.linkTable = formulaSchema(target, tables, depth + 1);
+  }
+  return info;
+}
+
+export function formulaSchema(table: TableMeta, tables: (id: string) => TableMeta | undefined, depth = 0): FormulaSchema {
+  return { fields: table.fields.map((f) => fieldInfo(f, tables, depth)) };
+}
+
+export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | undefined): TablePlan {
+  const plan: TablePlan = { table, order: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false };
+  const schema = formulaSchema(table, tables);
+  const deps = new Map<string, string[]>();
+  const sourceIds = new Set<string>();
+  for (const f of table.fields) {
+    if (f.type === 'formula') {
+      const stored = String(f.options.stored ?? f.options.expression ?? '');
+      let compiled: CompiledFormula;
+      try {
+        compiled = compileFormula(stored, schema, { fromStored: true });
+      } catch {
+        continue; // a formula broken by a schema change shows blank; the designer flags it
+      }
+      plan.formulas.set(f.id, compiled);
+      if (compiled.volatile) plan.volatile.push(f);
+      if (/CONVERT\s*\(/i.test(stored)) plan.usesRates = true;
+      deps.set(f.id, compiled.dependencies);
+      for (const a of compiled.aggregates) {
+        const link = table.fields.find((x) => x.id === a.linkFieldId);
+        const target = link && tables(linkOptions(link).table);
+        if (!link || !target) continue;
+        plan.aggs.push({ key: a.key, link, target, field: a.fieldId ? (target.fields.find((x) => x.id === a.fieldId) ?? null) : null, fn: a.fn });
+        sourceIds.add(link.id);
+      }
+    } else if (f.type === 'rollup' || f.type === 'lookup') {
+      const link = table.fields.find((x) => x.id === f.options.link || x.key === f.options.link);
+      const target = link && tables(linkOptions(link).table);
+      if (!link || !target) continue;
+      const tf = target.fields.find((x) => x.id === f.options.field || x.key === f.options.field) ?? null;
+      deps.set(f.id, [link.id]);
+      sourceIds.add(link.id);
+      if (f.type === 'rollup') plan.aggs.push({ key: `rollup:${f.id}`, link, target, field: tf, fn: String(f.options.aggregate ?? 'sum').toUpperCase() as AggFn });
+      else if (tf) plan.lookups.set(f.id, { link, target, field: tf });
+    }
+  }
+  // dependency order among the computed fields (cycles were refused when saving)
+  const computed = table.fields.filter((f) => COMPUTED.has(f.type) && (f.type !== 'formula' || plan.formulas.has(f.id)));
+  const done = new Set<string>();
+  const visit = (f: FieldMeta, stack: Set<string>) => {
+    if (done.has(f.id) || stack.has(f.id)) return;
+    stack.add(f.id);
+    for (const d of deps.get(f.id) ?? []) {
+      const df = computed.find((x) => x.id === d);
+      if (df) visit(df, stack);
+    }
+    done.add(f.id);
+    plan.order.push(f);
+  };
+  for (const f of computed) visit(f, new Set());
+  plan.sources = table.fields.filter((f) => sourceIds.has(f.id));
+  const read = (link: FieldMeta, field: FieldMeta | null) => {
+    const set = plan.reads.get(link.id) ?? new Set<string>();
+    if (field) set.add(field.slot);
+    plan.reads.set(link.id, set);
+  };
+  for (const a of plan.aggs) read(a.link, a.field);
+  for (const l of plan.lookups.values()) read(l.link, l.field);
+  return plan;
+}

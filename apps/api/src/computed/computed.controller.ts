@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { checkFormula } from '@tabula/formula';
+import { DomainError } from '@tabula/schema-engine';
+import { User, type CurrentUser } from '../auth/current-user.js';
+import { AccessService } from '../access/access.service.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { formulaSchema } from './computed-plan.js';
+import { ComputedService } from './computed.service.js';
+import { RatesService } from './rates.service.js';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+@Controller()
+export class ComputedController {
+  constructor(
+    private readonly schema: SchemaService,
+    private readonly rates: RatesService,
+    private readonly computed: ComputedService,
+    private readonly access: AccessService,
+  ) {}
+
+  /** `{table, expression}` → `{type, currency?, dependencies}` or 422 FORMULA_ERROR with the position. */
+  @Post('formula/check')
+  @HttpCode(200)
+  async check(@Body() body: unknown) {
+    if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
+      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression}', { expression: { code: 'REQUIRED', message: 'table and expression are required' } });
+    }
+    const table = await this.schema.table(body.table);
+    return checkFormula(body.expression, formulaSchema(table, (id) => this.schema.tableById(id)));
+  }
+
+  @Get('exchange-rates')
+  async listRates(@Query() query: Record<string, unknown>) {
+    return this.rates.list(query);
+  }
+
+  /** A new or corrected rate; the records whose formulas convert currencies are recomputed as a job. */
+  @Post('exchange-rates')
+  @HttpCode(201)
+  async addRate(@User() user: CurrentUser, @Body() body: unknown) {
+    this.access.requireAdmin(user);
+    const rate = await this.rates.add(body, user.id);
+    await this.schema.fresh();
+    const jobs: string[] = [];
+    for (const t of this.computed.tablesUsingRates()) jobs.push(await this.computed.recomputeTable(t, undefined, user.id));
+    return { ...rate, jobs };
+  }
+}

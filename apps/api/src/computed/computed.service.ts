@@ -1,0 +1,256 @@
+/**
+ * The computed engine: formula, lookup and rollup values are stored in `data` on every
+ * write, inside the writing transaction, so they filter, sort and report in SQL and are
+ * current when the request returns (docs/adr/0005-computed-fields.md).
+ *
+ * - The records to recompute are locked FOR UPDATE in one fixed order (table, then id),
+ *   and every aggregate is read from SQL over the live linked records AFTER the lock is
+ *   held: two lines added at once to one order give the right total.
+ * - A change reaches the records that link to it through the link table (an order's
+ *   total follows its lines, a client's balance its orders), level by level.
+ * - Beyond FANOUT parents, the recompute goes to a merged job instead.
+ * - Computed values never bump `version` and never write history.
+ */
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { getFieldType, linkOptions, linkStorage, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import type { FormulaValue } from '@tabula/formula';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database, Sql } from '../database/database.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+import { buildPlan, type TablePlan } from './computed-plan.js';
+import { aggregateValues, lookupValues } from './computed-sql.js';
+import { RatesService, type RateFn } from './rates.service.js';
+import { toStored, toWireValue } from './computed-values.js';
+
+export const FANOUT = 1000;
+export const BATCH = 2000;
+const MAX_DEPTH = 8;
+export const RECOMPUTE_JOB = 'recompute';
+
+interface RecomputeJob {
+  tableId: string;
+  ids?: string[];
+  after?: string;
+}
+
+@Injectable()
+export class ComputedService implements OnModuleInit {
+  private readonly logger = new Logger('computed');
+  private plans = new Map<string, TablePlan>();
+  private planVersion: unknown;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+    private readonly rates: RatesService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<RecomputeJob>(RECOMPUTE_JOB, async (step) => {
+      await this.schema.fresh(step.sql);
+      const table = this.schema.tableById(step.data.tableId);
+      if (!table) return { done: step.done, finished: true };
+      if (step.data.ids) {
+        const all = [...step.data.ids].sort();
+        const ids = all.slice(step.done, step.done + BATCH);
+        const changed = await this.recompute(step.sql, table, ids, await this.rateFn(step.sql, table));
+        await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
+        const done = step.done + ids.length;
+        return { done, total: all.length, finished: done >= all.length };
+      }
+      const rows = await step.sql.query<{ id: string }>(
+        `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${BATCH}`,
+        step.data.after ? [this.ws.id, step.data.after] : [this.ws.id],
+      );
+      let total = step.total;
+      if (total === null) {
+        const [c] = await step.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL`, [this.ws.id]);
+        total = c!.n;
+      }
+      if (rows.length) await this.recompute(step.sql, table, rows.map((r) => r.id), await this.rateFn(step.sql, table));
+      return { done: step.done + rows.length, total, finished: rows.length < BATCH, data: { ...step.data, after: rows.at(-1)?.id } };
+    });
+  }
+
+  plan(table: TableMeta): TablePlan {
+    const v = this.schema.currentVersion;
+    if (v !== this.planVersion) {
+      this.plans = new Map();
+      this.planVersion = v;
+    }
+    let p = this.plans.get(table.id);
+    if (!p) {
+      p = buildPlan(table, (id) => this.schema.tableById(id));
+      this.plans.set(table.id, p);
+    }
+    return p;
+  }
+
+  /** Recomputes the whole table as a job with progress (a formula was added or changed). */
+  async recomputeTable(table: TableMeta, sql?: Sql, startedBy?: string): Promise<string> {
+    return this.jobs.enqueue(RECOMPUTE_JOB, { tableId: table.id }, null, { mergeKey: `table:${table.id}`, sql, startedBy });
+  }
+
+  kick(): void {
+    this.jobs.kick();
+  }
+
+  /**
+   * After records of `table` were written (created, updated, trashed or restored): their
+   * own computed fields, then everything that reads them through links. `changedSlots`
+   * (an update) limits the propagation to readers of those fields; without it, every
+   * reader follows (a record appeared or went). `touched` adds records whose links
+   * changed (the previous and new targets of a link).
+   */
+  async afterWrite(sql: Sql, table: TableMeta, ids: string[], touched: Map<string, Set<string>> = new Map(), changedSlots?: string[]): Promise<void> {
+    const plan = this.plan(table);
+    const own = plan.order.length ? await this.recompute(sql, table, [...ids].sort(), await this.rateFn(sql, table)) : new Map<string, Set<string>>();
+    const entries = new Map<string, Set<string> | 'all'>();
+    for (const id of ids) entries.set(id, changedSlots ? new Set([...changedSlots, ...(own.get(id) ?? [])]) : 'all');
+    await this.propagate(sql, new Map([[table.id, entries]]), touched);
+  }
+
+  private async propagate(sql: Sql, start: Map<string, Map<string, Set<string> | 'all'>>, touched: Map<string, Set<string>>): Promise<void> {
+    let dirty = start;
+    let forced = touched;
+    for (let depth = 0; depth < MAX_DEPTH; depth++) {
+      const parents = new Map<string, Set<string>>();
+      for (const [tid, ids] of forced) parents.set(tid, new Set(ids));
+      forced = new Map();
+      for (const holder of this.schema.cachedList()) {
+        const plan = this.plan(holder);
+        for (const link of plan.sources) {
+          const entries = dirty.get(linkOptions(link).table);
+          if (!entries?.size) continue;
+          const reads = plan.reads.get(link.id) ?? new Set<string>();
+          const from = [...entries].filter(([, slots]) => slots === 'all' || [...slots].some((s) => reads.has(s))).map(([id]) => id);
+          if (!from.length) continue;
+          const s = linkStorage(link);
+          const rows = await sql.query<{ id: string }>(
+            `SELECT DISTINCT l.${s.self} AS id FROM record_link l WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.other} = ANY($2::uuid[])`,
+            [this.ws.id, from],
+          );
+          const set = parents.get(holder.id) ?? new Set<string>();
+          for (const r of rows) set.add(r.id);
+          parents.set(holder.id, set);
+        }
+      }
+      const next = new Map<string, Map<string, Set<string> | 'all'>>();
+      // fixed lock order: table id, then record id
+      for (const tid of [...parents.keys()].sort()) {
+        const table = this.schema.tableById(tid);
+        const ids = [...parents.get(tid)!].sort();
+        if (!table || !ids.length || !this.plan(table).order.length) continue;
+        if (ids.length > FANOUT) {
+          await this.jobs.enqueue(RECOMPUTE_JOB, { tableId: tid, ids }, ids.length, { sql, mergeKey: `ids:${tid}`, merge: (a: RecomputeJob, b: RecomputeJob) => ({ tableId: tid, ids: [...new Set([...(a.ids ?? []), ...(b.ids ?? [])])] }) });
+          continue;
+        }
+        const changed = await this.recompute(sql, table, ids, await this.rateFn(sql, table));
+        if (changed.size) next.set(tid, new Map([...changed].map(([id, slots]) => [id, slots as Set<string> | 'all'])));
+      }
+      if (!next.size) return;
+      dirty = next;
+    }
+    this.logger.warn('computed fields reach deeper than 8 levels of links; stopped there');
+  }
+
+  /** Locks live records (sorted ids), recomputes their computed fields; returns the changed slots per record. */
+  async recompute(sql: Sql, table: TableMeta, ids: string[], rate: RateFn): Promise<Map<string, Set<string>>> {
+    const plan = this.plan(table);
+    const changed = new Map<string, Set<string>>();
+    if (!plan.order.length || !ids.length) return changed;
+    const rows = await sql.query<{ id: string; data: Record<string, unknown> }>(
+      `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
+      [this.ws.id, ids],
+    );
+    if (!rows.length) return changed;
+    const live = rows.map((r) => r.id);
+    const aggs = await aggregateValues(sql, this.ws.id, plan.aggs, live);
+    const looks = await lookupValues(sql, this.ws.id, plan.lookups, live);
+    const ctx = this.ws.valueContext();
+    const patches: { id: string; data: Record<string, unknown> }[] = [];
+    for (const row of rows) {
+      const values = this.wireById(table, row.data);
+      const errors: Record<string, unknown> = { ...((row.data._e as Record<string, unknown>) ?? {}) };
+      const patch: Record<string, unknown> = {};
+      for (const f of plan.order) {
+        let value: FormulaValue | unknown = null;
+        if (f.type === 'rollup') value = aggs.get(`rollup:${f.id}`)?.get(row.id) ?? null;
+        else if (f.type === 'lookup') {
+          const list = looks.get(f.id)?.get(row.id) ?? [];
+          value = f.options.multiple ? list : (list[0] ?? null);
+        } else {
+          const compiled = plan.formulas.get(f.id)!;
+          if (compiled.volatile) continue;
+          const aggregates: Record<string, unknown> = {};
+          for (const a of plan.aggs) if (!a.key.startsWith('rollup:')) aggregates[a.key] = aggs.get(a.key)?.get(row.id) ?? null;
+          value = compiled.evaluate({ values, aggregates, rate, today: ctx.today, now: ctx.now });
+        }
+        const { stored, error } = toStored(value, f);
+        patch[f.slot] = stored;
+        if (error) errors[f.slot] = error;
+        else delete errors[f.slot];
+        values[f.id] = error ? null : toWireValue(stored, f);
+      }
+      patch._e = Object.keys(errors).length ? errors : null;
+      const slots = new Set(Object.keys(patch).filter((k) => JSON.stringify(row.data[k] ?? null) !== JSON.stringify(patch[k])));
+      if (slots.size) {
+        patches.push({ id: row.id, data: patch });
+        changed.set(row.id, slots);
+      }
+    }
+    if (patches.length) {
+      await sql.exec(
+        `UPDATE record r SET data = jsonb_strip_nulls(r.data || u.data) FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
+          WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id AND r.id = ANY($3::uuid[])`,
+        [this.ws.id, JSON.stringify(patches), patches.map((p) => p.id)],
+      );
+    }
+    return changed;
+  }
+
+  /** Volatile formulas (TODAY, NOW) are evaluated when read, in the workspace's time zone. */
+  async evaluateVolatile(table: TableMeta, items: { data: Record<string, unknown> }[]): Promise<void> {
+    const plan = this.plan(table);
+    if (!plan.volatile.length || !items.length) return;
+    const rate = plan.usesRates ? await this.rateFn(this.db, table) : () => null;
+    const ctx = this.ws.valueContext();
+    for (const item of items) {
+      const values: Record<string, unknown> = {};
+      for (const f of table.fields) if (f.key in item.data) values[f.id] = item.data[f.key];
+      for (const f of plan.volatile) {
+        if (!(f.key in item.data)) continue; // not readable
+        const v = plan.formulas.get(f.id)!.evaluate({ values, rate, today: ctx.today, now: ctx.now });
+        const { stored, error } = toStored(v, f);
+        item.data[f.key] = error ?? toWireValue(stored, f);
+        values[f.id] = item.data[f.key];
+      }
+    }
+  }
+
+  private wireById(table: TableMeta, data: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of table.fields) {
+      const v = data[f.slot];
+      out[f.id] = v === undefined || v === null ? null : getFieldType(f.type).toWire(v, f);
+    }
+    return out;
+  }
+
+  private async rateFn(sql: Sql, table: TableMeta): Promise<RateFn> {
+    return this.plan(table).usesRates ? this.rates.fn(await this.rates.all(sql)) : () => null;
+  }
+
+  /** Tables with formulas that convert currencies: recomputed when a rate changes. */
+  tablesUsingRates(): TableMeta[] {
+    return this.schema.cachedList().filter((t) => this.plan(t).usesRates);
+  }
+
+  fieldsOf(table: TableMeta): FieldMeta[] {
+    return this.plan(table).order;
+  }
+}
