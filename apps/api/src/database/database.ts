@@ -52,6 +52,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
 
 export class Database implements Sql {
   private readonly mutex = new Mutex();
+  private static pgliteOpen = false;
   /**
    * The transaction of the current async context: a `query` made while a transaction is
    * open in the same request joins it (on PGlite, waiting for the mutex the transaction
@@ -84,6 +85,8 @@ export class Database implements Sql {
       const pool = (ds.driver as unknown as { master: Pool }).master;
       return new Database('postgres', ds, undefined, pool, undefined);
     }
+    // typeorm-pglite keeps one PGlite per process: a second open would silently share it
+    if (Database.pgliteOpen) throw new Error('An embedded database is already open in this process; close it first');
     let lock: DataDirLock | undefined;
     if (!opts.dataDir.startsWith('memory://')) {
       mkdirSync(opts.dataDir, { recursive: true });
@@ -102,6 +105,7 @@ export class Database implements Sql {
       await ds.initialize();
       await ds.runMigrations({ transaction: 'each' });
       const pglite = (await getPGliteInstance()) as unknown as PGlite;
+      Database.pgliteOpen = true;
       return new Database('pglite', ds, pglite, undefined, lock);
     } catch (e) {
       lock?.release();
@@ -222,6 +226,7 @@ export class Database implements Sql {
     try {
       await this.dataSource.destroy();
     } finally {
+      if (this.pglite) Database.pgliteOpen = false;
       release();
       this.lock?.release();
     }

@@ -120,8 +120,9 @@ export class RecordsWriteService {
       return writes;
     });
     await this.autonumbers.reserve(table, prepared);
+    const version = this.schema.currentVersion;
     const rows = await this.db.tx(async (sql) => {
-      await this.schema.fresh(sql);
+      await this.schema.assertUnchanged(sql, version);
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
       for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
       const inserted = await this.guard(table, () =>
@@ -177,7 +178,9 @@ export class RecordsWriteService {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'update');
     const patch = decodeRecordInput(table, body.data ?? {}, this.ws.valueContext(), { mode: 'update', canWrite: acc.canWrite });
+    const version0 = this.schema.currentVersion;
     return this.db.tx(async (sql) => {
+      await this.schema.assertUnchanged(sql, version0);
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
       await this.attachmentRefs.verifyPatch(sql, table, cur.id, patch);

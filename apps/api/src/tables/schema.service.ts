@@ -94,6 +94,18 @@ export class SchemaService {
     this.version = v;
   }
 
+  /**
+   * Inside a write transaction: holds the schema still (a type change's switch takes the
+   * row for update) and refuses the write if the schema moved since the request decoded
+   * its input with the cached one, so no value lands in a slot being switched away.
+   */
+  async assertUnchanged(sql: Sql, version: bigint): Promise<void> {
+    const [row] = await sql.query<{ v: string }>(`SELECT schema_version::text AS v FROM workspace WHERE id = $1 FOR SHARE`, [this.ws.id]);
+    if (BigInt(row?.v ?? '0') !== version) {
+      throw new DomainError('CONFLICT', 'The table’s design changed while this change was being made; please send it again', { retry: true });
+    }
+  }
+
   /** Marks the schema changed; call inside the transaction that changes it. */
   async bump(sql: Sql): Promise<void> {
     await sql.exec(`UPDATE workspace SET schema_version = schema_version + 1 WHERE id = $1`, [this.ws.id]);

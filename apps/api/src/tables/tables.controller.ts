@@ -50,7 +50,7 @@ export class TablesController {
   @Patch(':table/fields/:field')
   async updateField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Body() body: unknown, @Query('dryRun') dryRun?: string) {
     this.access.requireAdmin(user);
-    return this.tables.updateField(table, field, body, dryRun === 'true' || dryRun === '1');
+    return this.tables.updateField(table, field, body, dryRun === 'true' || dryRun === '1', user);
   }
 
   @Delete(':table/fields/:field')

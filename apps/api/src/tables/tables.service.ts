@@ -203,12 +203,12 @@ export class TablesService {
     return out;
   }
 
-  async updateField(ref: string, fieldRef: string, body: unknown, dryRun: boolean): Promise<FieldOut | Record<string, unknown>> {
+  async updateField(ref: string, fieldRef: string, body: unknown, dryRun: boolean, user?: { id: string }): Promise<FieldOut | Record<string, unknown>> {
     const table = await this.schema.table(ref);
     const field = this.schema.field(table, fieldRef);
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object of field properties');
     // a new type: converted by a job into a new slot (convert-field.service.ts)
-    if (typeof body.type === 'string' && body.type !== field.type) return this.convert.changeType(table, field, body, dryRun);
+    if (typeof body.type === 'string' && body.type !== field.type) return this.convert.changeType(table, field, body, dryRun, user);
     const merged = {
       key: field.key,
       label: field.label,

@@ -25,7 +25,7 @@ export const lookupFieldType: FieldTypeDef<LookupOptions> = {
   searchable: false,
   canBeUnique: false,
   operators: COMPUTED_OPS,
-  sqlKind: 'jsonb',
+  sqlKind: 'text',
   parseOptions(raw) {
     const o = optionsObject(raw);
     onlyKeys(o, ['link', 'field', 'resultType', 'currency', 'multiple']);
