@@ -54,10 +54,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     });
     app.setGlobalPrefix('api');
     const fastify = app.getHttpAdapter().getInstance();
-    fastify.setErrorHandler((err: unknown, _req: FastifyRequest, reply: FastifyReply) => {
-      const { status, body } = toErrorResponse(err);
-      void reply.status(status).send(body);
-    });
+    // body-parser errors (malformed JSON, too large) reach Nest's handler and our filter
     // Attachments stream multipart bodies (the JSON bodyLimit does not apply); the route sets each field's maxSize.
     await app.register(fastifyMultipart as never, { limits: { fileSize: 100 * 1024 * 1024, files: MAX_FILES_PER_UPLOAD, fields: 20, fieldSize: 64 * 1024, parts: MAX_FILES_PER_UPLOAD + 20, headerPairs: 100 } });
     const webDir = config.webDir ?? defaultWebDir();

@@ -178,7 +178,7 @@ function conditionFrom(t: Table, n: Record<string, any>): Condition | null {
   if (!n || typeof n.field !== 'string' || typeof n.op !== 'string') return null;
   const f = t.fields.find((x) => x.key === n.field);
   const c = newCondition(t, n.field);
-  c.op = n.op;
+  c.op = n.op as FilterOp;
   const v = n.value;
   if (v && typeof v === 'object' && !Array.isArray(v) && 'relative' in v) {
     c.relative = true;

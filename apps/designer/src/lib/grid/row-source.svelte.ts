@@ -69,7 +69,9 @@ export class RowSource {
     if (this.running) return this.running;
     if (this.done || this.rows.length > this.wanted + 40) return Promise.resolve();
     const gen = this.generation;
-    const run: Promise<void> = (async () => {
+    // eslint-disable-next-line prefer-const
+    let run: Promise<void> | undefined;
+    run = (async () => {
       // start after `this.running` is set, so that finishing at once cannot leave it set
       await null;
       try {
@@ -85,7 +87,7 @@ export class RowSource {
       }
     })();
     this.running = run;
-    return run;
+    return run!;
   }
 
   private async page(gen: number, limit: number): Promise<void> {
