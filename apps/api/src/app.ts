@@ -16,7 +16,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { configFromEnv, type AppConfig } from './config.js';
 import { Database } from './database/database.js';
-import { toErrorResponse } from './common/error-filter.js';
 import { WorkspaceService } from './workspace/workspace.service.js';
 import { IndexAdvisor } from './jobs/index-advisor.service.js';
 import { JobsService } from './jobs/jobs.service.js';
