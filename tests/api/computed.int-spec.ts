@@ -167,3 +167,20 @@ describe('currencies', () => {
     expect(r.body.error.code).toBe('FORMULA_ERROR');
   });
 });
+
+describe('formula helpers for the designer', () => {
+  it('previews a formula on a real record and lists the functions', async () => {
+    const line = await ok(api.post('/api/tables/lines/records', { data: { qty: 2, price: '1.50', vat: 0 } }));
+    const r = await ok(api.post('/api/formula/preview', { table: 'lines', expression: 'qty * price', recordId: line.id }));
+    expect(r.value).toEqual({ amount: '3', currency: 'EUR' });
+    expect((await api.post('/api/formula/preview', { table: 'lines', expression: 'qty *', recordId: line.id })).status).toBe(422);
+    expect((await api.post('/api/formula/preview', { table: 'lines', expression: 'qty', recordId: '01900000-0000-7000-8000-00000000dead' })).status).toBe(404);
+    const f = await ok(api.get('/api/formula/functions'));
+    expect(f.items).toContain('ROUND');
+    const s = await new Client(server.url).get('/api/auth/session');
+    expect(s.status).toBe(200);
+    expect(s.body).toEqual({ user: null });
+    expect((await ok(api.get('/api/auth/session'))).user.email).toBe('admin@example.com');
+    expect((await ok(api.get('/api/workspace'))).baseCurrency).toBe('EUR');
+  });
+});

@@ -30,6 +30,7 @@ import { AutonumberService } from './records/autonumber.service.js';
 import { ComputedController } from './computed/computed.controller.js';
 import { ComputedService } from './computed/computed.service.js';
 import { RatesService } from './computed/rates.service.js';
+import { WorkspaceController } from './workspace/workspace.controller.js';
 import { LayoutsController } from './layouts/layouts.controller.js';
 import { LayoutsService } from './layouts/layouts.service.js';
 import { UsersController } from './users/users.controller.js';
@@ -48,7 +49,7 @@ export class AppModule {
   static forRoot(db: Database, config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController],
+      controllers: [HealthController, WorkspaceController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController],
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },

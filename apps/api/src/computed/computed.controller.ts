@@ -1,5 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { checkFormula } from '@tabula/formula';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { RecordsReadService } from '../records/records-read.service.js';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database } from '../database/database.js';
+import { checkFormula, FUNCTION_NAMES } from '@tabula/formula';
 import { DomainError } from '@tabula/schema-engine';
 import { User, type CurrentUser } from '../auth/current-user.js';
 import { AccessService } from '../access/access.service.js';
@@ -19,6 +22,8 @@ export class ComputedController {
     private readonly rates: RatesService,
     private readonly computed: ComputedService,
     private readonly access: AccessService,
+    private readonly reader: RecordsReadService,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
   /** `{table, expression}` → `{type, currency?, dependencies}` or 422 FORMULA_ERROR with the position. */
@@ -30,6 +35,28 @@ export class ComputedController {
     }
     const table = await this.schema.table(body.table);
     return checkFormula(body.expression, formulaSchema(table, (id) => this.schema.tableById(id)));
+  }
+
+  @Get('formula/functions')
+  functions() {
+    return { items: FUNCTION_NAMES };
+  }
+
+  /** Evaluates an expression on one real record (or none) without saving anything. */
+  @Post('formula/preview')
+  @HttpCode(200)
+  async preview(@User() user: CurrentUser, @Body() body: unknown) {
+    if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
+      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression, recordId?}', { expression: { code: 'REQUIRED', message: 'table and expression are required' } });
+    }
+    const table = await this.schema.table(body.table);
+    const acc = this.access.forTable(user, table, 'read');
+    let row;
+    if (body.recordId !== undefined) {
+      row = typeof body.recordId === 'string' ? await this.reader.fetchOne(this.db, table, body.recordId, acc.scope) : undefined;
+      if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
+    }
+    return { value: await this.computed.preview(table, body.expression, row) };
   }
 
   @Get('exchange-rates')

@@ -13,7 +13,9 @@
  */
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { getFieldType, linkOptions, linkStorage, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
-import type { FormulaValue } from '@tabula/formula';
+import { compileFormula, type FormulaValue } from '@tabula/formula';
+import { formulaSchema } from './computed-plan.js';
+
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -211,6 +213,28 @@ export class ComputedService implements OnModuleInit {
       );
     }
     return changed;
+  }
+
+  /** A formula's value on one record (read within `scope`), nothing stored. */
+  async preview(table: TableMeta, expression: string, row: { id: string; data: Record<string, unknown> } | undefined): Promise<unknown> {
+    const compiled = compileFormula(expression, formulaSchema(table, (id) => this.schema.tableById(id)));
+    let data: Record<string, unknown> = {};
+    const aggregates: Record<string, unknown> = {};
+    if (row) {
+      data = row.data;
+      const specs = compiled.aggregates
+        .map((a) => ({ a, link: table.fields.find((f) => f.id === a.linkFieldId) }))
+        .filter((x) => x.link)
+        .map(({ a, link }) => {
+          const target = this.schema.tableById(linkOptions(link!).table)!;
+          return { key: a.key, link: link!, target, field: a.fieldId ? (target.fields.find((f) => f.id === a.fieldId) ?? null) : null, fn: a.fn };
+        });
+      const values = await aggregateValues(this.db, this.ws.id, specs, [row.id]);
+      for (const s of specs) aggregates[s.key] = values.get(s.key)?.get(row.id) ?? null;
+    }
+    const ctx = this.ws.valueContext();
+    const rate = /CONVERT\s*\(/i.test(expression) ? this.rates.fn(await this.rates.all(this.db)) : () => null;
+    return compiled.evaluate({ values: this.wireById(table, data), aggregates, rate, today: ctx.today, now: ctx.now });
   }
 
   /** Volatile formulas (TODAY, NOW) are evaluated when read, in the workspace's time zone. */
