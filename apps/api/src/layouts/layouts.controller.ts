@@ -39,13 +39,13 @@ export class LayoutsController {
   }
 
   @Patch('views/:id')
-  async updateView(@Param('table') table: string, @Param('id') id: string, @Body() body: unknown) {
-    return this.layouts.updateView(table, id, body);
+  async updateView(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Body() body: unknown) {
+    return this.layouts.updateView(table, id, body, user);
   }
 
   @Delete('views/:id')
   @HttpCode(204)
-  async deleteView(@Param('table') table: string, @Param('id') id: string) {
-    await this.layouts.deleteView(table, id);
+  async deleteView(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string) {
+    await this.layouts.deleteView(table, id, user);
   }
 }

@@ -71,8 +71,17 @@ export class LayoutsService {
     return { id, name: v.name, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null };
   }
 
-  async updateView(tableRef: string, id: string, body: unknown): Promise<ViewOut> {
+  /** A saved view is changed or deleted by whoever made it, or an administrator. */
+  private async assertOwner(tableId: string, id: string, user: { id: string; isAdmin: boolean }): Promise<void> {
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', 'View not found');
+    const [row] = await this.db.query<{ created_by: string | null }>(`SELECT created_by FROM saved_view WHERE workspace_id = $1 AND table_id = $2 AND id = $3`, [this.ws.id, tableId, id]);
+    if (!row) throw new DomainError('NOT_FOUND', 'View not found');
+    if (!user.isAdmin && row.created_by !== user.id) throw new DomainError('FORBIDDEN', 'Only the author of a view or an administrator may change it');
+  }
+
+  async updateView(tableRef: string, id: string, body: unknown, user: { id: string; isAdmin: boolean }): Promise<ViewOut> {
     const table = await this.schema.table(tableRef);
+    await this.assertOwner(table.id, id, user);
     const current = (await this.listViews(table.id)).items.find((x) => x.id === id);
     if (!current || !isUuid(id)) throw new DomainError('NOT_FOUND', 'View not found');
     const v = this.parseView(table, { ...current, id: undefined, ...(isPlainObject(body) ? body : { bad: true }) }, 'update');
@@ -92,8 +101,9 @@ export class LayoutsService {
     return { id, name: v.name, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null };
   }
 
-  async deleteView(tableRef: string, id: string): Promise<void> {
+  async deleteView(tableRef: string, id: string, user: { id: string; isAdmin: boolean }): Promise<void> {
     const table = await this.schema.table(tableRef);
+    await this.assertOwner(table.id, id, user);
     if (!isUuid(id)) throw new DomainError('NOT_FOUND', 'View not found');
     const n = await this.db.exec(`DELETE FROM saved_view WHERE workspace_id = $1 AND table_id = $2 AND id = $3`, [this.ws.id, table.id, id]);
     if (!n) throw new DomainError('NOT_FOUND', 'View not found');
