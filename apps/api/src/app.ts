@@ -63,7 +63,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
       fastify.get('/', (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').send(indexHtml));
       // client-side routes of the single-page app
       fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) => {
-        if (req.url.startsWith('/api')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+        if (req.url.toLowerCase().startsWith('/api')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Not found' } });
         return reply.type('text/html; charset=utf-8').send(indexHtml);
       });
     }

@@ -24,6 +24,8 @@ export interface DecodeOptions {
   mode: 'create' | 'update';
   /** Whether the caller may write this field (field-level rights). */
   canWrite?(field: FieldMeta): boolean;
+  /** Whether the caller may read it: an unreadable field is UNKNOWN_FIELD, as if absent. */
+  canRead?(field: FieldMeta): boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function decodeRecordInput(table: TableMeta, data: unknown, ctx: ValueCon
     throw new DomainError('VALIDATION_FAILED', '"data" must be an object of field keys to values', { data: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
   }
   const byKey = new Map(table.fields.map((f) => [f.key, f]));
-  const unknown = Object.keys(data).filter((k) => !byKey.has(k));
+  const unknown = Object.keys(data).filter((k) => !byKey.has(k) || (opts.canRead !== undefined && !opts.canRead(byKey.get(k)!)));
   if (unknown.length) {
     throw new DomainError('UNKNOWN_FIELD', `Unknown field ${JSON.stringify(unknown[0]!.slice(0, 80))}`, { fields: unknown.map((k) => k.slice(0, 80)).slice(0, 20) });
   }

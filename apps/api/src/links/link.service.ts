@@ -52,7 +52,7 @@ export class LinkService {
     table: TableMeta,
     recordIds: string[],
     fields: FieldMeta[],
-    expand?: { scope(target: TableMeta): unknown },
+    expand?: { scope(target: TableMeta): unknown; canRead?(target: TableMeta, field: FieldMeta): boolean },
   ): Promise<Map<string, Record<string, LinkedRef[]>>> {
     const out = new Map<string, Record<string, LinkedRef[]>>();
     if (!recordIds.length) return out;
@@ -70,7 +70,7 @@ export class LinkService {
         const primary = target.fields.find((f) => f.id === target.primaryFieldId);
         const scope = expand.scope(target);
         readableCol = scope === undefined ? 'TRUE' : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
-        if (primary) nameCol = `CASE WHEN ${readableCol} THEN ${slotJson('t', primary.slot)} END`;
+        if (primary && (expand.canRead?.(target, primary) ?? true)) nameCol = `CASE WHEN ${readableCol} THEN ${slotJson('t', primary.slot)} END`;
       }
       const order = s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id';
       const rows = await sql.query<{ rid: string; oid: string; name: unknown; readable: boolean }>(

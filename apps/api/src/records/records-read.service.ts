@@ -118,7 +118,18 @@ export class RecordsReadService {
     const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
     if (!fields.length || !rows.length) return items;
     const wanted = parseExpand(expand, fields);
-    const values = await this.links.load(sql, table, rows.map((r) => r.id), fields, wanted.length && user ? { scope: (t) => this.readScopeOrNothing(user, t) } : undefined);
+    const values = await this.links.load(sql, table, rows.map((r) => r.id), fields, wanted.length && user
+        ? {
+            scope: (t) => this.readScopeOrNothing(user, t),
+            canRead: (t, f) => {
+              try {
+                return this.access.forTable(user, t, 'read').canRead(f);
+              } catch {
+                return false;
+              }
+            },
+          }
+        : undefined);
     for (const item of items) {
       const v = values.get(item.id) ?? {};
       for (const f of fields) item.data[f.key] = (v[f.key] ?? []).map((x) => x.id);

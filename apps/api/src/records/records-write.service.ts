@@ -96,7 +96,7 @@ export class RecordsWriteService {
         } else id = uuidv7();
         if (seen.has(id)) throw new DomainError('VALIDATION_FAILED', 'The same id appears twice in the batch', { id: { code: 'DUPLICATE_ID', message: id } });
         seen.add(id);
-        const data = decodeRecordInput(table, item.data ?? {}, ctx, { mode: 'create', canWrite: acc.canWrite });
+        const data = decodeRecordInput(table, item.data ?? {}, ctx, { mode: 'create', canWrite: acc.canWrite, canRead: acc.canRead });
         prepared.push({ id, data: stripNulls(data) });
       } catch (e) {
         if (!isDomainError(e)) throw e;
@@ -177,7 +177,7 @@ export class RecordsWriteService {
     }
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'update');
-    const patch = decodeRecordInput(table, body.data ?? {}, this.ws.valueContext(), { mode: 'update', canWrite: acc.canWrite });
+    const patch = decodeRecordInput(table, body.data ?? {}, this.ws.valueContext(), { mode: 'update', canWrite: acc.canWrite, canRead: acc.canRead });
     const version0 = this.schema.currentVersion;
     return this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version0);

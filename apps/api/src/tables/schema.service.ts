@@ -130,7 +130,7 @@ export class SchemaService {
   async table(ref: string, sql?: Sql): Promise<TableMeta> {
     await this.fresh(sql);
     const t = this.find(ref);
-    if (!t) throw new DomainError('NOT_FOUND', `Table "${String(ref).slice(0, 80)}" not found`);
+    if (!t) throw new DomainError('NOT_FOUND', 'Table not found');
     return t;
   }
 

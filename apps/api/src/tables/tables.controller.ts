@@ -10,9 +10,10 @@ export class TablesController {
     private readonly access: AccessService,
   ) {}
 
+  /** The tables and fields this user may read (others do not exist for them). */
   @Get()
-  async list() {
-    return { items: await this.tables.list() };
+  async list(@User() user: CurrentUser) {
+    return { items: await this.tables.list((t) => this.access.readableTable(user, t)) };
   }
 
   @Post()
@@ -23,8 +24,8 @@ export class TablesController {
   }
 
   @Get(':table')
-  async get(@Param('table') table: string) {
-    return this.tables.get(table);
+  async get(@User() user: CurrentUser, @Param('table') table: string) {
+    return this.tables.get(table, (t) => this.access.readableTable(user, t));
   }
 
   @Patch(':table')

@@ -90,12 +90,14 @@ export class TablesService {
     private readonly computed: ComputedService,
   ) {}
 
-  async list(): Promise<TableOut[]> {
-    return (await this.schema.list()).map(tableOut);
+  async list(visible: (t: TableMeta) => TableMeta | undefined = (t) => t): Promise<TableOut[]> {
+    return (await this.schema.list()).map(visible).filter((t): t is TableMeta => !!t).map(tableOut);
   }
 
-  async get(ref: string): Promise<TableOut> {
-    return tableOut(await this.schema.table(ref));
+  async get(ref: string, visible: (t: TableMeta) => TableMeta | undefined = (t) => t): Promise<TableOut> {
+    const t = visible(await this.schema.table(ref));
+    if (!t) throw new DomainError('NOT_FOUND', 'Table not found');
+    return tableOut(t);
   }
 
   async create(body: unknown): Promise<TableOut> {
