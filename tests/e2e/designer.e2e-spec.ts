@@ -3,8 +3,10 @@
  * small CRM from an empty configuration through the UI alone — two tables, a money field,
  * a select, a link and a formula where the server offers them, a card layout — enters
  * records in the card and the grid (inline edits, a spreadsheet paste, undo, a filter),
- * resolves a stale edit made meanwhile through the API, creates a Manager who signs in
- * and sees only their own records, and checks the phone layout. No page may log a
+ * resolves a stale edit made meanwhile through the API, changes a field's type (and back)
+ * after a dry run, previews a formula on a real record, creates a Manager who signs in
+ * and sees only their own records, and checks the phone layout; a second, fresh server
+ * starts from the CRM template when the server offers templates. No page may log a
  * console error. Screenshots of each main screen go to docs/screenshots.
  */
 import { tmpdir } from 'node:os';
@@ -57,8 +59,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
   });
 
   it('sets up the first administrator and starts empty', async () => {
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     await page.goto(url('/'));
     await page.waitForURL('**/setup');
+    // nobody is signed in: the session is asked for without a 401 (no /api/auth/me probe)
+    expect(asked).toContain('/api/auth/session');
+    expect(asked).not.toContain('/api/auth/me');
+    // the formats default to the browser's
+    expect(await page.getByLabel('Number and date format').inputValue()).toBe('en-GB');
     await page.getByLabel('Your name').fill(ADMIN.name);
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
@@ -66,13 +75,23 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await shot(page, 'setup');
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.getByRole('heading', { name: 'How do you want to start?' }).waitFor();
+    const crm = page.getByRole('button', { name: /Start from the small-company CRM/ });
+    await expect.poll(() => crm.textContent()).not.toMatch(/Looking for templates/);
+    const templates = (await fetch(url('/api/templates')).catch(() => undefined))?.status;
+    // offered exactly when the server lists templates; otherwise disabled, saying why
+    if (templates === 404) {
+      expect(await crm.isDisabled()).toBe(true);
+      expect(await crm.textContent()).toMatch(/does not offer templates yet/);
+    }
     await shot(page, 'setup-start');
     await page.getByRole('button', { name: /Start empty/ }).click();
     await page.waitForURL('**/design');
+    await expect.poll(() => page.getByTestId('workspace-name').textContent()).toBe('Acme SRL');
     api = new Client(server.url);
     const login = await api.post('/api/auth/login', { email: ADMIN.email, password: ADMIN.password });
     expect(login.status).toBe(200);
     api.token = login.body.token;
+    expect((await api.get('/api/workspace')).body).toMatchObject({ name: 'Acme SRL', baseCurrency: 'EUR', locale: 'en-GB' });
     expect(log.take()).toEqual([]);
   });
 
@@ -127,17 +146,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
       await page.locator('input[name=field-label]').fill('Total');
       await page.locator('select[name=field-type]').selectOption('formula');
       const editor = page.locator('textarea[name=formula]');
+      const suggestions = page.getByRole('listbox', { name: 'Suggestions' });
       await editor.click();
-      await editor.pressSequentially('amo');
-      await page.getByRole('listbox', { name: 'Suggestions' }).waitFor();
+      // functions come from the server's list (GET /api/formula/functions), fields from the table
+      await editor.pressSequentially('rou');
+      await suggestions.getByText('ROUND(…)').waitFor();
       await editor.press('Tab');
-      await editor.pressSequentially(' * quantitx');
-      await expect.poll(() => page.getByTestId('formula-status').textContent()).toMatch(/quantitx|unknown|not/i);
-      await expect.poll(() => page.locator('.mirror mark').count()).toBe(1);
+      await editor.pressSequentially('amo');
+      await suggestions.getByText('amount', { exact: true }).waitFor();
+      await editor.press('Tab');
+      await editor.pressSequentially(' * quantitx, 2)');
+      await expect.poll(() => editor.inputValue()).toBe('ROUND(amount * quantitx, 2)');
+      await expect.poll(() => page.getByTestId('formula-status').textContent()).toMatch(/quantitx/i);
+      await expect.poll(() => page.locator('.mirror mark').textContent()).toBe('quantitx');
       await shot(page, 'designer-formula-error');
+      for (let i = 0; i < 4; i++) await editor.press('ArrowLeft');
       await editor.press('Backspace');
       await editor.pressSequentially('y');
       await expect.poll(() => page.getByTestId('formula-status').textContent()).toContain('Valid');
+      // Orders has no records yet: the preview evaluates a blank record
+      await expect.poll(() => page.getByTestId('formula-preview').textContent()).toMatch(/blank record/);
       await page.getByRole('button', { name: 'Add field', exact: true }).click();
       await toast('Field Total added').waitFor();
     }
@@ -292,6 +320,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await page.getByTestId('grid').locator('[data-row="0"] [data-col="client"]').getByText('Alpha SRL').waitFor();
     if (hasFormulas) await expect.poll(() => page.getByTestId('grid').locator('[data-row="0"] [data-col="total"]').textContent()).toContain('120.00');
     await shot(page, 'grid-orders');
+    if (hasFormulas) {
+      // the formula editor previews the formula on a real record (POST /api/formula/preview)
+      await page.goto(url('/design/orders'));
+      await page.getByTestId('field-total').getByRole('button', { name: 'Edit' }).click();
+      const preview = page.getByTestId('formula-preview');
+      await expect.poll(() => preview.locator('select[name=preview-record] option:checked').textContent()).toBe('First order');
+      await expect.poll(() => page.getByTestId('formula-preview-value').textContent()).toMatch(/=\s*€120\.00/);
+      // an edit previews at once, nothing is saved
+      await page.locator('textarea[name=formula]').fill('ROUND(amount * quantity * 1.19, 2)');
+      await expect.poll(() => page.getByTestId('formula-preview-value').textContent()).toMatch(/=\s*€142\.80/);
+      await shot(page, 'designer-formula-preview');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      expect((await api.get(`/api/tables/orders/records/${order.id}`)).body.data.total.amount).toMatch(/^120(\.0+)?$/);
+      expect((await api.get('/api/tables/orders')).body.fields.find((f: any) => f.key === 'total').options.expression).toBe('ROUND(amount * quantity, 2)');
+      await page.goto(url('/t/orders'));
+    }
     // the client's card lists the order as a sub-table
     await page.getByTestId('grid').locator('[data-row="0"] [data-col="client"]').getByText('Alpha SRL').click();
     await page.getByTestId('grid').press('Shift+Enter');
@@ -303,18 +347,52 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     expect(log.take()).toEqual([]);
   });
 
-  it('changes a field’s type after showing what the change would do', async () => {
-    await page.goto(url('/design/orders'));
-    await page.getByTestId('field-title').getByRole('button', { name: 'Edit' }).click();
-    await page.locator('select[name=field-type]').selectOption('longText');
+  it('changes a field’s type after showing what the change would do, and back', async () => {
+    const tierField = async () => (await api.get('/api/tables/clients')).body.fields.find((f: any) => f.key === 'tier');
+    const record = async (q: string) => (await api.get('/api/tables/clients/records?q=' + encodeURIComponent(q))).body.items[0];
+    const before = await tierField();
+    const editTier = async (to: string) => {
+      await page.goto(url('/design/clients'));
+      await page.getByTestId('field-tier').getByRole('button', { name: 'Edit' }).click();
+      await page.locator('select[name=field-type]').selectOption(to);
+    };
+    const choices = () => page.getByLabel('Choice', { exact: true }).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const report = page.getByTestId('dry-run');
+
+    // single → multiple select: the choices come along (not empty ones), nothing is lost
+    await editTier('multiSelect');
+    await expect.poll(choices).toEqual(['gold', 'silver', 'bronze']);
     await page.getByRole('button', { name: 'Check the type change' }).click();
-    await page.getByTestId('dry-run').waitFor();
-    await expect.poll(() => page.getByTestId('dry-run').textContent()).toMatch(/1\s*convert/);
+    await expect.poll(() => report.textContent()).toMatch(/Single select → Multiple select: what happens to the 3 records/);
+    expect(await report.textContent()).toMatch(/1\s*converts.*2\s*are empty.*0\s*cannot be converted/s);
+    await expect.poll(choices).toEqual(['gold', 'silver', 'bronze']);
+    await page.getByRole('button', { name: 'Apply the type change' }).click();
+    await toast('Tier is now multiple select').waitFor();
+    const multi = await tierField();
+    expect(multi.type).toBe('multiSelect');
+    expect(multi.options.choices).toEqual(before.options.choices);
+    expect((await record('Alpha')).data.tier).toEqual(['gold']);
+
+    // Beta gets two tiers; back to a single select: Beta's value cannot convert, Alpha's comes back
+    const beta = await record('Beta');
+    expect((await api.patch(`/api/tables/clients/records/${beta.id}`, { data: { tier: ['silver', 'bronze'] }, version: beta.version })).status).toBe(200);
+    await editTier('select');
+    await expect.poll(choices).toEqual(['gold', 'silver', 'bronze']);
+    await page.getByRole('button', { name: 'Check the type change' }).click();
+    await expect.poll(() => report.textContent()).toMatch(/1\s*converts \(1 gets its earlier value back\)/);
+    expect(await report.textContent()).toMatch(/1\s*cannot be converted and will be emptied/);
+    const example = report.locator('tbody tr');
+    expect(await example.count()).toBe(1);
+    expect(await example.textContent()).toMatch(/silver, bronze.*2 values/s);
+    expect(await example.getByRole('link', { name: 'Open' }).getAttribute('href')).toBe(`/t/clients/r/${beta.id}`);
     await shot(page, 'designer-type-change');
     await page.getByRole('button', { name: 'Apply the type change' }).click();
-    await toast(/is now long text/).waitFor();
-    const title = (await api.get('/api/tables/orders')).body.fields.find((f: any) => f.key === 'title');
-    expect(title.type).toBe('longText');
+    await toast('Tier is now single select (1 value emptied)').waitFor();
+    const single = await tierField();
+    expect(single.type).toBe('select');
+    expect(single.options.choices).toEqual(before.options.choices);
+    expect((await record('Alpha')).data.tier).toBe('gold');
+    expect((await record('Beta')).data.tier).toBe(null);
     expect(log.take()).toEqual([]);
   });
 
@@ -396,6 +474,42 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await mctx.close();
     expect((await api.get('/api/tables/clients/records')).body.total).toBe(4);
     expect(log.take()).toEqual([]);
+  });
+
+  it('starts a second, fresh server from the small-company CRM template', async (t) => {
+    // active once the server offers templates (GET /api/templates, GET /api/templates/:name, PUT /api/config)
+    if ((await fetch(url('/api/templates'))).status === 404) t.skip('this server does not offer templates yet');
+    const fresh = await startTabula();
+    const fctx = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/Bucharest' });
+    try {
+      log.watch(fctx);
+      const p = await fctx.newPage();
+      p.setDefaultTimeout(15_000);
+      current = p;
+      await p.goto(fresh.url + '/');
+      await p.waitForURL('**/setup');
+      await p.getByLabel('Your name').fill(ADMIN.name);
+      await p.getByLabel('Email').fill(ADMIN.email);
+      await p.getByLabel('Password').fill(ADMIN.password);
+      await p.getByRole('button', { name: 'Create administrator' }).click();
+      const crm = p.getByRole('button', { name: /Start from the small-company CRM/ });
+      await expect.poll(() => crm.isEnabled()).toBe(true);
+      await crm.click();
+      await p.waitForURL(/\/t\/[a-z][a-z0-9_]*$/);
+      const admin = new Client(fresh.url);
+      admin.token = (await admin.post('/api/auth/login', { email: ADMIN.email, password: ADMIN.password })).body.token;
+      const tables = [...(await admin.get('/api/tables')).body.items].sort((a: any, b: any) => a.position - b.position || a.label.localeCompare(b.label));
+      expect(tables.length).toBeGreaterThan(1);
+      expect(new URL(p.url()).pathname).toBe(`/t/${tables[0].key}`);
+      const nav = p.getByRole('navigation', { name: 'Main' });
+      for (const table of tables) await nav.getByRole('link', { name: table.label, exact: true }).waitFor();
+      await p.getByTestId('grid').waitFor();
+      current = undefined;
+      expect(log.take()).toEqual([]);
+    } finally {
+      await fctx.close();
+      await fresh.close();
+    }
   });
 
   it('works on a phone: a list of records and a one-column card', async () => {

@@ -52,7 +52,7 @@ async function timed(text, values, repeat = 1) {
 
 const commands = {
   async start() {
-    tabula = await createApp({ port: 0, host: '127.0.0.1', databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, logLevel: 'error', snapshots: false });
+    tabula = await createApp({ port: 0, host: '127.0.0.1', databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://', logLevel: 'error', snapshots: false });
     return { url: tabula.url, backend: tabula.db.kind };
   },
   async memory() {

@@ -18,7 +18,7 @@ export class ServerProcess {
   constructor(env) {
     this.pending = new Map();
     this.seq = 0;
-    this.child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [] });
     this.exited = new Promise((res) => this.child.on('exit', (code) => {
       for (const p of this.pending.values()) p.reject(new Error(`server process exited (${code})`));
       this.pending.clear();

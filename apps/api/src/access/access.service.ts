@@ -79,7 +79,7 @@ export class AccessService {
     const who = ruleUser(user);
     const ctx = this.ws.valueContext();
     const read = tableRights(user.rules ?? [], table, 'read', who, ctx);
-    if (!read.allowed) throw new DomainError('NOT_FOUND', `Table "${table.key}" not found`);
+    if (!read.allowed) throw new DomainError('NOT_FOUND', 'Table not found');
     const canRead = (f: FieldMeta) => read.field(f.id);
     if (action === 'read') return { scope: read.scope, canRead, canWrite: () => false };
     const act = tableRights(user.rules ?? [], table, action, who, ctx);

@@ -1,14 +1,21 @@
 /** Long jobs (type changes, recomputes): poll `/api/jobs/:id` until done, reporting progress. */
 import { api, enc } from './client';
 
+export interface JobError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
 export interface Job {
   id: string;
   kind: string;
   state: 'queued' | 'running' | 'done' | 'failed';
   done: number;
   total: number;
-  error?: unknown;
-  result?: Record<string, unknown>;
+  error?: JobError | string | null;
+  /** Filled when the job is done (a type change: its counts and examples). */
+  result?: Record<string, unknown> | null;
 }
 
 export async function waitForJob(id: string, onProgress: (j: Job) => void, signal?: AbortSignal): Promise<Job> {
@@ -16,6 +23,18 @@ export async function waitForJob(id: string, onProgress: (j: Job) => void, signa
     const j = await api.get<Job>(`/jobs/${enc(id)}`, { quiet: true, signal });
     onProgress(j);
     if (j.state === 'done' || j.state === 'failed') return j;
-    await new Promise((r) => setTimeout(r, delay));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, delay);
+      signal?.addEventListener('abort', () => (clearTimeout(t), reject(new DOMException('Stopped waiting', 'AbortError'))), { once: true });
+    });
   }
+}
+
+/** Why a job failed, as a sentence (repeated values of a unique field are named). */
+export function jobErrorMessage(error: Job['error']): string {
+  if (!error) return 'the server did not say why';
+  if (typeof error === 'string') return error;
+  const dups = (error.details as { duplicates?: { value: unknown; count: number }[] } | undefined)?.duplicates;
+  const named = Array.isArray(dups) && dups.length ? ` (${dups.slice(0, 3).map((d) => `${typeof d.value === 'string' ? d.value : JSON.stringify(d.value)} ×${d.count}`).join(', ')})` : '';
+  return (error.message || error.code) + named;
 }

@@ -1,6 +1,7 @@
 /** Schema endpoints: tables and fields (administrators). */
 import { api, enc } from './client';
 import type { Field, Table } from './types';
+import type { Job } from './jobs';
 
 export interface FieldBody {
   key?: string;
@@ -14,21 +15,35 @@ export interface FieldBody {
   position?: number;
 }
 
-/** The dry run of a type change (docs/type-changes.md). */
+/** One value a type change cannot convert: the record, its value now (old type, wire form) and why. */
+export interface LostExample {
+  id: string;
+  value: unknown;
+  code: string;
+  reason: string;
+}
+
+/** `PATCH …/fields/:f?dryRun=true` with a new type (docs/type-changes.md): counts over live records. */
 export interface DryRunReport {
   dryRun: true;
+  /** The field's key. */
   field: string;
-  from?: string;
-  to?: string;
-  total?: number;
-  convertible?: number;
-  lost?: number;
-  empty?: number;
-  restored?: number;
-  examples?: { id?: string; value?: unknown; from?: unknown; code?: string; reason?: string }[];
+  from: string;
+  to: string;
+  /** The options the change would give the field (carried choices, the previous type's, or the new type's defaults). */
+  options: Record<string, unknown>;
+  total: number;
+  convertible: number;
+  lost: number;
+  empty: number;
+  /** At most 10. */
+  examples: LostExample[];
+  /** Text → select: values that are not choices. */
   missingChoices?: string[];
+  /** A unique field: converted values that would repeat (the change would be refused). */
   duplicates?: { value: unknown; count: number }[];
-  [k: string]: unknown;
+  /** Going back to the previous type: how many records get their earlier value back (part of `convertible`). */
+  restored?: number;
 }
 
 export const tablesApi = {
@@ -36,9 +51,11 @@ export const tablesApi = {
   update: (t: string, body: { key?: string; label?: string; primaryField?: string; position?: number }) => api.patch<Table>(`/tables/${enc(t)}`, body),
   remove: (t: string) => api.del(`/tables/${enc(t)}`),
   addField: (t: string, body: FieldBody) => api.post<Field>(`/tables/${enc(t)}/fields`, body),
-  /** A field; for a type change `{job, field}` (202: the conversion runs as a job). */
-  updateField: (t: string, f: string, body: FieldBody) => api.patch<Field & { job?: { id: string } }>(`/tables/${enc(t)}/fields/${enc(f)}`, body),
-  dryRun: (t: string, f: string, body: FieldBody) => api.patch<DryRunReport>(`/tables/${enc(t)}/fields/${enc(f)}?dryRun=true`, body),
+  /** The same type: the field (with a recompute `job` when a computed field's source changed). */
+  updateField: (t: string, f: string, body: FieldBody) => api.patch<Field & { job?: Job }>(`/tables/${enc(t)}/fields/${enc(f)}`, body),
+  /** A new type: 202 `{job, field}`, the field still as it was; the conversion runs as the job. */
+  changeType: (t: string, f: string, body: FieldBody & { type: string }) => api.patch<{ job: Job; field: Field }>(`/tables/${enc(t)}/fields/${enc(f)}`, body),
+  dryRun: (t: string, f: string, body: FieldBody & { type: string }) => api.patch<DryRunReport>(`/tables/${enc(t)}/fields/${enc(f)}?dryRun=true`, body),
   removeField: (t: string, f: string) => api.del(`/tables/${enc(t)}/fields/${enc(f)}`),
 };
 

@@ -2,11 +2,18 @@ import { formatDate, locale } from '../format/format';
 import { base, isEmpty, ORDERED_OPS } from './field-type';
 
 /** The order of day, month and year in the locale's short date ("dmy", "mdy", "ymd"). */
-const ORDER = new Intl.DateTimeFormat(locale)
-  .formatToParts(new Date(2026, 10, 26))
-  .filter((p) => p.type === 'day' || p.type === 'month' || p.type === 'year')
-  .map((p) => p.type[0])
-  .join('');
+let ordered: { locale: string; order: string } | undefined;
+function dateOrder(): string {
+  if (ordered?.locale !== locale) {
+    const order = new Intl.DateTimeFormat(locale)
+      .formatToParts(new Date(2026, 10, 26))
+      .filter((p) => p.type === 'day' || p.type === 'month' || p.type === 'year')
+      .map((p) => p.type[0])
+      .join('');
+    ordered = { locale, order };
+  }
+  return ordered.order;
+}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -19,7 +26,7 @@ export function readDate(text: string): string | null {
   else {
     const parts = t.split(/[./\-\s]+/).filter(Boolean).map(Number);
     if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n))) return null;
-    const order = parts[0] > 31 ? 'ymd' : ORDER;
+    const order = parts[0] > 31 ? 'ymd' : dateOrder();
     const at = (c: string) => parts[order.indexOf(c)];
     [y, m, d] = [at('y'), at('m'), at('d')];
     if (y < 100) y += 2000;

@@ -1,6 +1,7 @@
 /** Money: `{"amount":"19.99","currency":"EUR"}`; amounts stay decimal strings. */
 import { formatMoney, readDecimal } from '../format/format';
 import { base, isEmpty, ORDERED_OPS } from './field-type';
+import { workspace } from '../state/workspace.svelte';
 
 const CODE_RE = /\b([A-Za-z]{3})\b/;
 const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY', lei: 'RON', '₽': 'RUB', '₴': 'UAH', zł: 'PLN', Kč: 'CZK', '₹': 'INR', CHF: 'CHF' };
@@ -15,8 +16,8 @@ export const money = base({
   editor: 'money',
   align: 'right',
   summable: true,
-  defaultOptions: () => ({ currency: 'EUR' }),
-  format: (v, f) => (isEmpty(v) ? '' : typeof v === 'object' ? formatMoney(v.amount, v.currency ?? f.options?.currency ?? 'EUR') : String(v)),
+  defaultOptions: () => ({ currency: workspace.baseCurrency }),
+  format: (v, f) => (isEmpty(v) ? '' : typeof v === 'object' ? formatMoney(v.amount, v.currency ?? f.options?.currency ?? workspace.baseCurrency) : String(v)),
   toText: (v, f) => (isEmpty(v) ? '' : typeof v === 'object' ? (f.options?.currency ? String(v.amount) : `${v.amount} ${v.currency}`) : String(v)),
   parse(t, f, current) {
     if (t.trim() === '') return { value: null };
@@ -36,8 +37,9 @@ export const money = base({
       if (currency && currency !== fixed) return { error: `this field is in ${fixed}` };
       return { value: { amount, currency: fixed } };
     }
-    currency ??= current?.currency;
-    if (!currency) return { error: 'add a currency code, e.g. 19.99 EUR' };
+    // no code typed: the value's currency so far, else the workspace's base currency
+    currency ??= current?.currency ?? workspace.baseCurrency;
+    if (!currency) return { error: `add a currency code, e.g. 19.99 ${workspace.baseCurrency}` };
     return { value: { amount, currency } };
   },
 });

@@ -3,9 +3,29 @@
  * durations. Decimal strings are given to Intl as strings (Intl.NumberFormat formats them
  * exactly), never parsed into floats.
  */
-export const locale: string = typeof navigator !== 'undefined' ? navigator.language || 'en' : 'en';
+export const browserLocale: string = typeof navigator !== 'undefined' ? navigator.language || 'en' : 'en';
+
+/**
+ * The locale values are shown and read in: the workspace's (GET /api/workspace) once it
+ * is known, the browser's before that. Set before any screen with values renders.
+ */
+export let locale: string = browserLocale;
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+/** Switches display and reading to `tag` (a BCP 47 locale); an invalid tag is ignored. */
+export function setLocale(tag: string | null | undefined): void {
+  let next = browserLocale;
+  try {
+    if (tag) next = Intl.getCanonicalLocales(tag)[0] ?? browserLocale;
+  } catch {
+    next = browserLocale;
+  }
+  if (next === locale) return;
+  locale = next;
+  cache.clear();
+  separators();
+}
 function nf(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
   let f = cache.get(key) as Intl.NumberFormat | undefined;
   if (!f) cache.set(key, (f = make()));
@@ -87,9 +107,14 @@ export function formatRelativeTime(iso: string): string {
   return formatDateTime(iso);
 }
 
-/** The decimal separator of the locale, for reading typed numbers. */
-export const decimalSeparator: string = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
-export const groupSeparator: string = new Intl.NumberFormat(locale).formatToParts(12345.6).find((p) => p.type === 'group')?.value ?? ',';
+/** The decimal and group separators of the locale, for reading typed numbers. */
+export let decimalSeparator = '.';
+export let groupSeparator = ',';
+function separators(): void {
+  decimalSeparator = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  groupSeparator = new Intl.NumberFormat(locale).formatToParts(12345.6).find((p) => p.type === 'group')?.value ?? ',';
+}
+separators();
 
 /**
  * Typed or pasted number text → a plain decimal string ("1.234,50" in de → "1234.50";

@@ -1,36 +1,17 @@
 /**
- * Who is signed in and what they may do. Abilities come packed from
+ * Who is signed in and what they may do. `GET /api/auth/session` says who (or
+ * `{user: null}`, never a 401), so a signed-out start asks the server without an error in
+ * the console. Abilities come packed from
  * `/api/auth/me/abilities` and become a CASL ability; when the server does not offer them
  * yet, the built-in roles decide (Administrator: everything; Viewer: read only; others:
  * records but not the configuration). The UI only hides what the API would refuse anyway.
  */
 import { createMongoAbility, type MongoAbility } from '@casl/ability';
 import { unpackRules } from '@casl/ability/extra';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import type { User } from '../api/types';
 import { features } from './features.svelte';
-
-/**
- * A hint (not the session: that is the httpOnly cookie) that this browser signed in, so
- * that a signed-out start goes straight to the sign-in page instead of asking the server
- * and logging a 401 in the console.
- */
-const HINT = 'tabula.signedIn';
-function hint(on: boolean): void {
-  try {
-    if (on) localStorage.setItem(HINT, '1');
-    else localStorage.removeItem(HINT);
-  } catch {
-    /* storage may be off */
-  }
-}
-function hinted(): boolean {
-  try {
-    return localStorage.getItem(HINT) === '1';
-  } catch {
-    return true;
-  }
-}
+import { workspace } from './workspace.svelte';
 
 export type Action = 'read' | 'create' | 'update' | 'delete' | 'export' | 'manage';
 
@@ -62,31 +43,28 @@ class Session {
   }
 
   async refresh(): Promise<void> {
-    const { setUp } = await api.get<{ setUp: boolean }>('/setup', { quiet: true, noAuthRedirect: true });
+    const [{ setUp }, { user }] = await Promise.all([
+      api.get<{ setUp: boolean }>('/setup', { quiet: true, noAuthRedirect: true }),
+      api.get<{ user: User | null }>('/auth/session', { quiet: true, noAuthRedirect: true }),
+    ]);
     if (!setUp) {
       this.user = null;
       this.status = 'setup';
       return;
     }
-    if (!hinted()) {
+    if (!user) {
       this.user = null;
       this.status = 'signedOut';
       return;
     }
-    try {
-      const me = await api.get<{ user: User }>('/auth/me', { quiet: true, noAuthRedirect: true });
-      this.user = me.user;
-      await this.loadAbilities();
-      this.status = 'signedIn';
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        hint(false);
-        this.user = null;
-        this.status = 'signedOut';
-        return;
-      }
-      throw e;
-    }
+    this.user = user;
+    await this.loadSignedIn();
+    this.status = 'signedIn';
+  }
+
+  /** What a signed-in user's screens need before they show: abilities and the workspace's settings. */
+  private async loadSignedIn(): Promise<void> {
+    await Promise.all([this.loadAbilities(), workspace.load()]);
   }
 
   async loadAbilities(): Promise<void> {
@@ -103,11 +81,10 @@ class Session {
     }
   }
 
-  signedIn(user: User): Promise<void> {
-    hint(true);
+  async signedIn(user: User): Promise<void> {
     this.user = user;
+    await this.loadSignedIn();
     this.status = 'signedIn';
-    return this.loadAbilities();
   }
 
   async logout(): Promise<void> {
@@ -116,17 +93,15 @@ class Session {
     } catch {
       /* the session may already be gone */
     }
-    hint(false);
-    this.user = null;
-    this.ability = null;
-    this.status = 'signedOut';
+    this.lost();
   }
 
   /** The server said the session is gone (expired, signed out elsewhere). */
   lost(): void {
-    hint(false);
     this.user = null;
+    this.ability = null;
     this.status = 'signedOut';
+    workspace.clear();
   }
 }
 

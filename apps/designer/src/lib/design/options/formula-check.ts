@@ -1,11 +1,25 @@
 /**
- * Live checking of a formula against `/api/formula/check` and the names offered while
- * typing. The function list mirrors @tabula/formula's library (FUNCTION_NAMES); the server's
- * check is the authority, so a name missing here only loses its completion.
+ * Live checking of a formula against `/api/formula/check`, its value on a real record from
+ * `/api/formula/preview`, and the function names offered while typing, read once from
+ * `/api/formula/functions` (the server's library is the only list).
  */
-import { api, ApiError } from '../../api/client';
+import { api, ApiError, isMissingEndpoint } from '../../api/client';
+import { features } from '../../state/features.svelte';
 
-export const FUNCTIONS = ['ABS', 'AMOUNT', 'AND', 'AVG', 'BLANK', 'CEILING', 'CONCAT', 'CONVERT', 'COUNT', 'CURRENCY', 'DATE', 'DATEADD', 'DATEDIFF', 'DAY', 'EOMONTH', 'FALSE', 'FLOOR', 'IF', 'IFS', 'ISBLANK', 'LEFT', 'LEN', 'LOWER', 'MAX', 'MID', 'MIN', 'MOD', 'MONTH', 'NOT', 'NOW', 'OR', 'POWER', 'RIGHT', 'ROUND', 'ROUNDDOWN', 'ROUNDUP', 'SQRT', 'SUBSTITUTE', 'SUM', 'SWITCH', 'TEXT', 'TODAY', 'TRIM', 'TRUE', 'UPPER', 'VALUE', 'WEEKDAY', 'YEAR'];
+let functionList: Promise<string[]> | null = null;
+
+/** The formula functions the server knows, sorted; empty when it cannot tell. */
+export function formulaFunctions(): Promise<string[]> {
+  functionList ??= features
+    .load()
+    .then(() => (features.has('/api/formula/functions') ? api.get<{ items: string[] }>('/formula/functions', { quiet: true }) : { items: [] }))
+    .then((r) => [...new Set((r.items ?? []).filter((n) => typeof n === 'string'))].sort())
+    .catch(() => {
+      functionList = null; // try again next time
+      return [];
+    });
+  return functionList;
+}
 
 export type CheckResult =
   | { ok: true; type: string; dependencies: string[]; currency?: string }
@@ -25,6 +39,21 @@ export async function checkFormula(table: string, expression: string, signal?: A
       return { ok: false, message: d.message ?? e.message, position, length: typeof d.length === 'number' ? d.length : Math.max(1, token.length) };
     }
     if (e instanceof ApiError && e.status === 404) return { ok: null, message: 'Checking is not available on this server yet; the formula is checked when you save.' };
+    throw e;
+  }
+}
+
+export type PreviewResult = { ok: true; value: unknown } | { ok: false; message: string; missing?: boolean };
+
+/** The formula's value on one record (`recordId`), or on a blank record; nothing is saved. */
+export async function previewFormula(table: string, expression: string, recordId: string | null, signal?: AbortSignal): Promise<PreviewResult> {
+  try {
+    const r = await api.post<{ value: unknown }>('/formula/preview', { table, expression, ...(recordId ? { recordId } : {}) }, { quiet: true, signal });
+    return { ok: true, value: r.value ?? null };
+  } catch (e) {
+    if (isMissingEndpoint(e) && !recordId) return { ok: false, message: 'Previews are not available on this server.', missing: true };
+    if (e instanceof ApiError && e.status === 404) return { ok: false, message: 'That record is gone (deleted or not yours to read); choose another one.' };
+    if (e instanceof ApiError && (e.status === 422 || e.status === 400)) return { ok: false, message: e.details?.message ?? e.message };
     throw e;
   }
 }
