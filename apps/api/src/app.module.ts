@@ -43,13 +43,16 @@ import { AttachmentsController } from './attachments/attachments.controller.js';
 import { AttachmentsService } from './attachments/attachments.service.js';
 import { AttachmentRefs } from './attachments/attachment-refs.service.js';
 import { AttachmentStorage } from './attachments/attachment-storage.js';
+import { ConfigDocController } from './config-doc/config-doc.controller.js';
+import { ConfigDocService } from './config-doc/config-doc.service.js';
+import { TemplatesService } from './config-doc/templates.service.js';
 
 @Module({})
 export class AppModule {
   static forRoot(db: Database, config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, WorkspaceController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController],
+      controllers: [HealthController, WorkspaceController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController, ConfigDocController],
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },
@@ -79,6 +82,8 @@ export class AppModule {
         AttachmentStorage,
         AttachmentRefs,
         AttachmentsService,
+        ConfigDocService,
+        TemplatesService,
       ],
     };
   }

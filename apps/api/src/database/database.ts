@@ -113,6 +113,11 @@ export class Database implements Sql {
     }
   }
 
+  /** Runs `fn` outside any enclosing transaction of the current async context. */
+  outside<T>(fn: () => T): T {
+    return this.current.exit(fn);
+  }
+
   async query<T = Record<string, any>>(text: string, values: unknown[] = []): Promise<T[]> {
     const joined = this.current.getStore();
     if (joined) return joined.query<T>(text, values);

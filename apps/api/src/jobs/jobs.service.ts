@@ -186,7 +186,10 @@ export class JobsService implements OnApplicationShutdown {
       this.again = true;
       return;
     }
-    this.loop = this.drain()
+    // the runner must never inherit a request's transaction (it would keep using its
+    // connection after the commit): start it outside the async context
+    this.loop = this.db
+      .outside(() => this.drain())
       .catch((e) => this.logger.error(e))
       .finally(() => {
         this.loop = undefined;
