@@ -127,6 +127,8 @@ describe('formulas and rollups', () => {
     expect(job.done).toBe(job.total);
     const some = await ok(api.get('/api/tables/lines/records' + q({ filter: { field: 'item', op: 'eq', value: 'Widget' } })));
     expect(some.items[0].data.total.amount).toBe('19.99');
+    const first = await ok(api.get('/api/tables/orders/records' + q({ filter: { field: 'title', op: 'eq', value: 'Renamed' } })));
+    expect(first.items[0].data.total.amount).toBe('19.99'); // the rollup followed the recomputed lines
   });
 
   it('evaluates TODAY when read and refuses to filter on it', async () => {

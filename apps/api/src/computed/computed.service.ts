@@ -73,7 +73,11 @@ export class ComputedService implements OnModuleInit {
         const [c] = await step.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL`, [this.ws.id]);
         total = c!.n;
       }
-      if (rows.length) await this.recompute(step.sql, table, rows.map((r) => r.id), await this.rateFn(step.sql, table));
+      if (rows.length) {
+        // the batch's changes reach the records that read them (an order's total follows its lines)
+        const changed = await this.recompute(step.sql, table, rows.map((r) => r.id), await this.rateFn(step.sql, table));
+        if (changed.size) await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
+      }
       return { done: step.done + rows.length, total, finished: rows.length < BATCH, data: { ...step.data, after: rows.at(-1)?.id } };
     });
   }
