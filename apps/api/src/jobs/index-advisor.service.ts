@@ -29,6 +29,8 @@ export class IndexAdvisor implements OnApplicationShutdown {
   private readonly writes = new Map<string, number>();
   private linkWrites = 0;
   private timer: NodeJS.Timeout | undefined;
+  private analyzer: NodeJS.Timeout | undefined;
+  private analyzing: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
 
@@ -44,12 +46,19 @@ export class IndexAdvisor implements OnApplicationShutdown {
       if (!this.running && !this.stopped) this.running = this.buildWanted().then(() => undefined, (e) => this.logger.error(e)).finally(() => (this.running = undefined));
     }, intervalMs);
     this.timer.unref();
+    // statistics on their own timer: an index build (seconds on a big table) must not delay them
+    this.analyzer = setInterval(() => {
+      if (!this.analyzing && !this.stopped) this.analyzing = this.analyzeWritten().catch((e) => this.logger.error(e)).finally(() => (this.analyzing = undefined));
+    }, intervalMs);
+    this.analyzer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.analyzer) clearInterval(this.analyzer);
     await this.running;
+    await this.analyzing;
   }
 
   indexName(table: TableMeta, field: FieldMeta, kind: 'btree' | 'trgm' | 'stats'): string {
@@ -126,7 +135,6 @@ export class IndexAdvisor implements OnApplicationShutdown {
 
   /** Builds every wanted index, one at a time. Returns the number built. */
   async buildWanted(): Promise<number> {
-    await this.analyzeWritten();
     let built = 0;
     for (;;) {
       if (this.stopped) return built;

@@ -130,6 +130,7 @@ export class TablesService {
     });
     const t = await this.schema.table(id);
     if (t.primaryFieldId) await this.advisor.want(t, t.fields.find((f) => f.id === t.primaryFieldId)!, 'primary');
+    for (const f of t.fields) if (f.searchable) await this.advisor.want(t, f, 'search');
     return tableOut(t);
   }
 
