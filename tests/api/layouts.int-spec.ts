@@ -66,3 +66,19 @@ describe('saved views', () => {
     expect((await api.get('/api/tables/clients/views')).body.items).toHaveLength(0);
   });
 });
+
+describe('the gate', () => {
+  it('hides the layouts and views of a table the user may not read, and formula checks from non-administrators', async () => {
+    expect((await api.post('/api/roles', { name: 'Nobody', rules: [] })).status).toBe(201);
+    expect((await api.post('/api/users', { email: 'n@example.com', password: 'nobody password', name: 'Ned', roles: ['Nobody'] })).status).toBe(201);
+    const login = await new Client(server.url).post('/api/auth/login', { email: 'n@example.com', password: 'nobody password' });
+    const ned = new Client(server.url).as(login.body.token);
+    for (const path of ['/api/tables/clients/layouts/card', '/api/tables/clients/layouts/table', '/api/tables/clients/views']) {
+      const r = await ned.get(path);
+      expect(r.status, path).toBe(404);
+      expect(JSON.stringify(r.body)).not.toContain('name');
+    }
+    expect((await ned.post('/api/tables/clients/views', { name: 'Mine' })).status).toBe(404);
+    expect((await ned.post('/api/formula/check', { table: 'clients', expression: 'name' })).status).toBe(403);
+  });
+});

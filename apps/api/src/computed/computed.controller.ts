@@ -29,7 +29,9 @@ export class ComputedController {
   /** `{table, expression}` → `{type, currency?, dependencies}` or 422 FORMULA_ERROR with the position. */
   @Post('formula/check')
   @HttpCode(200)
-  async check(@Body() body: unknown) {
+  async check(@User() user: CurrentUser, @Body() body: unknown) {
+    // formulas are designed by administrators; the answer names fields of the table
+    this.access.requireAdmin(user);
     if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
       throw new DomainError('VALIDATION_FAILED', 'Send {table, expression}', { expression: { code: 'REQUIRED', message: 'table and expression are required' } });
     }

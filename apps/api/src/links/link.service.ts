@@ -133,9 +133,11 @@ export class LinkService {
     );
   }
 
-  private async checkTargets(sql: Sql, field: FieldMeta, ids: string[]): Promise<void> {
+  /** The linked table, after checking that every id is a live record of it. */
+  private async checkTargets(sql: Sql, field: FieldMeta, ids: string[]): Promise<TableMeta> {
     const target = this.schema.tableById(linkOptions(field).table);
     if (!target) throw new DomainError('VALIDATION_FAILED', `The table linked by "${field.key}" no longer exists`, { [field.key]: { code: 'LINK_TABLE_GONE', message: 'the linked table was deleted' } });
+    if (!ids.length) return target;
     const found = await sql.query<{ id: string }>(
       `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(target.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
       [this.ws.id, ids],
@@ -147,26 +149,13 @@ export class LinkService {
         [field.key]: { code: 'LINK_NOT_FOUND', message: `not found in ${target.key}: ${missing.slice(0, 5).join(', ')}` },
       });
     }
+    return target;
   }
 
   /** Replaces a record's links through one field. Targets must exist and be live. */
   async write(sql: Sql, recordId: string, field: FieldMeta, ids: string[]): Promise<void> {
     const o = linkOptions(field);
-    const target = this.schema.tableById(o.table);
-    if (!target) throw new DomainError('VALIDATION_FAILED', `The table linked by "${field.key}" no longer exists`, { [field.key]: { code: 'LINK_TABLE_GONE', message: 'the linked table was deleted' } });
-    if (ids.length) {
-      const found = await sql.query<{ id: string }>(
-        `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(target.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-        [this.ws.id, ids],
-      );
-      const ok = new Set(found.map((r) => r.id));
-      const missing = ids.filter((i) => !ok.has(i));
-      if (missing.length) {
-        throw new DomainError('VALIDATION_FAILED', `"${field.key}" links to records that do not exist or are in the trash`, {
-          [field.key]: { code: 'LINK_NOT_FOUND', message: `not found in ${target.key}: ${missing.slice(0, 5).join(', ')}` },
-        });
-      }
-    }
+    const target = await this.checkTargets(sql, field, ids);
     const s = linkStorage(field);
     const pair = o.pair ? this.schema.tableById(target.id)?.fields.find((f) => f.id === o.pair) : undefined;
     const fid = uuidLiteral(s.fieldId);
