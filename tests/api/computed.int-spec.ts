@@ -61,7 +61,7 @@ describe('formulas and rollups', () => {
     await ok(api.patch(`/api/tables/orders/records/${order.id}`, { data: { title: 'Renamed' } }));
     expect((await ok(api.get(`/api/tables/lines/records/${line.id}`))).data.order_title).toBe('Renamed');
     await api.del(`/api/tables/lines/records/${line.id}`);
-    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('0');
+    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('0.00'); // a money rollup shows the currency's minor units
     await api.post(`/api/tables/lines/records/${line.id}/restore`);
     expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('23.7881');
   });
@@ -71,7 +71,7 @@ describe('formulas and rollups', () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => api.post('/api/tables/lines/records', { data: { item: `l${i}`, qty: 1, price: '0.01', vat: 0, order: [order.id] } })));
     expect(results.every((r) => r.status === 201)).toBe(true);
     const o = await ok(api.get(`/api/tables/orders/records/${order.id}`));
-    expect(o.data.total).toEqual({ amount: '0.5', currency: 'EUR' });
+    expect(o.data.total).toEqual({ amount: '0.50', currency: 'EUR' });
     expect(o.data.count).toBe(50);
   });
 
@@ -81,7 +81,7 @@ describe('formulas and rollups', () => {
       await ok(api.post('/api/tables/lines/records', { records: Array.from({ length: 1000 }, () => ({ data: { qty: 1, price: '0.01', vat: 0, order: [order.id] } })) }));
     }
     const o = await ok(api.get(`/api/tables/orders/records/${order.id}`));
-    expect(o.data.total).toEqual({ amount: '100', currency: 'EUR' });
+    expect(o.data.total).toEqual({ amount: '100.00', currency: 'EUR' });
     const sorted = await ok(api.get('/api/tables/orders/records' + q({ sort: '-total', filter: { field: 'total', op: 'gt', value: '1' } })));
     expect(sorted.items[0].id).toBe(order.id);
   });
@@ -155,9 +155,9 @@ describe('currencies', () => {
     await ok(api.post('/api/exchange-rates', { from: 'USD', to: 'EUR', rate: '0.90', date: '2026-01-01' }));
     const added = await ok(api.post('/api/exchange-rates', { from: 'USD', to: 'EUR', rate: '0.85', date: '2026-07-01' }));
     for (const j of added.jobs) await waitJob(j);
-    expect((await ok(api.get(`/api/tables/bills/records/${bill.id}`))).data.eur).toEqual({ amount: '90', currency: 'EUR' });
+    expect((await ok(api.get(`/api/tables/bills/records/${bill.id}`))).data.eur).toEqual({ amount: '90.00', currency: 'EUR' });
     const later = await ok(api.post('/api/tables/bills/records', { data: { amount: '100.00', date: '2026-08-01' } }));
-    expect(later.data.eur).toEqual({ amount: '85', currency: 'EUR' });
+    expect(later.data.eur).toEqual({ amount: '85.00', currency: 'EUR' });
     const rate = await ok(api.get('/api/exchange-rates?from=USD&to=EUR&date=2026-06-30'));
     expect(rate.rate).toBe('0.9');
   });

@@ -279,7 +279,7 @@ describe('starter templates', () => {
     expect(o.data.line_count).toBe(2);
     await ok(api.post('/api/tables/payments/records', { data: { date: today, client: [acme.id], amount: '100.00' } }));
     const c = await ok(api.get(`/api/tables/clients/records/${acme.id}`));
-    expect(c.data).toMatchObject({ invoiced: { amount: '252.52', currency: 'EUR' }, paid: { amount: '100', currency: 'EUR' }, balance: { amount: '152.52', currency: 'EUR' } });
+    expect(c.data).toMatchObject({ invoiced: { amount: '252.52', currency: 'EUR' }, paid: { amount: '100.00', currency: 'EUR' }, balance: { amount: '152.52', currency: 'EUR' } });
 
     const views = async (table: string) => (await ok(api.get(`/api/tables/${table}/views`))).items;
     const open = (await views('orders')).find((v: any) => v.name === 'Open orders');

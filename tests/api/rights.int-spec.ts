@@ -6,23 +6,13 @@
  * of them. PGlite by default, PostgreSQL with DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, q, setupAdmin, startTabula, type Res, type TestServer } from '../helpers/tabula.js';
+import { Client, q, RecordingClient, setupAdmin, startTabula, type Res, type TestServer } from '../helpers/tabula.js';
 
 let server: TestServer;
 let admin: Client;
 
-/** A client that keeps every response body, to search them all for forbidden values. */
-class Recording extends Client {
-  readonly bodies: string[] = [];
-  override async req<T = any>(method: string, path: string, body?: unknown, opts?: { raw?: string; headers?: Record<string, string> }): Promise<Res<T>> {
-    const r = await super.req<T>(method, path, body, opts);
-    this.bodies.push(JSON.stringify(r.body ?? null));
-    return r;
-  }
-  assertNeverSaw(values: string[]) {
-    for (const b of this.bodies) for (const v of values) expect(b.includes(v), `a response revealed ${v}: ${b.slice(0, 300)}`).toBe(false);
-  }
-}
+const Recording = RecordingClient;
+type Recording = RecordingClient;
 
 const PW = 'a long enough password';
 const users: Record<string, { id: string; c: Recording }> = {};

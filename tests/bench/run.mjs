@@ -36,6 +36,7 @@ function parseArgs(argv) {
     pageRequests: 200,
     loadSeconds: 5,
     importConcurrency: 2,
+    importBatch: 5000,
     keep: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -50,13 +51,15 @@ function parseArgs(argv) {
     else if (a === '--page-requests') o.pageRequests = Number(v());
     else if (a === '--load-seconds') o.loadSeconds = Number(v());
     else if (a === '--import-concurrency') o.importConcurrency = Number(v());
+    else if (a === '--import-batch') o.importBatch = Number(v());
     else if (a === '--keep') o.keep = true;
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- --records N [--backend pglite|postgres] [--other-tables 20] [--other-records 50000] [--page-requests 200] [--load-seconds 5] [--import-concurrency 2] [--seed 42] [--out file.json]');
+      console.log('npm run bench -- --records N [--backend pglite|postgres] [--other-tables 20] [--other-records 50000] [--page-requests 200] [--load-seconds 5] [--import-concurrency 2] [--import-batch 5000] [--seed 42] [--out file.json]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isInteger(o.records) || o.records < 100) throw new Error('--records must be an integer ≥ 100');
+  if (!Number.isInteger(o.importBatch) || o.importBatch < 1 || o.importBatch > 10_000) throw new Error('--import-batch must be an integer from 1 to 10,000');
   if (o.backend !== 'pglite' && o.backend !== 'postgres') throw new Error('--backend is pglite or postgres');
   if (o.backend === 'postgres' && !process.env.DATABASE_URL) throw new Error('--backend postgres needs DATABASE_URL (a server where a database may be created)');
   return o;
@@ -230,7 +233,7 @@ async function importData(api, ds) {
   const headMs = performance.now() - t0;
   log(`imported ${ds.clients.length} clients and ${ds.orders.length} orders in ${(headMs / 1000).toFixed(1)} s`);
   await server.call('resetPeak');
-  const list = batches(ds.records);
+  const list = batches(ds.records, opts.importBatch);
   let next = 0;
   let done = 0;
   let decile = 0;
@@ -241,7 +244,8 @@ async function importData(api, ds) {
       const [a, b] = list[next++];
       const records = [];
       for (let i = a; i < b; i++) records.push(ds.lineWire(i));
-      const r = await api.post('/api/tables/lines/records', { records }, { parse: false });
+      // the bulk form of the create: the answer is the ids only (`?return=ids`)
+      const r = await api.post('/api/tables/lines/records?return=ids', { records }, { parse: false });
       lat.push(r.ms);
       done += b - a;
       if (Math.floor((done / ds.records) * 10) > decile) {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { createApp, type TabulaApp } from '@tabula/api';
 
 export interface TestServer {
@@ -115,4 +116,18 @@ export function q(params: Record<string, unknown>): string {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined) u.set(k, typeof v === 'string' ? v : JSON.stringify(v));
   return '?' + u.toString();
+}
+
+/** A client that keeps every response body, to search them all for values a role must never see. */
+export class RecordingClient extends Client {
+  readonly bodies: string[] = [];
+  override async req<T = any>(method: string, path: string, body?: unknown, opts?: { raw?: string; headers?: Record<string, string> }): Promise<Res<T>> {
+    const r = await super.req<T>(method, path, body, opts);
+    this.bodies.push(JSON.stringify(r.body ?? null));
+    return r;
+  }
+  /** Fails the test if any response so far contained one of `values`. */
+  assertNeverSaw(values: string[]) {
+    for (const b of this.bodies) for (const v of values) expect(b.includes(v), `a response revealed ${v}: ${b.slice(0, 400)}`).toBe(false);
+  }
 }

@@ -19,6 +19,7 @@ import { Injectable } from '@nestjs/common';
 import {
   bothScopes,
   canSubject,
+  derivedFieldReader,
   DomainError,
   imagesOutsideScope,
   tableRights,
@@ -32,6 +33,7 @@ import {
 } from '@tabula/schema-engine';
 import type { CurrentUser } from '../auth/current-user.js';
 import type { Sql } from '../database/database.js';
+import { SchemaService } from '../tables/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 /** A record as it is or would be stored: what a write is checked against. */
@@ -69,7 +71,22 @@ const iso = (v: Date | string | null | undefined) => (v === null || v === undefi
 
 @Injectable()
 export class AccessService {
-  constructor(private readonly ws: WorkspaceService) {}
+  constructor(
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+  ) {}
+
+  /**
+   * Which fields of `table` the user may read: their field rules, and for a formula, lookup
+   * or rollup also every field it reads, across links on fully readable tables
+   * (rules/derived-read.ts).
+   */
+  private fieldReader(user: CurrentUser, table: TableMeta, read: { allowed: boolean; scope: unknown; field(id: string): boolean }): (f: FieldMeta) => boolean {
+    if (!table.fields.some((f) => f.type === 'formula' || f.type === 'lookup' || f.type === 'rollup')) return (f) => read.field(f.id);
+    const who = ruleUser(user);
+    const ctx = this.ws.valueContext();
+    return derivedFieldReader(table, (t) => (t.id === table.id ? read : tableRights(user.rules ?? [], t, 'read', who, ctx)), (id) => (id === table.id ? table : this.schema.tableById(id)));
+  }
 
   /**
    * The access of a user to a table for an action: NOT_FOUND when the user may not read the
@@ -80,7 +97,7 @@ export class AccessService {
     const ctx = this.ws.valueContext();
     const read = tableRights(user.rules ?? [], table, 'read', who, ctx);
     if (!read.allowed) throw new DomainError('NOT_FOUND', 'Table not found');
-    const canRead = (f: FieldMeta) => read.field(f.id);
+    const canRead = this.fieldReader(user, table, read);
     if (action === 'read') return { scope: read.scope, canRead, canWrite: () => false };
     const act = tableRights(user.rules ?? [], table, action, who, ctx);
     if (!act.allowed) throw new DomainError('FORBIDDEN', `You may not ${action} records of "${table.key}"`);
@@ -91,7 +108,8 @@ export class AccessService {
   readableTable(user: CurrentUser, table: TableMeta): TableMeta | undefined {
     const read = tableRights(user.rules ?? [], table, 'read', ruleUser(user), this.ws.valueContext());
     if (!read.allowed) return undefined;
-    return { ...table, fields: table.fields.filter((f) => read.field(f.id)) };
+    const canRead = this.fieldReader(user, table, read);
+    return { ...table, fields: table.fields.filter(canRead) };
   }
 
   /**

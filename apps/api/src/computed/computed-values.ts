@@ -1,5 +1,5 @@
 /** Converting engine values (formula results, aggregates, lookups) to stored computed values and back. */
-import { computedToWire, normalizeDecimal, type FieldMeta } from '@tabula/schema-engine';
+import { computedToWire, formatDecimal, isCurrency, minorUnits, normalizeDecimal, parseDecimal, type FieldMeta } from '@tabula/schema-engine';
 
 export interface CellError {
   error: string;
@@ -23,7 +23,8 @@ function one(value: unknown, resultType: string): { stored: unknown; error?: Cel
         const amount = m.amount ?? m.a;
         const currency = m.currency ?? m.c;
         if (typeof currency !== 'string') return { stored: null, error: { error: '#VALUE!', message: 'not a money value' } };
-        return { stored: { a: normalizeDecimal(amount), c: currency } };
+        // exact, shown with at least the currency's minor units ("10.00", as typed amounts are)
+        return { stored: { a: formatDecimal(parseDecimal(normalizeDecimal(amount)), isCurrency(currency) ? minorUnits(currency) : 0), c: currency } };
       }
       case 'boolean':
         return { stored: value === true || value === 'true' };

@@ -304,8 +304,10 @@ export class TablesService {
     table.primaryFieldId = field.id;
   }
 
-  private async insertField(sql: Sql, table: TableMeta, body: unknown, pairOf?: FieldMeta): Promise<FieldMeta> {
-    const def = parseFieldDefinition(prepareComputed(table, await this.resolveLinkTarget(table, body), (id) => (id === table.id ? table : this.schema.tableById(id))), 'create');
+  /** `peer` is a table not yet in the schema cache that the field may name (a new table's link's inverse). */
+  private async insertField(sql: Sql, table: TableMeta, body: unknown, pairOf?: FieldMeta, peer?: TableMeta): Promise<FieldMeta> {
+    const byId = (id: string) => (id === table.id ? table : peer && id === peer.id ? peer : this.schema.tableById(id));
+    const def = parseFieldDefinition(prepareComputed(table, await this.resolveLinkTarget(table, body, peer), byId), 'create');
     if (table.fields.some((f) => f.key === def.key)) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
     const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
     if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
@@ -337,10 +339,10 @@ export class TablesService {
   }
 
   /** A link's `options.table` may name the table by key or id; stored as the id. */
-  private async resolveLinkTarget(table: TableMeta, body: unknown): Promise<unknown> {
+  private async resolveLinkTarget(table: TableMeta, body: unknown, peer?: TableMeta): Promise<unknown> {
     if (!isPlainObject(body) || body.type !== 'link' || !isPlainObject(body.options)) return body;
     const ref = body.options.table;
-    const target = typeof ref === 'string' ? (ref === table.key || ref === table.id ? table : this.schema.find(ref)) : undefined;
+    const target = typeof ref === 'string' ? (ref === table.key || ref === table.id ? table : peer && ref === peer.id ? peer : this.schema.find(ref)) : undefined;
     if (!target) {
       throw new DomainError('VALIDATION_FAILED', `The link's table ${JSON.stringify(String(ref ?? '').slice(0, 60))} does not exist`, { options: { code: 'UNKNOWN_TABLE', message: 'options.table must name a table' } });
     }
@@ -372,6 +374,7 @@ export class TablesService {
           options: { table: table.id, multiple: true, onDelete: 'unlink' },
         },
         field,
+        { ...table, fields: [...table.fields, field] },
       );
       field.options = { ...field.options, pair: inverse.id, side: 'primary' };
     }

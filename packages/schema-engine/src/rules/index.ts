@@ -6,3 +6,4 @@ export * from './resolve-conditions.js';
 export * from './compile-rules.js';
 export * from './casl-rules.js';
 export * from './row-check.js';
+export * from './derived-read.js';
