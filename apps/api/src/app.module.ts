@@ -44,6 +44,8 @@ import { AttachmentsService } from './attachments/attachments.service.js';
 import { AttachmentRefs } from './attachments/attachment-refs.service.js';
 import { AttachmentStorage } from './attachments/attachment-storage.js';
 import { ConfigDocController } from './config-doc/config-doc.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { ReportsService } from './reports/reports.service.js';
 import { ConfigDocService } from './config-doc/config-doc.service.js';
 import { TemplatesService } from './config-doc/templates.service.js';
 
@@ -52,8 +54,9 @@ export class AppModule {
   static forRoot(db: Database, config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, WorkspaceController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController, ConfigDocController],
+      controllers: [HealthController, WorkspaceController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController, ConfigDocController, ReportsController],
       providers: [
+        ReportsService,
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,6 +1,6 @@
 /**
  * @tabula/report-builder: pivot specification → SQL → result grid with totals.
- * The pivot engine arrives with the reports issue; this package exists so that the
- * dependency direction (schema-engine ← formula ← report-builder ← apps) is fixed now.
+ * Depends on the schema engine's field expressions and WHERE builder, so that a report
+ * sees exactly the records a list with the same filter and rights would.
  */
-export const REPORT_BUILDER_VERSION = 0;
+export * from './pivot.js';

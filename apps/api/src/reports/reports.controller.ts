@@ -1,0 +1,22 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { User, type CurrentUser } from '../auth/current-user.js';
+import { ReportsService } from './reports.service.js';
+
+@Controller('tables/:table')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  /** A pivot of the table: `{rows, columns, values, filter, q, totals}` (docs/reports.md). */
+  @Post('pivot')
+  @HttpCode(200)
+  async pivot(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
+    return this.reports.pivot(user, table, body);
+  }
+
+  /** Exact totals over every record a filter selects (a grid's footer). */
+  @Post('records/aggregate')
+  @HttpCode(200)
+  async aggregate(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
+    return this.reports.aggregate(user, table, body);
+  }
+}

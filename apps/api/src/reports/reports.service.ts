@@ -1,0 +1,48 @@
+/**
+ * Pivots and aggregates over a table's records (packages/report-builder): the same WHERE as
+ * a list — rights scope, filter, quick search — so a report sees exactly the records the
+ * reader could list, and only fields they may read can be grouped or aggregated.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { buildPivotQuery, parsePivotSpec, shapePivot, type PivotResult } from '@tabula/report-builder';
+import { DomainError } from '@tabula/schema-engine';
+import { AccessService } from '../access/access.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
+import { DATABASE } from '../database/database.provider.js';
+import type { Database } from '../database/database.js';
+import { SchemaService } from '../tables/schema.service.js';
+import { WorkspaceService } from '../workspace/workspace.service.js';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly ws: WorkspaceService,
+    private readonly schema: SchemaService,
+    private readonly access: AccessService,
+  ) {}
+
+  async pivot(user: CurrentUser, tableRef: string, body: unknown): Promise<PivotResult> {
+    const table = await this.schema.table(tableRef);
+    const acc = this.access.forTable(user, table, 'read');
+    const spec = parsePivotSpec(table, body, acc.canRead);
+    const q = buildPivotQuery(table, spec, { workspaceId: this.ws.id, scope: acc.scope, canRead: acc.canRead, ...this.ws.valueContext() });
+    return shapePivot(spec, await this.db.query(q.text, q.values));
+  }
+
+  /** `{filter, q, aggregates:[{field, fn}]}` → `{count, values:[…]}` over every matching record. */
+  async aggregate(user: CurrentUser, tableRef: string, body: unknown): Promise<{ count: number; values: unknown[] }> {
+    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {filter, q, aggregates:[{field, fn}]}', { body: { code: 'INVALID_AGGREGATE', message: 'an object' } });
+    const { aggregates, ...rest } = body;
+    if (aggregates !== undefined && (!Array.isArray(aggregates) || aggregates.length === 0)) {
+      throw new DomainError('VALIDATION_FAILED', 'aggregates must be a non-empty list of {field, fn}', { aggregates: { code: 'INVALID_AGGREGATE', message: 'a list of {field, fn}' } });
+    }
+    const r = await this.pivot(user, tableRef, { ...rest, values: [{ fn: 'count' }, ...((aggregates as unknown[]) ?? [])] });
+    const [count, ...values] = r.total;
+    return { count: count as number, values };
+  }
+}
