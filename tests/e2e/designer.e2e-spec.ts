@@ -494,6 +494,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     expect(log.take()).toEqual([]);
   });
 
+  it('sums every matching record in the grid footer, not only the rows loaded so far', async () => {
+    const t = await api.post('/api/tables', { key: 'ledger', label: 'Ledger', fields: [{ key: 'title', label: 'Title', type: 'text' }, { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } }] });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    for (let b = 0; b < 3; b++) {
+      const r = await api.post('/api/tables/ledger/records', { records: Array.from({ length: 500 }, (_, i) => ({ data: { title: `entry ${b * 500 + i}`, amount: '1.10' } })) });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await page.goto(url('/t/ledger'));
+    await page.getByTestId('grid').locator('[data-row="0"]').waitFor();
+    // the first page holds 100 rows; the footer's sum covers all 1,500 (1,500 × 1.10)
+    await expect.poll(() => page.getByTestId('sum-amount').textContent()).toMatch(/1,650\.00/);
+    await expect.poll(() => page.getByTestId('record-count').textContent()).toBe('1,500 records');
+    await shot(page, 'grid-footer-sums');
+    expect(log.take()).toEqual([]);
+  });
+
   it('opens every screen without a console error', async () => {
     const alpha = (await api.get('/api/tables/clients/records?q=Alpha')).body.items[0];
     const screens = [
