@@ -6,7 +6,7 @@
  * (404), removal by PATCH and the history. PGlite by default, PostgreSQL with DATABASE_URL.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, q, setupAdmin, startTabula, type Res, type TestServer } from '../helpers/tabula.js';
@@ -406,7 +406,6 @@ describe('the trash, removal and bad input', () => {
     expect(patch[slot]).toEqual([file]);
   });
 
-  // Needs AttachmentRefs.verifyPatch called from RecordsWriteService (create and update), see docs/attachments.md.
   it('refuses a value that names another record’s attachment', async () => {
     const a = await newDoc('owner');
     const b = await newDoc('borrower');
@@ -416,5 +415,49 @@ describe('the trash, removal and bad input', () => {
     expect(r.body.error.details.files.code).toBe('UNKNOWN_ATTACHMENT');
     const forged = await api.patch(`/api/tables/docs/records/${a.id}`, { data: { files: [{ ...file, name: 'renamed.exe', size: 1 }] } });
     expect(forged.body.data.files).toEqual([file]);
+  });
+});
+
+describe('the blob collector', () => {
+  const blobOf = (sha: string) => join(dir, sha.slice(0, 2), sha.slice(2, 4), sha);
+  const shaOf = async (id: string) => (await server.tabula.db.query<{ sha256: string }>('SELECT sha256 FROM attachment WHERE id = $1', [id]))[0]!.sha256;
+  const age = (path: string) => utimesSync(path, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+
+  it('removes blobs no row names any more (a deleted field), keeps shared, named and fresh ones', async () => {
+    expect((await api.post('/api/tables', { key: 'scratch', label: 'Scratch', fields: [{ key: 'title', label: 'Title', type: 'text' }, { key: 'files', label: 'Files', type: 'attachment' }] })).status).toBe(201);
+    const s = await api.post('/api/tables/scratch/records', { data: { title: 's' } });
+    const shared = Buffer.from('content kept by another record ' + randomBytes(8).toString('hex'));
+    const lonely = Buffer.from('content only the scratch field had ' + randomBytes(8).toString('hex'));
+    const scratchFiles = (await upload(`/api/tables/scratch/records/${s.body.id}/attachments/files`, [{ name: 'a.txt', data: shared }, { name: 'b.txt', data: lonely }])).body.data.files;
+    const doc = await newDoc('keeps the shared content');
+    const docFile = (await upload(to(doc.id), [{ name: 'same.txt', data: shared }])).body.data.files[0];
+    const [sharedSha, lonelySha] = [await shaOf(scratchFiles[0].id), await shaOf(scratchFiles[1].id)];
+    expect(await shaOf(docFile.id)).toBe(sharedSha);
+
+    // a non-administrator may not run it
+    const pw = 'a long enough password';
+    expect((await api.post('/api/users', { email: 'gc-viewer@example.com', password: pw, roles: ['Viewer'] })).status).toBe(201);
+    const viewer = new Client(server.url);
+    viewer.token = (await viewer.post('/api/auth/login', { email: 'gc-viewer@example.com', password: pw })).body.token;
+    expect((await viewer.post('/api/admin/attachments/gc')).status).toBe(403);
+
+    expect((await api.del('/api/tables/scratch/fields/files')).status).toBeLessThan(300);
+    // fresh blobs are left alone for the grace period (an upload may be about to name them)
+    const fresh = await api.post('/api/admin/attachments/gc');
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+    expect(existsSync(blobOf(lonelySha))).toBe(true);
+    for (const f of storedFiles().filter((p) => !p.startsWith('tmp'))) age(join(dir, f));
+    const r = await api.post('/api/admin/attachments/gc');
+    expect(r.body).toMatchObject({ removed: 1, bytesFreed: lonely.length });
+    expect(existsSync(blobOf(lonelySha))).toBe(false);
+    expect(existsSync(blobOf(sharedSha))).toBe(true);
+    const back = await download(docFile.id);
+    expect(back.status).toBe(200);
+    expect(back.bytes.equals(shared)).toBe(true);
+    // uploading content whose blob exists touches it: a pass racing the upload's row keeps it
+    age(blobOf(sharedSha));
+    await upload(to(doc.id), [{ name: 'again.txt', data: shared }]);
+    expect(statSync(blobOf(sharedSha)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    expect((await api.post('/api/admin/attachments/gc')).body.removed).toBe(0);
   });
 });

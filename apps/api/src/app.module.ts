@@ -45,6 +45,7 @@ import { AttachmentRefs } from './attachments/attachment-refs.service.js';
 import { AttachmentStorage } from './attachments/attachment-storage.js';
 import { ConfigDocController } from './config-doc/config-doc.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { AttachmentGc } from './attachments/attachment-gc.service.js';
 import { ReportsService } from './reports/reports.service.js';
 import { ConfigDocService } from './config-doc/config-doc.service.js';
 import { TemplatesService } from './config-doc/templates.service.js';
@@ -57,6 +58,7 @@ export class AppModule {
       controllers: [HealthController, WorkspaceController, AuthController, TablesController, RecordsController, LayoutsController, ComputedController, BackupController, UsersController, RolesController, GroupsController, AttachmentsController, JobsController, ConfigDocController, ReportsController],
       providers: [
         ReportsService,
+        AttachmentGc,
         { provide: DATABASE, useValue: db },
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -15,7 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -104,6 +104,9 @@ export class AttachmentStorage implements OnModuleInit, OnApplicationShutdown {
   async commit(blob: ReceivedBlob): Promise<void> {
     const dest = this.blobPath(blob.sha256);
     if (await exists(dest)) {
+      // touched, so that the collector (attachment-gc.service.ts) leaves it to the new row
+      const now = new Date();
+      await utimes(dest, now, now);
       await this.discard(blob.tmp);
       return;
     }
