@@ -43,10 +43,14 @@ function readNumber(v: number): number {
   return Number.NaN;
 }
 
-/** (m, s) of decimal text "-123.45" (also "5." and ".5"); NaN for any other spelling. */
+/**
+ * (m, s) of decimal text "-123.45" (also "5." and ".5"); NaN for any other spelling.
+ * Zeros after the point are held back until a digit follows them, so trailing zeros
+ * (PostgreSQL's "12.500000") neither count against the mantissa nor enter the scale.
+ */
 export function readText(t: string): number {
   const n = t.length;
-  if (n === 0 || n > 30) return Number.NaN;
+  if (n === 0 || n > 40) return Number.NaN;
   let i = 0;
   let neg = false;
   if (t.charCodeAt(0) === 45) {
@@ -57,6 +61,7 @@ export function readText(t: string): number {
   let s = 0;
   let dot = false;
   let digits = 0;
+  let zeros = 0;
   for (; i < n; i++) {
     const c = t.charCodeAt(i);
     if (c === 46) {
@@ -66,10 +71,22 @@ export function readText(t: string): number {
     }
     const d = c - 48;
     if (d < 0 || d > 9) return Number.NaN;
+    digits++;
+    if (dot) {
+      if (d === 0) {
+        zeros++;
+        continue;
+      }
+      if (zeros > 0) {
+        if (zeros > 22) return Number.NaN;
+        m *= POW10[zeros]!;
+        s += zeros;
+        zeros = 0;
+      }
+      s++;
+    }
     m = m * 10 + d;
     if (m > MAX) return Number.NaN;
-    if (dot) s++;
-    digits++;
   }
   if (digits === 0) return Number.NaN;
   reg.s = s;

@@ -65,14 +65,16 @@ const EDGE_NUMBERS = [
 const EDGE_TEXTS = [
   '0', '-0', '-0.00', '0.000', '00012.3400', '.5', '5.', '-.5', '+1.5', ' 1.5', '1.5 ', '1e3', '1E-3', '', '-', '.', '1.2.3', 'abc', '1,5',
   '12345678901234567890', '9007199254740991', '9007199254740992', '0.000000000000000000000000001', '123456789012345678901234567890.123456789',
-  '-99999999999999.99', '1' + '0'.repeat(120), '0.1', '0.2', '19.99', '1253.784',
+  '-99999999999999.99', '1' + '0'.repeat(120), '0.1', '0.2', '19.99', '1253.784', '12.500000', '1234.560000000000000000', '100.0010',
+  '0.0000000000000000000000001000', '0.00000000000000000000000010', '9007199254740991.000', '900719925474099.10', '-0.000000', '5.00000000000000000000000000000000001',
 ];
 
 const scaledText = fc
-  .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.integer({ min: 0, max: 22 }))
-  .map(([neg, digits, scale]) => {
+  .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.integer({ min: 0, max: 22 }), fc.nat({ max: 12 }))
+  .map(([neg, digits, scale, trailing]) => {
     const s = digits.toString().padStart(scale + 1, '0');
-    const text = scale === 0 ? s : `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
+    // trailing zeros as PostgreSQL writes numeric text ("12.500000")
+    const text = scale === 0 ? s : `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}${'0'.repeat(trailing)}`;
     return neg ? `-${text}` : text;
   });
 
@@ -295,6 +297,7 @@ describe('fast exact path', () => {
       ['qty + unit', { values: { q: 0.1, u: 0.2 } }, '0.3'],
       ['price + 0.01', { values: { p: { amount: '0.1', currency: 'EUR' } } }, { amount: '0.11', currency: 'EUR' }],
       ['qty / 4', { values: { q: 1 } }, '0.25'],
+      ['qty * unit', { values: { q: '12.500000', u: '2.000000000000000000' } }, '25'],
       ['SUM(lines.amount) * (1 + vat)', { values: { v: 0.19 }, aggregates: { [SUM_AMOUNT]: { amount: '100.00', currency: 'EUR' } } }, { amount: '119', currency: 'EUR' }],
     ];
     for (const [expression, ctx, want] of cases) {
