@@ -46,7 +46,12 @@ export function compileFormula(expression: string, schema: FormulaSchema, opts: 
     volatile: result.volatile,
     evaluate: fast
       ? (ctx: EvalContext): FormulaValue => {
-          const v = fast(ctx);
+          let v: FormulaValue | typeof BAIL;
+          try {
+            v = fast(ctx);
+          } catch {
+            v = BAIL; // a hostile values object (a throwing getter): the reference makes it a cell error
+          }
           return v === BAIL ? reference(ctx) : v;
         }
       : reference,

@@ -335,6 +335,18 @@ describe('fast exact path', () => {
     expect(compileFormula('qty * unit', schema).evaluate({ values: { q: 123456789, u: 987654321 } })).toBe('121932631112635269');
   });
 
+  it('never throws: a values object whose getter throws gives the reference cell error', () => {
+    const values = Object.defineProperty({ u: 2 }, 'q', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    }) as Record<string, unknown>;
+    const got = compileFormula('qty * unit', schema).evaluate({ values });
+    expect(got).toStrictEqual({ error: '#VALUE!', message: 'boom' });
+    expect(got).toStrictEqual(reference('qty * unit')({ values }));
+  });
+
   it('leaves formulas outside its subset to the reference evaluator', () => {
     for (const expression of ['qty & unit', 'qty % 3', 'qty ^ 2', 'TODAY()', 'CONVERT(price, "USD")', '1e21 + qty', 'SQRT(qty)']) {
       const { root } = check(parse(tokenize(expression, false)), schema, false);
