@@ -6,6 +6,7 @@
  */
 import { check, type Rewrite } from './checker.js';
 import { evaluateRoot } from './evaluator.js';
+import { BAIL, compileFast } from './fast.js';
 import { parse } from './parser.js';
 import { tokenize } from './tokenizer.js';
 import type { CompiledFormula, EvalContext, FormulaCheck, FormulaSchema, FormulaValue } from './types.js';
@@ -33,6 +34,9 @@ export function compileFormula(expression: string, schema: FormulaSchema, opts: 
   const raw = parse(tokenize(src, storedForm));
   const result = check(raw, schema, storedForm);
   const root = result.root;
+  const reference = (ctx: EvalContext): FormulaValue => toWire(evaluateRoot(root, { ctx }));
+  // the exact fast path where the row allows it, the reference evaluator for every other row
+  const fast = compileFast(root);
   const compiled: CompiledFormula = {
     expression: rewrite(src, result.rewrites, 'display'),
     stored: rewrite(src, result.rewrites, 'stored'),
@@ -40,7 +44,17 @@ export function compileFormula(expression: string, schema: FormulaSchema, opts: 
     dependencies: result.dependencies.map((f) => f.id),
     aggregates: result.aggregates,
     volatile: result.volatile,
-    evaluate: (ctx: EvalContext): FormulaValue => toWire(evaluateRoot(root, { ctx })),
+    evaluate: fast
+      ? (ctx: EvalContext): FormulaValue => {
+          let v: FormulaValue | typeof BAIL;
+          try {
+            v = fast(ctx);
+          } catch {
+            v = BAIL; // a hostile values object (a throwing getter): the reference makes it a cell error
+          }
+          return v === BAIL ? reference(ctx) : v;
+        }
+      : reference,
   };
   if (root.t.type === 'money') compiled.currency = root.t.currency ?? null;
   return Object.freeze(compiled);
