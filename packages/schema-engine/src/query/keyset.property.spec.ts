@@ -68,7 +68,7 @@ const recordArb = fc.record({
   status: fc.constantFrom('vip', 'regular', 'gone', undefined),
   version: fc.constantFrom(1, 2, 3),
 });
-type Rec = { id: string } & fc.RecordValue<typeof recordArb> extends infer R ? R : never;
+type Rec = { id: string } & (typeof recordArb extends fc.Arbitrary<infer R> ? R : never);
 
 const KEYS = ['name', 'qty', 'price', 'due', 'active', 'status', 'version'] as const;
 const sortArb = fc
