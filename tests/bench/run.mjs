@@ -301,8 +301,9 @@ function pageParams(n, seed) {
 
 const SORTS = {
   date: { sort: 'date', order: 'date ASC NULLS LAST, id ASC NULLS LAST' },
-  '-date': { sort: '-date', order: 'date DESC NULLS LAST, id ASC NULLS LAST' },
-  '-price': { sort: '-price', order: 'price DESC NULLS LAST, id ASC NULLS LAST' },
+  // the id tie-breaker follows the first key's direction (packages/schema-engine sort compiler)
+  '-date': { sort: '-date', order: 'date DESC NULLS LAST, id DESC NULLS LAST' },
+  '-price': { sort: '-price', order: 'price DESC NULLS LAST, id DESC NULLS LAST' },
 };
 const BASE_COLS = 'id, order_id, description, category, date, qty, price, cost, vat, total';
 

@@ -9,6 +9,7 @@ export * from './query/sql-builder.js';
 export * from './query/filter-compiler.js';
 export * from './query/sort-compiler.js';
 export * from './query/list-query.js';
+export * from './query/usage.js';
 export * from './query/system-columns.js';
 export * from './field-types/all.js';
 export * from './field-types/relative-date.js';

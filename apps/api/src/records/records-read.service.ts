@@ -170,14 +170,7 @@ export class RecordsReadService {
   }
 
   private noteUse(table: TableMeta, params: ListParams): void {
-    if (typeof params.sort === 'string') {
-      const keys = params.sort.split(',').map((s) => s.trim().replace(/^[-+]/, ''));
-      this.advisor.noteUse(table, table.fields.filter((f) => keys.includes(f.key)), 'sort');
-    }
-    if (params.filter) {
-      const text = JSON.stringify(params.filter);
-      this.advisor.noteUse(table, table.fields.filter((f) => text.includes(`"${f.key}"`)), 'filter');
-    }
+    this.advisor.noteList(table, params);
   }
 
   /** Partition literal, exposed for services that write (kept next to the read path). */

@@ -27,11 +27,14 @@ const sortOf = (sort: unknown, canRead?: (f: FieldMeta) => boolean) => {
 };
 
 describe('sort', () => {
-  test('always ends in id, NULLs last', () => {
+  test('always ends in id, NULLs last; id follows the first key\'s direction (an index in that direction serves it)', () => {
     const q = buildListQuery(table, { sort: '-qty,name' }, opts);
     expect(q.text).toContain(
-      `ORDER BY (r.data->>'f3')::numeric DESC NULLS LAST, (r.data->>'f1') COLLATE "und-x-icu" ASC NULLS LAST, r.id ASC NULLS LAST LIMIT 51`,
+      `ORDER BY (r.data->>'f3')::numeric DESC NULLS LAST, (r.data->>'f1') COLLATE "und-x-icu" ASC NULLS LAST, r.id DESC NULLS LAST LIMIT 51`,
     );
+    expect(buildListQuery(table, { sort: 'qty,-name' }, opts).text).toContain(`r.id ASC NULLS LAST LIMIT 51`);
+    expect(buildListQuery(table, { sort: '-qty,id' }, opts).text).toContain(`DESC NULLS LAST, r.id ASC NULLS LAST LIMIT 51`);
+    expect(buildListQuery(table, {}, opts).text).toContain(`ORDER BY r.id ASC NULLS LAST LIMIT 51`);
   });
 
   test('typed expressions and cursor casts per type', () => {
@@ -47,7 +50,7 @@ describe('sort', () => {
 
   test('select sorts by choice order, the ids bound as one text[] parameter', () => {
     expect(sortOf('-status')).toEqual({
-      keys: [`array_position($1::text[], r.data->>'f11') DESC ::numeric`, 'r.id ASC ::uuid'],
+      keys: [`array_position($1::text[], r.data->>'f11') DESC ::numeric`, 'r.id DESC ::uuid'],
       values: [['c1', 'c2', 'c3']],
     });
   });
@@ -57,7 +60,7 @@ describe('sort', () => {
   });
 
   test('system columns', () => {
-    expect(sortOf('-updated_at,version').keys).toEqual(['r.updated_at DESC ::timestamptz', 'r.version ASC ::int', 'r.id ASC ::uuid']);
+    expect(sortOf('-updated_at,version').keys).toEqual(['r.updated_at DESC ::timestamptz', 'r.version ASC ::int', 'r.id DESC ::uuid']);
   });
 
   test('id decides where it stands: keys after it are checked but unused', () => {
@@ -81,7 +84,7 @@ describe('sort', () => {
 });
 
 describe('keyset cursors', () => {
-  test('round trip: the next page starts after the last row', () => {
+  test('round trip: the next page starts after the last row (id is never empty: no IS NULL branch)', () => {
     const first = buildListQuery(table, { sort: '-price,name', limit: 2 }, opts);
     const row = { _s0: '100.00', _s1: null, _s2: '0192f0c1-0000-7000-8000-000000000009' };
     const cursor = first.cursorFrom(row);
@@ -90,7 +93,7 @@ describe('keyset cursors', () => {
     const next = buildListQuery(table, { sort: '-price,name', limit: 2, after: cursor }, opts);
     const p = `((r.data->'f4'->>'a'))::numeric`;
     expect(next.text).toContain(
-      `AND (((${p} < $2::numeric OR ${p} IS NULL)) OR (${p} = $3::numeric AND FALSE) OR (${p} = $4::numeric AND (r.data->>'f1') COLLATE "und-x-icu" IS NULL AND (r.id > $5::uuid OR r.id IS NULL)))`,
+      `AND (((${p} < $2::numeric OR ${p} IS NULL)) OR (${p} = $3::numeric AND FALSE) OR (${p} = $4::numeric AND (r.data->>'f1') COLLATE "und-x-icu" IS NULL AND r.id < $5::uuid))`,
     );
     expect(next.values).toEqual([WORKSPACE_ID, '100.00', '100.00', '100.00', row._s2]);
     expect(next.countValues).toEqual([WORKSPACE_ID]);

@@ -1,6 +1,11 @@
 /**
  * `sort=key,-key` → ORDER BY over typed expressions, always ending in `id` so that keyset
  * paging is stable. NULLs sort last in both directions.
+ *
+ * The `id` tie-breaker follows the direction of the first key (unless `id` is given
+ * explicitly), so that `-date` is `date DESC NULLS LAST, id DESC NULLS LAST`: exactly the
+ * order of an index `(expr DESC NULLS LAST, id DESC NULLS LAST)`, which the planner can walk
+ * and stop after the page (with `id ASC` it had to sort every match).
  */
 import { DomainError } from '../errors.js';
 import { effectiveField, getFieldType } from '../registry.js';
@@ -17,6 +22,8 @@ export interface SortKey {
   desc: boolean;
   /** Cast for a cursor value bound back into SQL. */
   cast: string;
+  /** The expression is never NULL (a NOT NULL system column): the keyset condition skips `OR … IS NULL`. */
+  notNull?: boolean;
 }
 
 export function compileSort(
@@ -37,7 +44,7 @@ export function compileSort(
     const sys = systemColumn(key);
     if (sys) {
       if (key === 'id') idDesc ??= desc;
-      else if (idDesc === undefined) keys.push({ key, expr: `${opts.alias}.${sys.column}`, desc, cast: sys.cast });
+      else if (idDesc === undefined) keys.push({ key, expr: `${opts.alias}.${sys.column}`, desc, cast: sys.cast, ...(NOT_NULL_COLUMNS.has(sys.column) ? { notNull: true } : {}) });
       continue;
     }
     const field = effectiveField(resolveField(table, key, opts));
@@ -50,11 +57,14 @@ export function compileSort(
     keys.push({ key, expr, desc, cast: castFor(def.sortExpr && def.sortKind ? def.sortKind : def.sqlKind) });
   }
   // (before: `-id,name` sorted by name first, since id was always moved to the end)
-  return withId(keys, opts.alias, idDesc ?? false);
+  // the tie-breaker follows the first key, so that one index direction serves the whole order
+  return withId(keys, opts.alias, idDesc ?? keys[0]?.desc ?? false);
 }
 
+const NOT_NULL_COLUMNS = new Set(['id', 'version', 'created_at', 'updated_at']);
+
 function withId(keys: SortKey[], alias: string, desc = false): SortKey[] {
-  keys.push({ key: 'id', expr: `${alias}.id`, desc, cast: 'uuid' });
+  keys.push({ key: 'id', expr: `${alias}.id`, desc, cast: 'uuid', notNull: true });
   return keys;
 }
 
@@ -89,6 +99,7 @@ function eqCond(k: SortKey, v: string | null, sql: SqlBuilder): string {
 function afterOne(k: SortKey, v: string | null, sql: SqlBuilder): string {
   if (v === null) return 'FALSE'; // nothing non-null comes after a NULL (NULLs last), ties go to later keys
   const p = sql.param(v, k.cast);
+  if (k.notNull) return `${k.expr} ${k.desc ? '<' : '>'} ${p}`;
   return `(${k.expr} ${k.desc ? '<' : '>'} ${p} OR ${k.expr} IS NULL)`;
 }
 
