@@ -14,7 +14,7 @@
  *   records and the records as they would become (`assertRowsAllowed`); one forbidden
  *   record refuses the whole batch.
  * - Schema, users, roles and settings need `manage settings` (or `manage all`).
- * See docs/adr/0005-rights-compilation.md.
+ * See docs/adr/0006-rights-compilation.md and 0007-read-path-round-trips.md (the cache).
  */
 import { Injectable } from '@nestjs/common';
 import {
