@@ -165,8 +165,9 @@ export class RecordsReadService {
 
   /**
    * Wire records with their link values (first 100 live ids per link field, one query per
-   * link field for the whole page), for rows read without them (the write path's answers). `expand` ("links" or field keys) adds `expanded`:
-   * the linked records' primary values where the reader may read them.
+   * link field for the whole page), for rows read without them (the write path's answers).
+   * `expand` ("links" or field keys) adds `expanded`: the linked records' primary values
+   * where the reader may read them.
    */
   async withLinks(sql: Sql, table: TableMeta, rows: RecordRow[], acc: Access, expand?: unknown, user?: CurrentUser): Promise<WireRecord[]> {
     const items = rows.map((r) => toWire(table, r, acc.canRead));
