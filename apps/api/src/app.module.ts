@@ -1,7 +1,6 @@
 /** The API's module graph. The Database and config are created before Nest (see app.ts). */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { AppConfig } from './config.js';
 import type { Database } from './database/database.js';
 import { APP_CONFIG, DATABASE } from './database/database.provider.js';
@@ -13,7 +12,7 @@ import { AllErrorsFilter } from './common/error-filter.js';
 import { HealthController } from './health/health.controller.js';
 import { IndexAdvisor } from './jobs/index-advisor.service.js';
 import { JobsService } from './jobs/jobs.service.js';
-import { AcceptedInterceptor, JobsController } from './jobs/jobs.controller.js';
+import { JobsController } from './jobs/jobs.controller.js';
 import { ConvertFieldService } from './tables/convert-field.service.js';
 import { HistoryService } from './records/history.service.js';
 import { RecordsController } from './records/records.controller.js';
@@ -63,7 +62,6 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllErrorsFilter },
-        { provide: APP_INTERCEPTOR, useClass: AcceptedInterceptor },
         WorkspaceService,
         AuthService,
         AccessService,

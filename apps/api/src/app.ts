@@ -44,7 +44,9 @@ function defaultWebDir(): string | undefined {
 
 export async function createApp(overrides: Partial<AppConfig> = {}, opts: { listen?: boolean } = {}): Promise<TabulaApp> {
   const config = configFromEnv(process.env, overrides);
-  const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // TABULA_DB_POOL: connections per API process on a server (default 10)
+  const poolSize = Number(process.env.TABULA_DB_POOL) > 0 ? Math.min(Number(process.env.TABULA_DB_POOL), 100) : undefined;
+  const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize });
   try {
     const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 } } as never);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(db, config), adapter, {

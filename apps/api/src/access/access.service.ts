@@ -1,6 +1,7 @@
 /**
- * The gate every record path passes. A user's rules (loaded with the session on every
- * request, so a rights change applies to the very next one) compile into one row scope
+ * The gate every record path passes. A user's rules (checked against the workspace's
+ * rights version with the session on every request, so a rights change applies to the
+ * very next one) compile into one row scope
  * per table and action — a filter tree compiled by the same compiler as user filters —
  * and into the fields the user may read and write.
  *
@@ -13,7 +14,7 @@
  *   records and the records as they would become (`assertRowsAllowed`); one forbidden
  *   record refuses the whole batch.
  * - Schema, users, roles and settings need `manage settings` (or `manage all`).
- * See docs/adr/0005-rights-compilation.md.
+ * See docs/adr/0006-rights-compilation.md and 0007-read-path-round-trips.md (the cache).
  */
 import { Injectable } from '@nestjs/common';
 import {
@@ -30,6 +31,7 @@ import {
   type RecordImage,
   type RuleUser,
   type TableMeta,
+  type TableRights,
 } from '@tabula/schema-engine';
 import type { CurrentUser } from '../auth/current-user.js';
 import type { Sql } from '../database/database.js';
@@ -93,20 +95,18 @@ export class AccessService {
    * table at all, FORBIDDEN when they may read it but not take this action.
    */
   forTable(user: CurrentUser, table: TableMeta, action: RecordAction): Access {
-    const who = ruleUser(user);
-    const ctx = this.ws.valueContext();
-    const read = tableRights(user.rules ?? [], table, 'read', who, ctx);
+    const read = this.rights(user, table, 'read');
     if (!read.allowed) throw new DomainError('NOT_FOUND', 'Table not found');
     const canRead = this.fieldReader(user, table, read);
     if (action === 'read') return { scope: read.scope, canRead, canWrite: () => false };
-    const act = tableRights(user.rules ?? [], table, action, who, ctx);
+    const act = this.rights(user, table, action);
     if (!act.allowed) throw new DomainError('FORBIDDEN', `You may not ${action} records of "${table.key}"`);
     return { scope: bothScopes(read.scope, act.scope), canRead, canWrite: (f) => act.field(f.id) };
   }
 
   /** The table with only the fields the user may read, or undefined when they may not read it. */
   readableTable(user: CurrentUser, table: TableMeta): TableMeta | undefined {
-    const read = tableRights(user.rules ?? [], table, 'read', ruleUser(user), this.ws.valueContext());
+    const read = this.rights(user, table, 'read');
     if (!read.allowed) return undefined;
     const canRead = this.fieldReader(user, table, read);
     return { ...table, fields: table.fields.filter(canRead) };
@@ -125,7 +125,7 @@ export class AccessService {
   async assertRowsAllowed(sql: Sql, user: CurrentUser, table: TableMeta, action: RecordAction, rows: RowImage[]): Promise<void> {
     if (rows.length === 0) return;
     const ctx = this.ws.valueContext();
-    const rights = tableRights(user.rules ?? [], table, action, ruleUser(user), ctx);
+    const rights = this.rights(user, table, action);
     if (!rights.allowed) throw new DomainError('FORBIDDEN', `You may not ${action} records of "${table.key}"`);
     if (rights.scope === undefined) return;
     const now = new Date().toISOString();
@@ -153,6 +153,23 @@ export class AccessService {
     if (outside.length) {
       throw new DomainError('FORBIDDEN', rows.length > 1 ? `You may not ${action} one or more of these records; nothing was written` : `You may not ${action} this record`);
     }
+  }
+
+  /**
+   * The user's rules compiled for a table and an action, memoised on the user's cached
+   * profile (valid while the rights version holds; keyed by the table object, which a schema
+   * reload replaces). Compiling reads no clock: the time zone is in the key for safety.
+   */
+  private rights(user: CurrentUser, table: TableMeta, action: string): TableRights {
+    const ctx = this.ws.valueContext();
+    const memo = user.compiled;
+    if (!memo) return tableRights(user.rules ?? [], table, action, ruleUser(user), ctx);
+    let byAction = memo.get(table);
+    if (!byAction) memo.set(table, (byAction = new Map()));
+    const key = `${action}\u0000${ctx.timeZone}`;
+    let r = byAction.get(key) as TableRights | undefined;
+    if (!r) byAction.set(key, (r = tableRights(user.rules ?? [], table, action, ruleUser(user), ctx)));
+    return r;
   }
 
   /** Whether the user may take an action on a subject without rows (settings, reports, templates, menu:<item>). */

@@ -1,6 +1,8 @@
 /**
  * Shared by the users, roles and groups services: changes to rights are serialised (the
- * workspace row is locked), logged to the security log, and may never leave the workspace
+ * workspace row is locked) and bump the workspace's rights version in their own
+ * transaction (every API process drops its cached rights when it reads a new version, on
+ * the very next request), are logged to the security log, and may never leave the workspace
  * without an active administrator — a user whose rules allow `manage settings` — checked
  * inside the transaction after the change, so every path (deactivating, deleting, taking
  * a role away, editing or deleting a role) is covered by the one check.
@@ -8,8 +10,14 @@
 import { canSubject, DomainError, type StoredRule } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
 
-export async function lockRights(sql: Sql, workspaceId: string): Promise<void> {
-  await sql.query(`SELECT id FROM workspace WHERE id = $1 FOR UPDATE`, [workspaceId]);
+/**
+ * Starts a change to users, roles, groups or memberships: locks the workspace row (one
+ * rights change at a time) and bumps `rights_version`, so that the change, once committed,
+ * invalidates every process's cached rights (auth.service.ts). A rolled-back change bumps
+ * nothing. Call first in the transaction that makes the change.
+ */
+export async function beginRightsChange(sql: Sql, workspaceId: string): Promise<void> {
+  await sql.exec(`UPDATE workspace SET rights_version = rights_version + 1 WHERE id = $1`, [workspaceId]);
 }
 
 export async function assertAdministratorRemains(sql: Sql, workspaceId: string): Promise<void> {

@@ -75,7 +75,7 @@ export class AuthController {
    */
   @Get('auth/me/abilities')
   async abilities(@User() user: CurrentUser): Promise<{ rules: unknown[] }> {
-    const rules = this.access.caslRules(user, await this.schema.list());
+    const rules = this.access.caslRules(user, await this.schema.list(user.schemaVersion));
     return { rules: packRules(rules as never) };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Setup of the first administrator, login, sessions and logout. A session token is
- * `<session id>.<secret>`; only a SHA-256 of the secret is stored. Each request loads the
- * session and the user, so a revoked session, a deactivated user or a changed role take
- * effect on the very next request.
+ * `<session id>.<secret>`; only a SHA-256 of the secret is stored. Each request checks the
+ * session and the user in one statement with the workspace's schema and rights versions;
+ * roles, rules and groups are cached per session under the rights version, so a revoked
+ * session, a deactivated user or a changed role take effect on the very next request.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -15,6 +16,7 @@ import { BUILTIN_ROLES } from './builtin-roles.js';
 import type { CurrentUser } from './current-user.js';
 import { dummyHash, hashPassword, validatePassword, verifyPassword } from './password.js';
 import { Throttle } from './throttle.js';
+import { beginRightsChange } from '../access/rights-admin.js';
 
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,63}$/;
 
@@ -39,8 +41,66 @@ export function normaliseEmail(v: unknown): string {
   return v.trim().toLowerCase();
 }
 
+interface SessionRow {
+  sv: string;
+  rv: string;
+  token_hash: string | null;
+  user_id: string | null;
+  email: string;
+  name: string;
+  attributes: Record<string, unknown>;
+  loaded: boolean;
+  roles: string[] | null;
+  rules: StoredRule[][] | null;
+  groups: string[] | null;
+  group_names: string[] | null;
+}
+
+/** What this process keeps of a session between requests, valid at one rights version. */
+interface CachedProfile {
+  version: bigint;
+  userId: string;
+  roles: string[];
+  rules: StoredRule[];
+  groups: string[];
+  groupNames: string[];
+  isAdmin: boolean;
+  compiled: WeakMap<object, Map<string, unknown>>;
+}
+
+const MAX_CACHED_SESSIONS = 10_000;
+
+/**
+ * $1 workspace, $2 session id, $3 the rights version of this process's cached profile of
+ * the session (or null). The workspace row always comes back (with both versions); the
+ * session columns are null when the session is unknown, expired, revoked or its user
+ * inactive. The aggregates run only when the cached version is not the current one (a
+ * subquery under CASE is evaluated only in the branch taken).
+ */
+const AUTH_SQL = `
+SELECT w.schema_version::text AS sv, w.rights_version::text AS rv, s.token_hash, s.user_id, u.email, u.name, u.attributes,
+       w.rights_version IS DISTINCT FROM $3::bigint AS loaded,
+       CASE WHEN w.rights_version IS DISTINCT FROM $3::bigint THEN
+         (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
+           WHERE ur.workspace_id = w.id AND ur.user_id = s.user_id) END AS roles,
+       CASE WHEN w.rights_version IS DISTINCT FROM $3::bigint THEN
+         (SELECT jsonb_agg(r.rules ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
+           WHERE ur.workspace_id = w.id AND ur.user_id = s.user_id) END AS rules,
+       CASE WHEN w.rights_version IS DISTINCT FROM $3::bigint THEN
+         (SELECT array_agg(ug.group_id::text ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id
+           WHERE ug.workspace_id = w.id AND ug.user_id = s.user_id) END AS groups,
+       CASE WHEN w.rights_version IS DISTINCT FROM $3::bigint THEN
+         (SELECT array_agg(g.name ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id
+           WHERE ug.workspace_id = w.id AND ug.user_id = s.user_id) END AS group_names
+  FROM workspace w
+  LEFT JOIN (session s JOIN app_user u ON u.workspace_id = s.workspace_id AND u.id = s.user_id AND u.active)
+         ON s.workspace_id = w.id AND s.id = $2::uuid AND s.revoked_at IS NULL AND s.expires_at > now()
+ WHERE w.id = $1::uuid`;
+
 @Injectable()
 export class AuthService {
+  /** Per session id: the user's roles, rules, groups and compiled rights at one rights version. */
+  private readonly profiles = new Map<string, CachedProfile>();
   private readonly accountThrottle = new Throttle(5, 15 * 60_000);
   private readonly addressThrottle = new Throttle(30, 15 * 60_000);
 
@@ -78,7 +138,7 @@ export class AuthService {
     const wsId = this.ws.id;
     const userId = uuidv7();
     await this.db.tx(async (sql) => {
-      await sql.query(`SELECT id FROM workspace WHERE id = $1 FOR UPDATE`, [wsId]);
+      await beginRightsChange(sql, wsId);
       const existing = await sql.query(`SELECT 1 FROM app_user WHERE workspace_id = $1 LIMIT 1`, [wsId]);
       if (existing.length) throw new DomainError('ALREADY_SET_UP', 'Tabula is already set up; sign in instead');
       await sql.exec(
@@ -130,46 +190,67 @@ export class AuthService {
     return `${id}.${secret}`;
   }
 
-  /** Resolves a bearer token to its user, or undefined. */
+  /**
+   * Resolves a bearer token to its user, or undefined — in ONE statement that also reads
+   * the workspace's schema and rights versions. The session row, its expiry and revocation,
+   * and the user's active flag are checked by that statement on every request; the user's
+   * roles, rules and groups are read by it only when this process holds none for the
+   * session at the current rights version (they are cached, with the rights compiled from
+   * them, under that version). Every change to users, roles, groups or memberships bumps
+   * the version in its own transaction (beginRightsChange), so a revoked session, a
+   * deactivated user or a changed role takes effect on the very next request, in every
+   * process that shares the database.
+   */
   async authenticate(token: string | undefined): Promise<CurrentUser | undefined> {
     if (!token || token.length > 200) return undefined;
     const dot = token.indexOf('.');
     const id = token.slice(0, dot);
     const secret = token.slice(dot + 1);
     if (dot < 0 || !isUuid(id) || !secret) return undefined;
-    // user, roles, their rules and groups are read afresh on every request: a changed role,
-    // password or active flag takes effect on the very next one
-    const [row] = await this.db.query<{ token_hash: string; user_id: string; email: string; name: string; attributes: Record<string, unknown>; roles: string[] | null; rules: StoredRule[][] | null; groups: string[] | null; group_names: string[] | null }>(
-      `SELECT s.token_hash, s.user_id, u.email, u.name, u.attributes,
-              (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
-                WHERE ur.workspace_id = s.workspace_id AND ur.user_id = s.user_id) AS roles,
-              (SELECT jsonb_agg(r.rules ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
-                WHERE ur.workspace_id = s.workspace_id AND ur.user_id = s.user_id) AS rules,
-              (SELECT array_agg(ug.group_id::text ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id
-                WHERE ug.workspace_id = s.workspace_id AND ug.user_id = s.user_id) AS groups,
-              (SELECT array_agg(g.name ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id
-                WHERE ug.workspace_id = s.workspace_id AND ug.user_id = s.user_id) AS group_names
-         FROM session s JOIN app_user u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
-        WHERE s.workspace_id = $1 AND s.id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
-      [this.ws.id, id],
-    );
+    const sessionId = id.toLowerCase();
+    const cached = this.profiles.get(sessionId);
+    const [row] = await this.db.query<SessionRow>(AUTH_SQL, [this.ws.id, sessionId, cached ? String(cached.version) : null], { name: 'tabula_auth' });
     if (!row) return undefined;
+    const version = BigInt(row.rv);
+    if (cached && cached.version !== version) this.profiles.delete(sessionId);
+    if (!row.user_id || !row.token_hash) {
+      this.profiles.delete(sessionId);
+      return undefined;
+    }
     const a = Buffer.from(row.token_hash, 'hex');
     const b = Buffer.from(sha256(secret), 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-    const rules = (row.rules ?? []).flat();
+    let profile = cached && cached.version === version && cached.userId === row.user_id ? cached : undefined;
+    if (!profile) {
+      if (!row.loaded) return undefined; // cannot happen: the statement loads whenever the version differs
+      const rules = (row.rules ?? []).flat();
+      profile = {
+        version,
+        userId: row.user_id,
+        roles: row.roles ?? [],
+        rules,
+        groups: row.groups ?? [],
+        groupNames: row.group_names ?? [],
+        isAdmin: canSubject(rules, 'manage', 'settings'),
+        compiled: new WeakMap(),
+      };
+      if (this.profiles.size >= MAX_CACHED_SESSIONS) this.profiles.clear();
+      this.profiles.set(sessionId, profile);
+    }
     return {
       id: row.user_id,
       workspaceId: this.ws.id,
       email: row.email,
       name: row.name,
-      roles: row.roles ?? [],
-      groups: row.groups ?? [],
-      groupNames: row.group_names ?? [],
+      roles: profile.roles,
+      groups: profile.groups,
+      groupNames: profile.groupNames,
       attributes: row.attributes ?? {},
-      rules,
-      isAdmin: canSubject(rules, 'manage', 'settings'),
-      sessionId: id,
+      rules: profile.rules,
+      isAdmin: profile.isAdmin,
+      sessionId,
+      schemaVersion: BigInt(row.sv),
+      compiled: profile.compiled,
     };
   }
 

@@ -118,9 +118,16 @@ export class Database implements Sql {
     return this.current.exit(fn);
   }
 
-  async query<T = Record<string, any>>(text: string, values: unknown[] = []): Promise<T[]> {
+  /**
+   * `opts.name` makes a hot statement a named prepared statement on the server: each pooled
+   * connection parses and plans it once (the text must be the same for a name; a generic
+   * plan must suit every parameter — keep it to point lookups). Ignored on PGlite and
+   * inside a transaction.
+   */
+  async query<T = Record<string, any>>(text: string, values: unknown[] = [], opts: { name?: string } = {}): Promise<T[]> {
     const joined = this.current.getStore();
     if (joined) return joined.query<T>(text, values);
+    if (opts.name && this.pool) return (await this.pool.query({ name: opts.name, text, values: values as unknown[] })).rows as T[];
     if (this.pglite) {
       const release = await this.mutex.lock();
       try {

@@ -8,7 +8,7 @@ import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
-import { bodyWithKeys, lockRights, parseName } from '../access/rights-admin.js';
+import { bodyWithKeys, beginRightsChange, parseName } from '../access/rights-admin.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 export interface GroupOut {
@@ -34,7 +34,7 @@ export class GroupsService {
     const name = parseName(b.name, 'name', 100);
     const id = uuidv7();
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       await this.assertNameFree(sql, name);
       await sql.exec(`INSERT INTO app_group (workspace_id, id, name) VALUES ($1, $2, $3)`, [this.ws.id, id, name]);
       await this.auth.securityEvent(sql, 'group_created', null, actor.id, address, { group: id, name });
@@ -47,7 +47,7 @@ export class GroupsService {
     const name = b.name === undefined ? undefined : parseName(b.name, 'name', 100);
     let id = '';
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       const cur = await this.find(sql, ref);
       id = cur.id;
       if (name !== undefined && name !== cur.name) {
@@ -61,7 +61,7 @@ export class GroupsService {
 
   async remove(actor: CurrentUser, ref: string, address: string): Promise<void> {
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       const cur = await this.find(sql, ref);
       await sql.exec(`DELETE FROM app_group WHERE workspace_id = $1 AND id = $2`, [this.ws.id, cur.id]);
       await this.auth.securityEvent(sql, 'group_deleted', null, actor.id, address, { group: cur.id, name: cur.name });

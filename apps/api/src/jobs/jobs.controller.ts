@@ -3,7 +3,8 @@
  * result?}`. Any signed-in user may read the jobs they started, an administrator all of
  * them; any other id is a 404 (whether it exists does not leak).
  *
- * AcceptedInterceptor turns a handler's `accepted(body, location)` into `202 Accepted`
+ * AcceptedInterceptor (on the routes that start jobs, not global: an interceptor costs
+ * every request an rxjs pipeline) turns a handler's `accepted(body, location)` into `202 Accepted`
  * with a `Location` header: the answer of a request that started a job.
  */
 import { Controller, Get, Injectable, Param, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';

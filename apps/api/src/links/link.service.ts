@@ -1,6 +1,7 @@
 /**
- * Link values: read for a page of records in one query per link field (never per
- * record), written with target checks, and followed on delete (restrict / cascade /
+ * Link values: read for a page of records within the page's own statement (scalar
+ * subqueries per link field, `pageColumns`) or in one query per link field (never per
+ * record, `load`), written with target checks, and followed on delete (restrict / cascade /
  * unlink). Trashed records drop out of every link without their rows being touched, so a
  * restore brings the links back.
  */
@@ -23,6 +24,12 @@ import { SchemaService } from '../tables/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
+
+/** How `expand` sees a linked table: its read scope for the reader and the fields they may read. */
+export interface LinkExpand {
+  scope(target: TableMeta): unknown;
+  canRead?(target: TableMeta, field: FieldMeta): boolean;
+}
 
 export interface LinkedRef {
   id: string;
@@ -52,7 +59,7 @@ export class LinkService {
     table: TableMeta,
     recordIds: string[],
     fields: FieldMeta[],
-    expand?: { scope(target: TableMeta): unknown; canRead?(target: TableMeta, field: FieldMeta): boolean },
+    expand?: LinkExpand,
   ): Promise<Map<string, Record<string, LinkedRef[]>>> {
     const out = new Map<string, Record<string, LinkedRef[]>>();
     if (!recordIds.length) return out;
@@ -62,35 +69,103 @@ export class LinkService {
       if (!target) continue;
       const s = linkStorage(field);
       const b = new SqlBuilder();
-      const ws = b.param(this.ws.id, 'uuid');
       const ids = b.param(recordIds, 'uuid[]');
-      let nameCol = 'NULL::jsonb';
-      let readableCol = 'TRUE';
-      if (expand) {
-        const primary = target.fields.find((f) => f.id === target.primaryFieldId);
-        const scope = expand.scope(target);
-        readableCol = scope === undefined ? 'TRUE' : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
-        if (primary && (expand.canRead?.(target, primary) ?? true)) nameCol = `CASE WHEN ${readableCol} THEN ${slotJson('t', primary.slot)} END`;
-      }
-      const order = s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id';
+      const part = this.linkSelect(b, field, target, expand);
       const rows = await sql.query<{ rid: string; oid: string; name: unknown; readable: boolean }>(
         `SELECT rid, oid, name, readable FROM (
-           SELECT l.${s.self} AS rid, l.${s.other} AS oid, ${nameCol} AS name, ${readableCol} AS readable,
-                  row_number() OVER (PARTITION BY l.${s.self} ORDER BY ${order}) AS rn
-             FROM record_link l
-             JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL
-            WHERE l.workspace_id = ${ws} AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.self} = ANY(${ids})
+           SELECT l.${s.self} AS rid, l.${s.other} AS oid, ${part.name} AS name, ${part.readable} AS readable,
+                  row_number() OVER (PARTITION BY l.${s.self} ORDER BY ${part.order.join(', ')}) AS rn
+             ${part.from}
+            WHERE ${part.where} AND l.${s.self} = ANY(${ids})
          ) x WHERE rn <= ${LINKS_IN_LISTS} ORDER BY rid, rn`,
         b.values,
       );
-      const primary = target.fields.find((f) => f.id === target.primaryFieldId);
-      for (const r of rows) {
-        const ref: LinkedRef = { id: r.oid, readable: !!r.readable };
-        if (expand && r.readable && primary && r.name !== null && r.name !== undefined) ref.name = getFieldType(primary.type).toWire(r.name, primary);
-        out.get(r.rid)?.[field.key]?.push(ref);
-      }
+      for (const r of rows) out.get(r.rid)?.[field.key]?.push(this.ref(target, r.oid, r.name, r.readable, !!expand));
     }
     return out;
+  }
+
+  /**
+   * The same values as `load`, as scalar subqueries for the SELECT list of the statement
+   * that reads the page itself (no second round trip): one column per field, `alias.id`
+   * being the record, holding JSON `[[id, name, readable], …]` (ids only, `[id, …]`,
+   * without expand) in link order. Parameters go to `b`, which must continue the page
+   * statement's numbering. `decode` turns a row's columns into the map `load` returns.
+   */
+  pageColumns(
+    b: SqlBuilder,
+    alias: string,
+    fields: FieldMeta[],
+    expand?: { fields: FieldMeta[]; rights: LinkExpand },
+  ): { select: string[]; decode(row: Record<string, unknown>): Record<string, LinkedRef[]> } {
+    const select: string[] = [];
+    const cols: { field: FieldMeta; target: TableMeta; col: string; expanded: boolean }[] = [];
+    for (const field of fields) {
+      const target = this.schema.tableById(linkOptions(field).table);
+      if (!target) continue;
+      const s = linkStorage(field);
+      const expanded = !!expand?.fields.some((f) => f.id === field.id);
+      const part = this.linkSelect(b, field, target, expanded ? expand!.rights : undefined);
+      const col = `_link${cols.length}`;
+      const item = expanded ? `json_build_array(x.oid, x.name, x.readable)` : `x.oid`;
+      const extra = expanded ? `, ${part.name} AS name, ${part.readable} AS readable` : '';
+      select.push(
+        `(SELECT json_agg(${item} ORDER BY ${part.order.map((_, i) => `x.o${i}`).join(', ')}) FROM (
+           SELECT l.${s.other} AS oid${extra}, ${part.order.map((e, i) => `${e} AS o${i}`).join(', ')}
+             ${part.from}
+            WHERE ${part.where} AND l.${s.self} = ${alias}.id
+            ORDER BY ${part.order.join(', ')} LIMIT ${LINKS_IN_LISTS}) x) AS ${col}`,
+      );
+      cols.push({ field, target, col, expanded });
+    }
+    return {
+      select,
+      decode: (row) => {
+        const out: Record<string, LinkedRef[]> = Object.fromEntries(fields.map((f) => [f.key, []]));
+        for (const c of cols) {
+          const v = row[c.col];
+          const list = (typeof v === 'string' ? JSON.parse(v) : v) as unknown[] | null;
+          if (!list) continue;
+          out[c.field.key] = c.expanded
+            ? (list as [string, unknown, boolean][]).map(([id, name, readable]) => this.ref(c.target, id, name, readable, true))
+            : (list as string[]).map((id) => ({ id, readable: true }));
+        }
+        return out;
+      },
+    };
+  }
+
+  /**
+   * The parts of a link read shared by `load` and `pageColumns`: the live targets (trashed
+   * ones drop out), their order, and with `expand` the target's read scope (compiled with
+   * the same compiler as every read) deciding `readable` and whether the primary value —
+   * itself subject to the reader's field rights on the target — is shown.
+   */
+  private linkSelect(b: SqlBuilder, field: FieldMeta, target: TableMeta, expand?: LinkExpand): { name: string; readable: string; order: string[]; from: string; where: string } {
+    const s = linkStorage(field);
+    let name = 'NULL::jsonb';
+    let readable = 'TRUE';
+    if (expand) {
+      const primary = target.fields.find((f) => f.id === target.primaryFieldId);
+      const scope = expand.scope(target);
+      readable = scope === undefined ? 'TRUE' : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
+      if (primary && (expand.canRead?.(target, primary) ?? true)) name = `CASE WHEN ${readable} THEN ${slotJson('t', primary.slot)} END`;
+    }
+    return {
+      name,
+      readable,
+      order: s.self === 'from_id' ? ['l.position', 'l.to_id'] : ['l.from_id'],
+      from: `FROM record_link l
+             JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL`,
+      where: `l.workspace_id = ${b.param(this.ws.id, 'uuid')} AND l.field_id = ${uuidLiteral(s.fieldId)}`,
+    };
+  }
+
+  private ref(target: TableMeta, id: string, name: unknown, readable: boolean, expanded: boolean): LinkedRef {
+    const ref: LinkedRef = { id, readable: !!readable };
+    const primary = target.fields.find((f) => f.id === target.primaryFieldId);
+    if (expanded && readable && primary && name !== null && name !== undefined) ref.name = getFieldType(primary.type).toWire(name, primary);
+    return ref;
   }
 
   /** Current live linked ids of one record (all of them, for diffs and writes). */

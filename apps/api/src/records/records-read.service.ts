@@ -1,7 +1,9 @@
 /**
  * Reading records: lists (filter, sort, quick search, keyset and offset paging, capped
  * total), single records, the trash. The access scope joins the user's filter in one
- * WHERE clause, so items, total and cursor cover exactly the permitted rows.
+ * WHERE clause, so items, total and cursor cover exactly the permitted rows. A page and
+ * its link values are one statement; with the session check (AuthService, which also
+ * reads the schema version) a page costs two round trips, three with an exact total.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -20,7 +22,7 @@ import {
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AccessService, type Access } from '../access/access.service.js';
-import { LinkService } from '../links/link.service.js';
+import { LinkService, type LinkExpand } from '../links/link.service.js';
 import { ComputedService } from '../computed/computed.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
@@ -58,7 +60,7 @@ export class RecordsReadService {
       if (!LIST_KEYS.includes(k)) throw new DomainError('VALIDATION_FAILED', `Unknown parameter "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNKNOWN_PARAMETER', message: `known: ${LIST_KEYS.join(', ')}` } });
       if (!opts.fromBody && Array.isArray(input[k])) throw new DomainError('VALIDATION_FAILED', `"${k}" is given more than once`, { [k]: { code: 'REPEATED_PARAMETER', message: 'give it once' } });
     }
-    const table = await this.schema.table(tableRef);
+    const table = await this.schema.table(tableRef, undefined, user.schemaVersion);
     const acc = this.access.forTable(user, table, 'read');
     const params: ListParams = {
       filter: opts.fromBody ? input.filter ?? undefined : parseFilterParam(input.filter),
@@ -74,7 +76,8 @@ export class RecordsReadService {
     }
     const q = buildListQuery(table, params, { workspaceId: this.ws.id, scope: acc.scope, canRead: acc.canRead, trashed: opts.trashed, ...this.ws.valueContext() });
     this.noteUse(table, params);
-    const rows = await this.db.query<RecordRow & Record<string, unknown>>(q.text, q.values);
+    const linked = this.withLinkColumns(table, acc, input.expand, user, q.text, q.values);
+    const rows = await this.db.query<RecordRow & Record<string, unknown>>(linked.text, linked.values);
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
     let total: number | null = null;
@@ -92,7 +95,7 @@ export class RecordsReadService {
       }
     }
     return {
-      items: await this.withLinks(this.db, table, page, acc, input.expand, user),
+      items: await linked.items(page),
       total,
       totalIsEstimate,
       nextCursor: hasMore ? q.cursorFrom(page[page.length - 1]!) : null,
@@ -100,17 +103,71 @@ export class RecordsReadService {
   }
 
   async get(user: CurrentUser, tableRef: string, id: string, expand?: unknown): Promise<WireRecord> {
-    const table = await this.schema.table(tableRef);
+    const table = await this.schema.table(tableRef, undefined, user.schemaVersion);
     const acc = this.access.forTable(user, table, 'read');
-    const row = await this.fetchOne(this.db, table, id, acc.scope);
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', 'Record not found');
+    const b = new SqlBuilder();
+    const where = buildWhere(table, { filter: undefined }, { workspaceId: this.ws.id, scope: acc.scope, ...this.ws.valueContext() }, b);
+    const one = `SELECT ${RECORD_COLUMNS} FROM record r WHERE ${where} AND r.id = ${b.param(id.toLowerCase(), 'uuid')}`;
+    const linked = this.withLinkColumns(table, acc, expand, user, one, b.values);
+    const [row] = await this.db.query<RecordRow & Record<string, unknown>>(linked.text, linked.values);
     if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
-    return (await this.withLinks(this.db, table, [row], acc, expand, user))[0]!;
+    return (await linked.items([row]))[0]!;
+  }
+
+  /**
+   * The page's statement with its link values in it (one scalar subquery per readable link
+   * field, `LinkService.pageColumns`), so a page is one round trip; `items` turns its rows
+   * into wire records exactly as `withLinks` does. `expand` is checked before the query.
+   */
+  private withLinkColumns(table: TableMeta, acc: Access, expand: unknown, user: CurrentUser, text: string, values: unknown[]): { text: string; values: unknown[]; items(rows: (RecordRow & Record<string, unknown>)[]): Promise<WireRecord[]> } {
+    const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
+    const toItems = async (rows: RecordRow[]) => {
+      const items = rows.map((r) => toWire(table, r, acc.canRead));
+      await this.computed.evaluateVolatile(table, items);
+      return items;
+    };
+    if (!fields.length) return { text, values, items: toItems };
+    const wanted = parseExpand(expand, fields);
+    const b = new SqlBuilder(values.length);
+    // the page is a subquery with ORDER BY … LIMIT (never flattened); a projection of scalar
+    // subqueries over it keeps its order
+    const cols = this.links.pageColumns(b, 'p', fields, wanted.length ? { fields: wanted, rights: this.expandRights(user) } : undefined);
+    return {
+      text: `SELECT p.*, ${cols.select.join(', ')} FROM (${text}) p`,
+      values: [...values, ...b.values],
+      items: async (rows) => {
+        const items = await toItems(rows);
+        rows.forEach((row, i) => {
+          const v = cols.decode(row);
+          const item = items[i]!;
+          for (const f of fields) item.data[f.key] = (v[f.key] ?? []).map((x) => x.id);
+          if (wanted.length) item.expanded = Object.fromEntries(wanted.map((f) => [f.key, v[f.key] ?? []]));
+        });
+        return items;
+      },
+    };
+  }
+
+  /** The reader's rights on linked tables, for `expand`. */
+  private expandRights(user: CurrentUser): LinkExpand {
+    return {
+      scope: (t) => this.readScopeOrNothing(user, t),
+      canRead: (t, f) => {
+        try {
+          return this.access.forTable(user, t, 'read').canRead(f);
+        } catch {
+          return false;
+        }
+      },
+    };
   }
 
   /**
    * Wire records with their link values (first 100 live ids per link field, one query per
-   * link field for the whole page). `expand` ("links" or field keys) adds `expanded`:
-   * the linked records' primary values where the reader may read them.
+   * link field for the whole page), for rows read without them (the write path's answers).
+   * `expand` ("links" or field keys) adds `expanded`: the linked records' primary values
+   * where the reader may read them.
    */
   async withLinks(sql: Sql, table: TableMeta, rows: RecordRow[], acc: Access, expand?: unknown, user?: CurrentUser): Promise<WireRecord[]> {
     const items = rows.map((r) => toWire(table, r, acc.canRead));
@@ -118,18 +175,7 @@ export class RecordsReadService {
     const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
     if (!fields.length || !rows.length) return items;
     const wanted = parseExpand(expand, fields);
-    const values = await this.links.load(sql, table, rows.map((r) => r.id), fields, wanted.length && user
-        ? {
-            scope: (t) => this.readScopeOrNothing(user, t),
-            canRead: (t, f) => {
-              try {
-                return this.access.forTable(user, t, 'read').canRead(f);
-              } catch {
-                return false;
-              }
-            },
-          }
-        : undefined);
+    const values = await this.links.load(sql, table, rows.map((r) => r.id), fields, wanted.length && user ? this.expandRights(user) : undefined);
     for (const item of items) {
       const v = values.get(item.id) ?? {};
       for (const f of fields) item.data[f.key] = (v[f.key] ?? []).map((x) => x.id);

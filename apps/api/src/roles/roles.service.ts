@@ -12,7 +12,7 @@ import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
-import { assertAdministratorRemains, bodyWithKeys, lockRights, parseName } from '../access/rights-admin.js';
+import { assertAdministratorRemains, bodyWithKeys, beginRightsChange, parseName } from '../access/rights-admin.js';
 import { SchemaService } from '../tables/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
@@ -62,7 +62,7 @@ export class RolesService {
     const { name, rules } = await this.parse(body, 'create');
     const id = uuidv7();
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       await this.assertNameFree(sql, name!);
       await sql.exec(`INSERT INTO role (workspace_id, id, name, builtin, rules) VALUES ($1, $2, $3, false, $4::jsonb)`, [this.ws.id, id, name, JSON.stringify(rules ?? [])]);
       await this.auth.securityEvent(sql, 'role_created', null, actor.id, address, { role: id, name, rules: rules ?? [] });
@@ -74,7 +74,7 @@ export class RolesService {
     const { name, rules } = await this.parse(body, 'update');
     let id = '';
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       const cur = await this.find(sql, ref);
       id = cur.id;
       if (name !== undefined && name !== cur.name) {
@@ -102,7 +102,7 @@ export class RolesService {
 
   async remove(actor: CurrentUser, ref: string, address: string): Promise<void> {
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       const cur = await this.find(sql, ref);
       if (cur.builtin) throw new DomainError('CONFLICT', `The shipped role "${cur.name}" cannot be deleted; change its rules instead`);
       await sql.exec(`DELETE FROM role WHERE workspace_id = $1 AND id = $2`, [this.ws.id, cur.id]);

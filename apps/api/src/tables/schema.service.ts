@@ -44,8 +44,13 @@ export class SchemaService {
     private readonly ws: WorkspaceService,
   ) {}
 
-  /** Reloads when the stored schema version differs from the cached one. */
-  async fresh(sql: Sql = this.db): Promise<void> {
+  /**
+   * Reloads when the stored schema version differs from the cached one. `seen` is a version
+   * the request already read (with its session, AuthService): a cache at least that new is
+   * current for the request and costs no statement.
+   */
+  async fresh(sql: Sql = this.db, seen?: bigint): Promise<void> {
+    if (seen !== undefined && seen <= this.version) return;
     const [row] = await sql.query<{ v: string }>(`SELECT schema_version::text AS v FROM workspace WHERE id = $1`, [this.ws.id]);
     const v = BigInt(row?.v ?? '0');
     if (v === this.version) return;
@@ -121,14 +126,14 @@ export class SchemaService {
     return [...this.tables.values()].sort((a, b) => a.position - b.position);
   }
 
-  async list(): Promise<TableMeta[]> {
-    await this.fresh();
+  async list(seen?: bigint): Promise<TableMeta[]> {
+    await this.fresh(undefined, seen);
     return [...this.tables.values()].sort((a, b) => a.position - b.position);
   }
 
   /** A table by id or key; NOT_FOUND otherwise. */
-  async table(ref: string, sql?: Sql): Promise<TableMeta> {
-    await this.fresh(sql);
+  async table(ref: string, sql?: Sql, seen?: bigint): Promise<TableMeta> {
+    await this.fresh(sql, seen);
     const t = this.find(ref);
     if (!t) throw new DomainError('NOT_FOUND', 'Table not found');
     return t;

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { AcceptedInterceptor } from '../jobs/jobs.controller.js';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../auth/current-user.js';
 import { TablesService } from './tables.service.js';
@@ -49,6 +50,7 @@ export class TablesController {
   }
 
   @Patch(':table/fields/:field')
+  @UseInterceptors(AcceptedInterceptor) // a type change answers 202 with its job
   async updateField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Body() body: unknown, @Query('dryRun') dryRun?: string) {
     this.access.requireAdmin(user);
     return this.tables.updateField(table, field, body, dryRun === 'true' || dryRun === '1', user);

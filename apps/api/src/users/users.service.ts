@@ -2,7 +2,8 @@
  * Accounts, for administrators: create, change, deactivate and delete users, set their
  * roles, groups and attributes, and set a new password for a user who forgot theirs.
  * A new password or deactivation ends the user's sessions; role, group and attribute
- * changes need no revocation, since each request reloads them. Every change is written to
+ * changes need no revocation: every change bumps the rights version (beginRightsChange),
+ * which drops the cached rights of every process on its next request. Every change is written to
  * the security log, and no change may leave the workspace without an active administrator.
  */
 import { Inject, Injectable } from '@nestjs/common';
@@ -12,7 +13,7 @@ import type { Database, Sql } from '../database/database.js';
 import { AuthService, type PublicUser } from '../auth/auth.service.js';
 import type { CurrentUser } from '../auth/current-user.js';
 import { hashPassword } from '../auth/password.js';
-import { assertAdministratorRemains, lockRights, resolveRefs } from '../access/rights-admin.js';
+import { assertAdministratorRemains, beginRightsChange, resolveRefs } from '../access/rights-admin.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { parseUserBody, type UserInput } from './user-body.js';
 
@@ -58,7 +59,7 @@ export class UsersService {
     const hash = await hashPassword(input.password!);
     const id = uuidv7();
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       await this.assertEmailFree(sql, input.email!);
       const roles = input.roles === undefined ? [] : resolveRefs(input.roles, await this.refs(sql, 'role'), 'roles');
       const groups = input.groups === undefined ? [] : resolveRefs(input.groups, await this.refs(sql, 'app_group'), 'groups');
@@ -81,7 +82,7 @@ export class UsersService {
     const input = parseUserBody(body, 'update');
     const hash = input.password !== undefined ? await hashPassword(input.password) : undefined;
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       const [cur] = isUuid(id) ? await this.query(sql, id.toLowerCase()) : [];
       if (!cur) throw new DomainError('NOT_FOUND', 'User not found');
       if (input.email !== undefined && input.email !== cur.email) await this.assertEmailFree(sql, input.email);
@@ -113,7 +114,7 @@ export class UsersService {
 
   async remove(actor: CurrentUser, id: string, address: string): Promise<void> {
     await this.db.tx(async (sql) => {
-      await lockRights(sql, this.ws.id);
+      await beginRightsChange(sql, this.ws.id);
       const [cur] = isUuid(id) ? await this.query(sql, id.toLowerCase()) : [];
       if (!cur) throw new DomainError('NOT_FOUND', 'User not found');
       await sql.exec(`DELETE FROM app_user WHERE workspace_id = $1 AND id = $2`, [this.ws.id, cur.id]);
