@@ -34,6 +34,8 @@ export interface TablePlan {
   own: FieldMeta[];
   /** The rest of `order`: fields that need the links (set-based post-pass after the write). */
   linked: FieldMeta[];
+  /** The fields the own formulas read (only these are converted per row). */
+  ownInputs: FieldMeta[];
   formulas: Map<string, CompiledFormula>;
   aggs: AggSpec[];
   lookups: Map<string, LookupSpec>;
@@ -69,7 +71,7 @@ export function formulaSchema(table: TableMeta, tables: (id: string) => TableMet
 }
 
 export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | undefined): TablePlan {
-  const plan: TablePlan = { table, order: [], own: [], linked: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false };
+  const plan: TablePlan = { table, order: [], own: [], linked: [], ownInputs: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false };
   const schema = formulaSchema(table, tables);
   const deps = new Map<string, string[]>();
   const sourceIds = new Set<string>();
@@ -141,6 +143,8 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
       plan.own.push(f);
     } else plan.linked.push(f);
   }
+  const inputIds = new Set(plan.own.flatMap((f) => plan.formulas.get(f.id)!.dependencies));
+  plan.ownInputs = table.fields.filter((f) => inputIds.has(f.id));
   plan.sources = table.fields.filter((f) => sourceIds.has(f.id));
   const read = (link: FieldMeta, field: FieldMeta | null) => {
     const set = plan.reads.get(link.id) ?? new Set<string>();

@@ -189,7 +189,7 @@ export class ComputedService implements OnModuleInit {
     const ctx = this.ws.valueContext();
     const none = new Map<string, Map<string, never>>();
     for (const row of rows) {
-      const { patch, slots } = this.evaluateRow(plan, plan.own, row, none, none, rate, ctx);
+      const { patch, slots } = this.evaluateRow(plan, plan.own, row, none, none, rate, ctx, plan.ownInputs);
       if (!slots.size) continue;
       // what `jsonb_strip_nulls(r.data || patch)` stores
       row.data = stripNullsDeep({ ...row.data, ...patch }) as Record<string, unknown>;
@@ -252,8 +252,9 @@ export class ComputedService implements OnModuleInit {
     looks: Map<string, Map<string, unknown[]>>,
     rate: RateFn,
     ctx: ReturnType<WorkspaceService['valueContext']>,
+    inputs: FieldMeta[] = plan.table.fields,
   ): { patch: Record<string, unknown>; slots: Set<string> } {
-    const values = this.wireById(plan.table, row.data);
+    const values = this.wireById(inputs, row.data);
     const errors: Record<string, unknown> = { ...((row.data._e as Record<string, unknown>) ?? {}) };
     const patch: Record<string, unknown> = {};
     for (const f of fields) {
@@ -326,9 +327,9 @@ export class ComputedService implements OnModuleInit {
     return this.plan(table).linked.length > 0;
   }
 
-  private wireById(table: TableMeta, data: Record<string, unknown>): Record<string, unknown> {
+  private wireById(fields: TableMeta | FieldMeta[], data: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const f of table.fields) {
+    for (const f of Array.isArray(fields) ? fields : fields.fields) {
       const v = data[f.slot];
       out[f.id] = v === undefined || v === null ? null : getFieldType(f.type).toWire(v, f);
     }
