@@ -144,6 +144,18 @@ describe('bulk creates', () => {
     expect(await count('lines')).toBe(before + max);
     expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe((max / 100).toString());
   });
+
+  it('gives return=ids a larger body limit, and keeps the configured one otherwise', async () => {
+    const body = JSON.stringify({ records: [{ data: { item: 'x'.repeat(3 * 1024 * 1024) } }] });
+    const plain = await api.req('POST', '/api/tables/lines/records', undefined, { raw: body });
+    expect(plain.status).toBe(413);
+    expect(plain.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    const bulk = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, { raw: body });
+    expect(bulk.status).not.toBe(413); // read and validated: the text is too long for one-line text
+    expect(bulk.status).toBeLessThan(500);
+    const huge = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, { raw: JSON.stringify({ records: [{ data: { item: 'x'.repeat(9 * 1024 * 1024) } }] }) });
+    expect(huge.status).toBe(413);
+  });
 });
 
 describe('one write per row', () => {

@@ -27,7 +27,15 @@ import { RatesService, type RateFn } from './rates.service.js';
 import { toStored, toWireValue } from './computed-values.js';
 
 export const FANOUT = 1000;
-export const BATCH = 2000;
+/**
+ * Records per recompute job step on a server (one transaction: read + lock, evaluate, one
+ * UPDATE, then the rollups that read them). Measured on 50,000 lines (formula change,
+ * 2 cores, noisy): 1,000 → 2,000 rows/s, 2,000 → 2,950, 5,000 → 3,770; page requests
+ * meanwhile p50 30 ms at each size.
+ */
+export const BATCH = 5000;
+/** On PGlite a step holds the one session: shorter steps keep page reads answered meanwhile. */
+export const BATCH_EMBEDDED = 1000;
 const MAX_DEPTH = 8;
 export const RECOMPUTE_JOB = 'recompute';
 
@@ -56,9 +64,10 @@ export class ComputedService implements OnModuleInit {
       await this.schema.fresh(step.sql);
       const table = this.schema.tableById(step.data.tableId);
       if (!table) return { done: step.done, finished: true };
+      const batch = this.db.kind === 'postgres' ? BATCH : BATCH_EMBEDDED;
       if (step.data.ids) {
         const all = [...step.data.ids].sort();
-        const ids = all.slice(step.done, step.done + BATCH);
+        const ids = all.slice(step.done, step.done + batch);
         const changed = await this.recompute(step.sql, table, ids, await this.rateFn(step.sql, table));
         await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
         const done = step.done + ids.length;
@@ -66,7 +75,7 @@ export class ComputedService implements OnModuleInit {
       }
       // the page of rows is read and locked in one statement (id order, as every lock here)
       const rows = await step.sql.query<{ id: string; data: Record<string, unknown> }>(
-        `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${BATCH} FOR UPDATE`,
+        `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${batch} FOR UPDATE`,
         step.data.after ? [this.ws.id, step.data.after] : [this.ws.id],
       );
       let total = step.total;
@@ -79,7 +88,7 @@ export class ComputedService implements OnModuleInit {
         const changed = await this.recomputeRows(step.sql, table, rows, await this.rateFn(step.sql, table), this.plan(table).order);
         if (changed.size) await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
       }
-      return { done: step.done + rows.length, total, finished: rows.length < BATCH, data: { ...step.data, after: rows.at(-1)?.id } };
+      return { done: step.done + rows.length, total, finished: rows.length < batch, data: { ...step.data, after: rows.at(-1)?.id } };
     });
   }
 
