@@ -21,6 +21,7 @@ import { IndexAdvisor } from './jobs/index-advisor.service.js';
 import { JobsService } from './jobs/jobs.service.js';
 import { SnapshotService } from './backup/snapshot.service.js';
 import { MAX_FILES_PER_UPLOAD } from './attachments/attachments.service.js';
+import { raiseBulkBodyLimit } from './records/bulk-body-limit.js';
 export { writeSnapshot, listSnapshots } from './backup/snapshot.js';
 
 export { configFromEnv, type AppConfig } from './config.js';
@@ -55,6 +56,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     });
     app.setGlobalPrefix('api');
     const fastify = app.getHttpAdapter().getInstance();
+    raiseBulkBodyLimit(fastify as never, config.bodyLimit);
     // body-parser errors (malformed JSON, too large) reach Nest's handler and our filter
     // Attachments stream multipart bodies (the JSON bodyLimit does not apply); the route sets each field's maxSize.
     await app.register(fastifyMultipart as never, { limits: { fileSize: 100 * 1024 * 1024, files: MAX_FILES_PER_UPLOAD, fields: 20, fieldSize: 64 * 1024, parts: MAX_FILES_PER_UPLOAD + 20, headerPairs: 100 } });

@@ -26,6 +26,16 @@ export interface LookupSpec {
 export interface TablePlan {
   table: TableMeta;
   order: FieldMeta[];
+  /**
+   * Formulas that read only the record's own stored fields (no aggregate, no lookup or
+   * rollup, no link, no gapless autonumber — those are numbered after the insert), in
+   * dependency order: evaluated in JS before the row is written, so it is written once.
+   */
+  own: FieldMeta[];
+  /** The rest of `order`: fields that need the links (set-based post-pass after the write). */
+  linked: FieldMeta[];
+  /** The fields the own formulas read (only these are converted per row). */
+  ownInputs: FieldMeta[];
   formulas: Map<string, CompiledFormula>;
   aggs: AggSpec[];
   lookups: Map<string, LookupSpec>;
@@ -61,7 +71,7 @@ export function formulaSchema(table: TableMeta, tables: (id: string) => TableMet
 }
 
 export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | undefined): TablePlan {
-  const plan: TablePlan = { table, order: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false };
+  const plan: TablePlan = { table, order: [], own: [], linked: [], ownInputs: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false };
   const schema = formulaSchema(table, tables);
   const deps = new Map<string, string[]>();
   const sourceIds = new Set<string>();
@@ -110,6 +120,31 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
     plan.order.push(f);
   };
   for (const f of computed) visit(f, new Set());
+  // own formulas: dependencies are plain stored fields or other own formulas (order is topological)
+  const ownIds = new Set<string>();
+  for (const f of plan.order) {
+    const compiled = f.type === 'formula' ? plan.formulas.get(f.id) : undefined;
+    if (compiled?.volatile) {
+      ownIds.add(f.id); // evaluated when read, never stored: readers see it as blank either way
+      continue;
+    }
+    const ok =
+      !!compiled &&
+      compiled.aggregates.length === 0 &&
+      compiled.dependencies.every((d) => {
+        const df = table.fields.find((x) => x.id === d);
+        if (!df) return true;
+        if (COMPUTED.has(df.type)) return ownIds.has(df.id);
+        if (df.type === 'link') return false;
+        return !(df.type === 'autonumber' && df.options.gapless);
+      });
+    if (ok) {
+      ownIds.add(f.id);
+      plan.own.push(f);
+    } else plan.linked.push(f);
+  }
+  const inputIds = new Set(plan.own.flatMap((f) => plan.formulas.get(f.id)!.dependencies));
+  plan.ownInputs = table.fields.filter((f) => inputIds.has(f.id));
   plan.sources = table.fields.filter((f) => sourceIds.has(f.id));
   const read = (link: FieldMeta, field: FieldMeta | null) => {
     const set = plan.reads.get(link.id) ?? new Set<string>();

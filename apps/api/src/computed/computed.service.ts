@@ -27,7 +27,15 @@ import { RatesService, type RateFn } from './rates.service.js';
 import { toStored, toWireValue } from './computed-values.js';
 
 export const FANOUT = 1000;
-export const BATCH = 2000;
+/**
+ * Records per recompute job step on a server (one transaction: read + lock, evaluate, one
+ * UPDATE, then the rollups that read them). Measured on 50,000 lines (formula change,
+ * 2 cores, noisy): 1,000 → 2,000 rows/s, 2,000 → 2,950, 5,000 → 3,770; page requests
+ * meanwhile p50 30 ms at each size.
+ */
+export const BATCH = 5000;
+/** On PGlite a step holds the one session: shorter steps keep page reads answered meanwhile. */
+export const BATCH_EMBEDDED = 1000;
 const MAX_DEPTH = 8;
 export const RECOMPUTE_JOB = 'recompute';
 
@@ -56,16 +64,18 @@ export class ComputedService implements OnModuleInit {
       await this.schema.fresh(step.sql);
       const table = this.schema.tableById(step.data.tableId);
       if (!table) return { done: step.done, finished: true };
+      const batch = this.db.kind === 'postgres' ? BATCH : BATCH_EMBEDDED;
       if (step.data.ids) {
         const all = [...step.data.ids].sort();
-        const ids = all.slice(step.done, step.done + BATCH);
+        const ids = all.slice(step.done, step.done + batch);
         const changed = await this.recompute(step.sql, table, ids, await this.rateFn(step.sql, table));
         await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
         const done = step.done + ids.length;
         return { done, total: all.length, finished: done >= all.length };
       }
-      const rows = await step.sql.query<{ id: string }>(
-        `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${BATCH}`,
+      // the page of rows is read and locked in one statement (id order, as every lock here)
+      const rows = await step.sql.query<{ id: string; data: Record<string, unknown> }>(
+        `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${batch} FOR UPDATE`,
         step.data.after ? [this.ws.id, step.data.after] : [this.ws.id],
       );
       let total = step.total;
@@ -75,10 +85,10 @@ export class ComputedService implements OnModuleInit {
       }
       if (rows.length) {
         // the batch's changes reach the records that read them (an order's total follows its lines)
-        const changed = await this.recompute(step.sql, table, rows.map((r) => r.id), await this.rateFn(step.sql, table));
+        const changed = await this.recomputeRows(step.sql, table, rows, await this.rateFn(step.sql, table), this.plan(table).order);
         if (changed.size) await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
       }
-      return { done: step.done + rows.length, total, finished: rows.length < BATCH, data: { ...step.data, after: rows.at(-1)?.id } };
+      return { done: step.done + rows.length, total, finished: rows.length < batch, data: { ...step.data, after: rows.at(-1)?.id } };
     });
   }
 
@@ -112,18 +122,29 @@ export class ComputedService implements OnModuleInit {
    * reader follows (a record appeared or went). `touched` adds records whose links
    * changed (the previous and new targets of a link).
    */
-  async afterWrite(sql: Sql, table: TableMeta, ids: string[], touched: Map<string, Set<string>> = new Map(), changedSlots?: string[]): Promise<void> {
+  async afterWrite(
+    sql: Sql,
+    table: TableMeta,
+    ids: string[],
+    touched: Map<string, Set<string>> = new Map(),
+    changedSlots?: string[],
+    opts: { own?: Map<string, Set<string>>; created?: boolean } = {},
+  ): Promise<void> {
     const plan = this.plan(table);
-    const own = plan.order.length ? await this.recompute(sql, table, [...ids].sort(), await this.rateFn(sql, table)) : new Map<string, Set<string>>();
+    // with `own` the rows were written with their own formulas (evaluateOwn): only the link-fed fields remain
+    const fields = opts.own ? plan.linked : plan.order;
+    const own = fields.length ? await this.recompute(sql, table, [...ids].sort(), await this.rateFn(sql, table), fields) : new Map<string, Set<string>>();
     const entries = new Map<string, Set<string> | 'all'>();
-    for (const id of ids) entries.set(id, changedSlots ? new Set([...changedSlots, ...(own.get(id) ?? [])]) : 'all');
-    await this.propagate(sql, new Map([[table.id, entries]]), touched);
+    for (const id of ids) entries.set(id, changedSlots ? new Set([...changedSlots, ...(opts.own?.get(id) ?? []), ...(own.get(id) ?? [])]) : 'all');
+    // records just created are linked only through the links written with them, all in `touched`
+    await this.propagate(sql, new Map([[table.id, entries]]), touched, opts.created);
   }
 
-  private async propagate(sql: Sql, start: Map<string, Map<string, Set<string> | 'all'>>, touched: Map<string, Set<string>>): Promise<void> {
+  private async propagate(sql: Sql, start: Map<string, Map<string, Set<string> | 'all'>>, touched: Map<string, Set<string>>, startIsNew = false): Promise<void> {
     let dirty = start;
     let forced = touched;
     for (let depth = 0; depth < MAX_DEPTH; depth++) {
+      if (depth === 0 && startIsNew) dirty = new Map();
       const parents = new Map<string, Set<string>>();
       for (const [tid, ids] of forced) parents.set(tid, new Set(ids));
       forced = new Map();
@@ -164,46 +185,58 @@ export class ComputedService implements OnModuleInit {
     this.logger.warn('computed fields reach deeper than 8 levels of links; stopped there');
   }
 
-  /** Locks live records (sorted ids), recomputes their computed fields; returns the changed slots per record. */
-  async recompute(sql: Sql, table: TableMeta, ids: string[], rate: RateFn): Promise<Map<string, Set<string>>> {
+  /**
+   * Evaluates the table's own formulas (plan.own) on rows about to be written, in place:
+   * the stored results and cell errors go into `data` exactly as the post-write recompute
+   * would store them, so the row is written once. Returns the changed slots per row.
+   */
+  async evaluateOwn(sql: Sql, table: TableMeta, rows: { id: string; data: Record<string, unknown> }[]): Promise<Map<string, Set<string>>> {
     const plan = this.plan(table);
     const changed = new Map<string, Set<string>>();
-    if (!plan.order.length || !ids.length) return changed;
+    if (!plan.own.length || !rows.length) return changed;
+    const rate = await this.rateFn(sql, table);
+    const ctx = this.ws.valueContext();
+    const none = new Map<string, Map<string, never>>();
+    for (const row of rows) {
+      const { patch, slots } = this.evaluateRow(plan, plan.own, row, none, none, rate, ctx, plan.ownInputs);
+      if (!slots.size) continue;
+      // what `jsonb_strip_nulls(r.data || patch)` stores
+      row.data = stripNullsDeep({ ...row.data, ...patch }) as Record<string, unknown>;
+      changed.set(row.id, slots);
+    }
+    return changed;
+  }
+
+  /**
+   * Locks live records (sorted ids), recomputes their computed fields (`fields`, in
+   * dependency order; all of them by default) and writes the changed rows in one
+   * statement; returns the changed slots per record.
+   */
+  async recompute(sql: Sql, table: TableMeta, ids: string[], rate: RateFn, fields?: FieldMeta[]): Promise<Map<string, Set<string>>> {
+    const plan = this.plan(table);
+    if (!ids.length) return new Map();
+    const todo = fields ?? plan.order;
+    if (!todo.length) return new Map();
     const rows = await sql.query<{ id: string; data: Record<string, unknown> }>(
       `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
       [this.ws.id, ids],
     );
+    return this.recomputeRows(sql, table, rows, rate, todo);
+  }
+
+  /** Recomputes `fields` of rows already read and locked, and writes the changed ones with one statement. */
+  private async recomputeRows(sql: Sql, table: TableMeta, rows: { id: string; data: Record<string, unknown> }[], rate: RateFn, fields: FieldMeta[]): Promise<Map<string, Set<string>>> {
+    const plan = this.plan(table);
+    const changed = new Map<string, Set<string>>();
     if (!rows.length) return changed;
     const live = rows.map((r) => r.id);
-    const aggs = await aggregateValues(sql, this.ws.id, plan.aggs, live);
-    const looks = await lookupValues(sql, this.ws.id, plan.lookups, live);
+    const wanted = new Set(fields.map((f) => f.id));
+    const aggs = await aggregateValues(sql, this.ws.id, plan.aggs.filter((a) => !a.key.startsWith('rollup:') || wanted.has(a.key.slice(7))), live);
+    const looks = await lookupValues(sql, this.ws.id, new Map([...plan.lookups].filter(([id]) => wanted.has(id))), live);
     const ctx = this.ws.valueContext();
     const patches: { id: string; data: Record<string, unknown> }[] = [];
     for (const row of rows) {
-      const values = this.wireById(table, row.data);
-      const errors: Record<string, unknown> = { ...((row.data._e as Record<string, unknown>) ?? {}) };
-      const patch: Record<string, unknown> = {};
-      for (const f of plan.order) {
-        let value: FormulaValue | unknown = null;
-        if (f.type === 'rollup') value = aggs.get(`rollup:${f.id}`)?.get(row.id) ?? null;
-        else if (f.type === 'lookup') {
-          const list = looks.get(f.id)?.get(row.id) ?? [];
-          value = f.options.multiple ? list : (list[0] ?? null);
-        } else {
-          const compiled = plan.formulas.get(f.id)!;
-          if (compiled.volatile) continue;
-          const aggregates: Record<string, unknown> = {};
-          for (const a of plan.aggs) if (!a.key.startsWith('rollup:')) aggregates[a.key] = aggs.get(a.key)?.get(row.id) ?? null;
-          value = compiled.evaluate({ values, aggregates, rate, today: ctx.today, now: ctx.now });
-        }
-        const { stored, error } = toStored(value, f);
-        patch[f.slot] = stored;
-        if (error) errors[f.slot] = error;
-        else delete errors[f.slot];
-        values[f.id] = error ? null : toWireValue(stored, f);
-      }
-      patch._e = Object.keys(errors).length ? errors : null;
-      const slots = new Set(Object.keys(patch).filter((k) => JSON.stringify(row.data[k] ?? null) !== JSON.stringify(patch[k])));
+      const { patch, slots } = this.evaluateRow(plan, fields, row, aggs, looks, rate, ctx);
       if (slots.size) {
         patches.push({ id: row.id, data: patch });
         changed.set(row.id, slots);
@@ -217,6 +250,44 @@ export class ComputedService implements OnModuleInit {
       );
     }
     return changed;
+  }
+
+  /** One row's computed `fields` (in order): the patch of stored values and `_e`, and the slots that change. */
+  private evaluateRow(
+    plan: TablePlan,
+    fields: FieldMeta[],
+    row: { id: string; data: Record<string, unknown> },
+    aggs: Map<string, Map<string, unknown>>,
+    looks: Map<string, Map<string, unknown[]>>,
+    rate: RateFn,
+    ctx: ReturnType<WorkspaceService['valueContext']>,
+    inputs: FieldMeta[] = plan.table.fields,
+  ): { patch: Record<string, unknown>; slots: Set<string> } {
+    const values = this.wireById(inputs, row.data);
+    const errors: Record<string, unknown> = { ...((row.data._e as Record<string, unknown>) ?? {}) };
+    const patch: Record<string, unknown> = {};
+    for (const f of fields) {
+      let value: FormulaValue | unknown = null;
+      if (f.type === 'rollup') value = aggs.get(`rollup:${f.id}`)?.get(row.id) ?? null;
+      else if (f.type === 'lookup') {
+        const list = looks.get(f.id)?.get(row.id) ?? [];
+        value = f.options.multiple ? list : (list[0] ?? null);
+      } else {
+        const compiled = plan.formulas.get(f.id)!;
+        if (compiled.volatile) continue;
+        const aggregates: Record<string, unknown> = {};
+        for (const a of compiled.aggregates) aggregates[a.key] = aggs.get(a.key)?.get(row.id) ?? null;
+        value = compiled.evaluate({ values, aggregates, rate, today: ctx.today, now: ctx.now });
+      }
+      const { stored, error } = toStored(value, f);
+      patch[f.slot] = stored;
+      if (error) errors[f.slot] = error;
+      else delete errors[f.slot];
+      values[f.id] = error ? null : toWireValue(stored, f);
+    }
+    patch._e = Object.keys(errors).length ? errors : null;
+    const slots = new Set(Object.keys(patch).filter((k) => JSON.stringify(row.data[k] ?? null) !== JSON.stringify(patch[k])));
+    return { patch, slots };
   }
 
   /** A formula's value on one record (read within `scope`), nothing stored. */
@@ -260,9 +331,14 @@ export class ComputedService implements OnModuleInit {
     }
   }
 
-  private wireById(table: TableMeta, data: Record<string, unknown>): Record<string, unknown> {
+  /** Whether rows written with evaluateOwn still need a post-write pass of their own (link-fed fields). */
+  needsPostPass(table: TableMeta): boolean {
+    return this.plan(table).linked.length > 0;
+  }
+
+  private wireById(fields: TableMeta | FieldMeta[], data: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const f of table.fields) {
+    for (const f of Array.isArray(fields) ? fields : fields.fields) {
       const v = data[f.slot];
       out[f.id] = v === undefined || v === null ? null : getFieldType(f.type).toWire(v, f);
     }
@@ -281,4 +357,13 @@ export class ComputedService implements OnModuleInit {
   fieldsOf(table: TableMeta): FieldMeta[] {
     return this.plan(table).order;
   }
+}
+
+/** JS twin of PostgreSQL's jsonb_strip_nulls: drops object members that are null, at every depth. */
+export function stripNullsDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripNullsDeep);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = stripNullsDeep(x);
+  return out;
 }

@@ -32,9 +32,13 @@ export class RecordsController {
 
   @Post('records')
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
-    const { single, records } = await this.writer.create(user, table, body);
-    return single ? records[0] : { records };
+  async create(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown, @Query('return') ret?: unknown) {
+    if (ret !== undefined && ret !== 'ids' && ret !== 'records') {
+      throw new DomainError('VALIDATION_FAILED', 'return must be "ids" or "records"', { return: { code: 'INVALID_RETURN', message: 'ids or records' } });
+    }
+    const result = await this.writer.create(user, table, body, { returnIds: ret === 'ids' });
+    if (result.ids) return { ids: result.ids };
+    return result.single ? result.records[0] : { records: result.records };
   }
 
   @Get('records/:id')

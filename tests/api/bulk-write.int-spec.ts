@@ -1,0 +1,190 @@
+/**
+ * The bulk write path (issue 7): `?return=ids`, larger batches, the whole batch refused on
+ * one bad record with nothing written, and each created or updated row written once (its
+ * own formulas evaluated before the write; the tuple's position tells how many versions
+ * were written).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, setupAdmin, startTabula, type TestServer } from '../helpers/tabula.js';
+
+let server: TestServer;
+let api: Client;
+
+async function ok<T = any>(p: Promise<{ status: number; body: T }>): Promise<T> {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+function uuid(n: number): string {
+  // a UUIDv7-shaped id made by the client, distinct per n
+  const hex = n.toString(16).padStart(12, '0');
+  return `01900000-0000-7000-8000-${hex}`;
+}
+
+async function count(table: string): Promise<number> {
+  const r = await ok(api.get(`/api/tables/${table}/records?limit=1`));
+  return r.total;
+}
+
+async function tableId(key: string): Promise<string> {
+  const t = await ok(api.get(`/api/tables/${key}`));
+  return t.id;
+}
+
+/** Line pointer offsets of the table's live tuples: a row written twice sits past the rows inserted. */
+async function offsets(key: string): Promise<Map<string, number>> {
+  const rows = await server.tabula.db.query<{ id: string; ctid: string }>(`SELECT id::text AS id, ctid::text AS ctid FROM record WHERE table_id = $1`, [await tableId(key)]);
+  return new Map(rows.map((r) => [r.id, Number(/,(\d+)\)/.exec(r.ctid)![1])]));
+}
+
+const line = (i: number, order: string, extra: Record<string, unknown> = {}) => ({ id: uuid(i), data: { item: `line ${i}`, qty: (i % 7) + 1, price: '19.99', vat: 0.19, order: [order], ...extra } });
+
+beforeAll(async () => {
+  server = await startTabula();
+  api = await setupAdmin(server.url);
+  await ok(api.post('/api/tables', { key: 'orders', label: 'Orders', fields: [{ key: 'title', label: 'Title', type: 'text' }] }));
+  await ok(api.post('/api/tables', { key: 'lines', label: 'Lines', fields: [
+    { key: 'item', label: 'Item', type: 'text', required: true },
+    { key: 'qty', label: 'Qty', type: 'number' },
+    { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
+    { key: 'vat', label: 'VAT', type: 'percent' },
+  ] }));
+  await ok(api.post('/api/tables/lines/fields', { key: 'order', label: 'Order', type: 'link', options: { table: 'orders', multiple: false, onDelete: 'cascade', inverseKey: 'lines' } }));
+  await ok(api.post('/api/tables/lines/fields', { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price * (1 + vat)' } }));
+  await ok(api.post('/api/tables/lines/fields', { key: 'big', label: 'Big', type: 'formula', options: { expression: 'IF(total > 100, "big", "small")' } }));
+  await ok(api.post('/api/tables/lines/fields', { key: 'ratio', label: 'Ratio', type: 'formula', options: { expression: 'qty / (qty - qty)' } }));
+  await ok(api.post('/api/tables/orders/fields', { key: 'total', label: 'Total', type: 'rollup', options: { link: 'lines', field: 'total', aggregate: 'sum' } }));
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('bulk creates', () => {
+  it('answers {"ids"} with return=ids, in the order sent, and stores the computed values', async () => {
+    const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'A' } }));
+    const records = Array.from({ length: 300 }, (_, i) => line(1_000_000 + i, order.id));
+    const r = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r.status).toBe(201);
+    expect(Object.keys(r.body)).toEqual(['ids']);
+    expect(r.body.ids).toEqual(records.map((x) => x.id));
+    const one = await ok(api.get(`/api/tables/lines/records/${records[1]!.id}`));
+    expect(one.data.total).toEqual({ amount: '71.3643', currency: 'EUR' }); // 3 × 19.99 × 1.19
+    expect(one.data.big).toBe('small');
+    expect(one.data.ratio).toMatchObject({ error: '#DIV/0!' });
+    expect(one.data.order).toEqual([order.id]);
+    // the rollup of the order followed the whole batch, exactly
+    const expected = records.reduce((s, x) => s + (x.data.qty as number) * 1999 * 119, 0); // in 1/10,000 EUR
+    const o = await ok(api.get(`/api/tables/orders/records/${order.id}`));
+    expect(o.data.total.amount).toBe(`${Math.floor(expected / 10000)}.${String(expected % 10000).padStart(4, '0')}`.replace(/\.?0+$/, ''));
+  });
+
+  it('keeps the default answer: the full records (and one record for a single create)', async () => {
+    const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'B' } }));
+    const r = await ok(api.post('/api/tables/lines/records', { records: [line(2_000_000, order.id), line(2_000_001, order.id, { qty: 10 })] }));
+    expect(r.records.map((x: any) => x.id)).toEqual([uuid(2_000_000), uuid(2_000_001)]);
+    expect(r.records[1].data.total).toEqual({ amount: '237.881', currency: 'EUR' });
+    expect(r.records[1].data.big).toBe('big');
+    expect(r.records[1].data.order).toEqual([order.id]);
+    expect(r.records[1].version).toBe(1);
+    const single = await ok(api.post('/api/tables/lines/records', { data: { item: 'solo', qty: 1, price: '1', vat: 0 } }));
+    expect(single.data.total).toEqual({ amount: '1', currency: 'EUR' });
+    const bad = await api.post('/api/tables/lines/records?return=everything', { records: [line(2_000_002, order.id)] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a 5,000-record batch with one bad record and writes nothing', async () => {
+    const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'C' } }));
+    const before = await count('lines');
+    // 5,000 on the server; PGlite takes 1,000 at most per request
+    const records = Array.from({ length: server.backend === 'postgres' ? 5000 : 1000 }, (_, i) => line(3_000_000 + i, order.id));
+    const bad = records.length - 223;
+    records[bad] = { id: uuid(3_000_000 + bad), data: { item: 'bad', qty: 'many', price: '1', vat: 0, order: [order.id] } as never };
+    const r = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    expect(r.body.error.details.records).toHaveLength(1);
+    expect(r.body.error.details.records[0].index).toBe(bad);
+    expect(await count('lines')).toBe(before);
+    // a required field missing in one record
+    records[bad] = { id: uuid(3_000_000 + bad), data: { qty: 1, order: [order.id] } as never };
+    const r2 = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r2.status).toBe(400);
+    expect(r2.body.error.details.records[0].index).toBe(bad);
+    // a link to a record that does not exist: found in the database, the whole batch rolls back
+    records[bad] = line(3_000_000 + bad, uuid(99));
+    const r3 = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r3.status).toBe(400);
+    expect(JSON.stringify(r3.body.error.details)).toContain('LINK_NOT_FOUND');
+    expect(await count('lines')).toBe(before);
+    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('0');
+    // an id that exists already: 409, nothing written
+    records[bad] = line(1_000_000, order.id);
+    const r4 = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r4.status).toBe(409);
+    expect(await count('lines')).toBe(before);
+  });
+
+  it('takes larger batches with return=ids only, up to the backend limit', async () => {
+    const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'D' } }));
+    const max = server.backend === 'postgres' ? 10_000 : 1_000;
+    const tooManyDefault = await api.post('/api/tables/lines/records', { records: Array.from({ length: 1001 }, (_, i) => line(4_000_000 + i, order.id)) });
+    expect(tooManyDefault.status).toBe(400);
+    expect(tooManyDefault.body.error.details.records.code).toBe('INVALID_BATCH');
+    expect(tooManyDefault.body.error.message).toContain('1 to 1000');
+    const tooMany = await api.post('/api/tables/lines/records?return=ids', { records: Array.from({ length: max + 1 }, (_, i) => line(4_000_000 + i, order.id)) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details.records.code).toBe('INVALID_BATCH');
+    const before = await count('lines');
+    const full = await api.post('/api/tables/lines/records?return=ids', { records: Array.from({ length: max }, (_, i) => line(4_000_000 + i, order.id, { qty: 1, price: '0.01', vat: 0 })) });
+    expect(full.status).toBe(201);
+    expect(full.body.ids).toHaveLength(max);
+    expect(await count('lines')).toBe(before + max);
+    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe((max / 100).toString());
+  });
+
+  it('gives return=ids a larger body limit, and keeps the configured one otherwise', async () => {
+    const body = JSON.stringify({ records: [{ data: { item: 'x'.repeat(3 * 1024 * 1024) } }] });
+    const plain = await api.req('POST', '/api/tables/lines/records', undefined, { raw: body });
+    expect(plain.status).toBe(413);
+    expect(plain.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    const bulk = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, { raw: body });
+    expect(bulk.status).not.toBe(413); // read and validated: the text is too long for one-line text
+    expect(bulk.status).toBeLessThan(500);
+    const huge = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, { raw: JSON.stringify({ records: [{ data: { item: 'x'.repeat(9 * 1024 * 1024) } }] }) });
+    expect(huge.status).toBe(413);
+  });
+});
+
+describe('one write per row', () => {
+  it('creates rows with their formulas in one write, and a PATCH writes the row once', async () => {
+    await ok(api.post('/api/tables', { key: 'items', label: 'Items', fields: [
+      { key: 'name', label: 'Name', type: 'text' },
+      { key: 'qty', label: 'Qty', type: 'number' },
+      { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
+    ] }));
+    await ok(api.post('/api/tables/items/fields', { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price' } }));
+    await ok(api.post('/api/tables/items/fields', { key: 'label', label: 'Label', type: 'formula', options: { expression: 'CONCAT(name, ": ", total)' } }));
+    const r = await ok(api.post('/api/tables/items/records', { records: [1, 2, 3].map((n) => ({ data: { name: `n${n}`, qty: n, price: '2.50' } })) }));
+    expect(r.records.map((x: any) => x.data.total.amount)).toEqual(['2.5', '5', '7.5']);
+    let pos = await offsets('items');
+    // three rows inserted into an empty partition, each written once: line pointers 1, 2, 3
+    expect([...pos.values()].sort()).toEqual([1, 2, 3]);
+    const patched = await ok(api.patch(`/api/tables/items/records/${r.records[0].id}`, { data: { qty: 4 } }));
+    expect(patched.data.total.amount).toBe('10');
+    expect(patched.version).toBe(2);
+    pos = await offsets('items');
+    expect(pos.get(r.records[0].id)).toBe(4); // one new tuple version, not two
+    const got = await ok(api.get(`/api/tables/items/records/${r.records[0].id}`));
+    expect(got.data.total.amount).toBe('10');
+    expect(got.data.label).toBe(patched.data.label);
+    // clearing a value clears the formula that reads it, still in one write
+    const cleared = await ok(api.patch(`/api/tables/items/records/${r.records[1].id}`, { data: { qty: null } }));
+    expect(cleared.data.total).toEqual({ amount: '0', currency: 'EUR' }); // a blank number counts as 0
+    expect((await offsets('items')).get(r.records[1].id)).toBe(5);
+    const hist = await ok(api.get(`/api/tables/items/records/${r.records[0].id}/history`));
+    expect(Object.keys(hist.items[0].changes)).toEqual(['qty']); // computed values are not history
+  });
+});
