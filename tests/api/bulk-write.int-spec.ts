@@ -89,7 +89,7 @@ describe('bulk creates', () => {
     expect(r.records[1].data.order).toEqual([order.id]);
     expect(r.records[1].version).toBe(1);
     const single = await ok(api.post('/api/tables/lines/records', { data: { item: 'solo', qty: 1, price: '1', vat: 0 } }));
-    expect(single.data.total).toEqual({ amount: '1', currency: 'EUR' });
+    expect(single.data.total).toEqual({ amount: '1.00', currency: 'EUR' });
     const bad = await api.post('/api/tables/lines/records?return=everything', { records: [line(2_000_002, order.id)] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
@@ -119,7 +119,7 @@ describe('bulk creates', () => {
     expect(r3.status).toBe(400);
     expect(JSON.stringify(r3.body.error.details)).toContain('LINK_NOT_FOUND');
     expect(await count('lines')).toBe(before);
-    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('0');
+    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('0.00');
     // an id that exists already: 409, nothing written
     records[bad] = line(1_000_000, order.id);
     const r4 = await api.post('/api/tables/lines/records?return=ids', { records });
@@ -142,7 +142,7 @@ describe('bulk creates', () => {
     expect(full.status).toBe(201);
     expect(full.body.ids).toHaveLength(max);
     expect(await count('lines')).toBe(before + max);
-    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe((max / 100).toString());
+    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe((max / 100).toFixed(2));
   });
 
   it('gives return=ids a larger body limit, and keeps the configured one otherwise', async () => {
@@ -168,12 +168,12 @@ describe('one write per row', () => {
     await ok(api.post('/api/tables/items/fields', { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price' } }));
     await ok(api.post('/api/tables/items/fields', { key: 'label', label: 'Label', type: 'formula', options: { expression: 'CONCAT(name, ": ", total)' } }));
     const r = await ok(api.post('/api/tables/items/records', { records: [1, 2, 3].map((n) => ({ data: { name: `n${n}`, qty: n, price: '2.50' } })) }));
-    expect(r.records.map((x: any) => x.data.total.amount)).toEqual(['2.5', '5', '7.5']);
+    expect(r.records.map((x: any) => x.data.total.amount)).toEqual(['2.50', '5.00', '7.50']);
     let pos = await offsets('items');
     // three rows inserted into an empty partition, each written once: line pointers 1, 2, 3
     expect([...pos.values()].sort()).toEqual([1, 2, 3]);
     const patched = await ok(api.patch(`/api/tables/items/records/${r.records[0].id}`, { data: { qty: 4 } }));
-    expect(patched.data.total.amount).toBe('10');
+    expect(patched.data.total.amount).toBe('10.00');
     expect(patched.version).toBe(2);
     pos = await offsets('items');
     expect(pos.get(r.records[0].id)).toBe(4); // one new tuple version, not two

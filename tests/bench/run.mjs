@@ -36,7 +36,7 @@ function parseArgs(argv) {
     pageRequests: 200,
     loadSeconds: 5,
     importConcurrency: 2,
-    importBatch: 5000,
+    importBatch: undefined,
     keep: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -59,6 +59,8 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isInteger(o.records) || o.records < 100) throw new Error('--records must be an integer ≥ 100');
+  // the bulk form's limit per request: 10,000 on the server, 1,000 on PGlite (docs/api.md)
+  o.importBatch ??= o.backend === 'pglite' ? 1000 : 5000;
   if (!Number.isInteger(o.importBatch) || o.importBatch < 1 || o.importBatch > 10_000) throw new Error('--import-batch must be an integer from 1 to 10,000');
   if (o.backend !== 'pglite' && o.backend !== 'postgres') throw new Error('--backend is pglite or postgres');
   if (o.backend === 'postgres' && !process.env.DATABASE_URL) throw new Error('--backend postgres needs DATABASE_URL (a server where a database may be created)');

@@ -74,7 +74,7 @@ export class Api {
   }
   async ok(method, path, body, opts) {
     const r = await this.req(method, path, body, opts);
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body).slice(0, 800)}`);
+    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${String(JSON.stringify(r.body) ?? `(${r.bytes} bytes, not parsed)`).slice(0, 800)}`);
     return r;
   }
   get(path, opts) {

@@ -85,9 +85,7 @@ export class AccessService {
    */
   private fieldReader(user: CurrentUser, table: TableMeta, read: { allowed: boolean; scope: unknown; field(id: string): boolean }): (f: FieldMeta) => boolean {
     if (!table.fields.some((f) => f.type === 'formula' || f.type === 'lookup' || f.type === 'rollup')) return (f) => read.field(f.id);
-    const who = ruleUser(user);
-    const ctx = this.ws.valueContext();
-    return derivedFieldReader(table, (t) => (t.id === table.id ? read : tableRights(user.rules ?? [], t, 'read', who, ctx)), (id) => (id === table.id ? table : this.schema.tableById(id)));
+    return derivedFieldReader(table, (t) => (t.id === table.id ? read : this.rights(user, t, 'read')), (id) => (id === table.id ? table : this.schema.tableById(id)));
   }
 
   /**
