@@ -178,7 +178,7 @@ describe('one write per row', () => {
     pos = await offsets('items');
     expect(pos.get(r.records[0].id)).toBe(4); // one new tuple version, not two
     const got = await ok(api.get(`/api/tables/items/records/${r.records[0].id}`));
-    expect(got.data.total.amount).toBe('10');
+    expect(got.data.total.amount).toBe('10.00');
     expect(got.data.label).toBe(patched.data.label);
     // clearing a value clears the formula that reads it, still in one write
     const cleared = await ok(api.patch(`/api/tables/items/records/${r.records[1].id}`, { data: { qty: null } }));
