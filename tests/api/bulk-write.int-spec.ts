@@ -182,7 +182,7 @@ describe('one write per row', () => {
     expect(got.data.label).toBe(patched.data.label);
     // clearing a value clears the formula that reads it, still in one write
     const cleared = await ok(api.patch(`/api/tables/items/records/${r.records[1].id}`, { data: { qty: null } }));
-    expect(cleared.data.total).toEqual({ amount: '0', currency: 'EUR' }); // a blank number counts as 0
+    expect(cleared.data.total).toEqual({ amount: '0.00', currency: 'EUR' }); // a blank number counts as 0
     expect((await offsets('items')).get(r.records[1].id)).toBe(5);
     const hist = await ok(api.get(`/api/tables/items/records/${r.records[0].id}/history`));
     expect(Object.keys(hist.items[0].changes)).toEqual(['qty']); // computed values are not history
