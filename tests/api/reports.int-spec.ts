@@ -122,6 +122,18 @@ describe('pivot', () => {
     expect(d.total).toEqual([sales.length]);
   });
 
+  it('groups text as typed, braces and quotes included; refuses a formula computed when read', async () => {
+    await ok(admin.post('/api/tables', { key: 'notes', label: 'Notes', fields: [{ key: 'tag', label: 'Tag', type: 'text' }, { key: 'n', label: 'N', type: 'number' }] }));
+    await ok(admin.post('/api/tables/notes/fields', { key: 'age', label: 'Age', type: 'formula', options: { expression: 'TODAY()' } }));
+    await ok(admin.post('/api/tables/notes/records', { records: ['{a}', '"q"', '[x]', '{a}'].map((tag, n) => ({ data: { tag, n } })) }));
+    const r = await ok(admin.post('/api/tables/notes/pivot', { rows: ['tag'], values: [{ fn: 'sum', field: 'n' }] }), 200);
+    expect(r.rows).toEqual([['"q"'], ['[x]'], ['{a}']]);
+    expect(r.cells).toEqual([[['1']], [['2']], [['3']]]);
+    const v = await admin.post('/api/tables/notes/pivot', { rows: ['age'] });
+    expectError(v);
+    expect(v.body.error.details['rows[0]'].code).toBe('VOLATILE');
+  });
+
   it('min, max and avg; an empty selection gives zero counts and blank sums', async () => {
     const r = await ok(admin.post('/api/tables/sales/pivot', { values: [{ fn: 'min', field: 'date' }, { fn: 'max', field: 'amount' }, { fn: 'avg', field: 'qty' }] }), 200);
     expect(r.total[0]).toBe([...sales].map((s) => s.date).sort()[0]);

@@ -90,10 +90,17 @@ function kindOf(field: FieldMeta): string {
   if (eff.type === 'date') return 'date';
   if (eff.type === 'dateTime') return 'datetime';
   if (eff.type === 'boolean') return 'boolean';
-  if (['number', 'percent', 'duration', 'autonumber'].includes(eff.type)) return eff.type === 'autonumber' ? 'text' : 'numeric';
+  if (['number', 'percent', 'duration'].includes(eff.type)) return 'numeric';
   if (eff.type === 'money') return 'money';
-  if (['text', 'email', 'phone', 'url'].includes(eff.type)) return 'text';
+  if (['text', 'email', 'phone', 'url', 'autonumber'].includes(eff.type)) return 'text';
   return eff.type;
+}
+
+/** A readable field of the table; a formula computed when read (TODAY, NOW) is not stored, so not reportable. */
+function pivotField(table: TableMeta, key: unknown, where: string, canRead?: (f: FieldMeta) => boolean): FieldMeta {
+  const field = resolveField(table, key, { canRead });
+  if (field.options.volatile) bad(`"${field.key}" is computed when read (TODAY or NOW) and cannot be grouped or aggregated`, where, 'VOLATILE');
+  return field;
 }
 
 function parseGroups(table: TableMeta, raw: unknown, at: string, canRead?: (f: FieldMeta) => boolean): GroupSpec[] {
@@ -103,7 +110,7 @@ function parseGroups(table: TableMeta, raw: unknown, at: string, canRead?: (f: F
     const where = `${at}[${i}]`;
     const o = typeof g === 'string' ? { field: g } : isObject(g) ? g : bad(`${where} must be a field key or {field, bucket}`, where);
     onlyKeys(o, ['field', 'bucket'], where);
-    const field = resolveField(table, o.field, { canRead });
+    const field = pivotField(table, o.field, where, canRead);
     const kind = kindOf(field);
     if (!GROUP_KINDS.has(kind)) bad(`cannot group by "${field.key}" (${field.type})`, where, 'NOT_GROUPABLE');
     if (o.bucket !== undefined) {
@@ -128,7 +135,7 @@ function parseValues(table: TableMeta, raw: unknown, canRead?: (f: FieldMeta) =>
       if (fn !== 'count') bad(`${fn} needs a field`, where);
       return { fn, type: 'number' as const };
     }
-    const field = resolveField(table, v.field, { canRead });
+    const field = pivotField(table, v.field, where, canRead);
     if (fn === 'count') return { fn, field, type: 'number' as const };
     const kind = kindOf(field);
     if (kind === 'numeric') return { fn, field, type: 'number' as const };
@@ -229,9 +236,9 @@ export function buildPivotQuery(table: TableMeta, spec: PivotSpec, opts: ListOpt
 function wireGroup(g: GroupSpec, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   if (g.bucket || kindOf(g.field) === 'date') return raw;
+  // the stored JSON value, already decoded by the driver
   const f = effectiveField(g.field);
-  const stored = typeof raw === 'string' && (raw.startsWith('{') || raw.startsWith('"') || raw.startsWith('[')) ? JSON.parse(raw) : raw;
-  return getFieldType(f.type).toWire(stored, f);
+  return getFieldType(f.type).toWire(raw, f);
 }
 
 function wireValue(v: ValueSpec, raw: unknown): unknown {
