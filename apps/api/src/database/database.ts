@@ -220,6 +220,32 @@ export class Database implements Sql {
     }
   }
 
+  /**
+   * Runs `fn` only if no other process holds the lock named `key` (a session advisory lock
+   * on a connection kept aside for the duration; `fn` runs its statements through the pool,
+   * so a statement that cannot run in a transaction — CREATE INDEX CONCURRENTLY — can).
+   * Returns undefined, without running `fn`, when another process holds it. On PGlite, one
+   * process owns the database: `fn` just runs.
+   */
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> {
+    if (!this.pool) return { value: await fn() };
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
+      if (!rows[0]?.ok) return undefined;
+      try {
+        return { value: await this.outside(fn) };
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {
+          broken = true; // a connection that may still hold the lock must not go back to the pool
+        });
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
   /** Copies the embedded database's folder into a tar.gz (the backup command). */
   async dumpDataDir(): Promise<Blob | File> {
     if (!this.pglite) throw new Error('dumpDataDir is for the embedded database; use pg_dump on a server');
