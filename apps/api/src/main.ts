@@ -64,8 +64,17 @@ async function primary(n: number): Promise<void> {
     process.exit(2);
   }
   const workers = new Map<number, Worker>();
-  let started = false;
   let stopping = false;
+  /** A worker that died after the start comes back, again and again with a growing pause while it cannot start. */
+  const restart = (index: number, delayMs: number) => {
+    setTimeout(() => {
+      if (stopping) return;
+      fork(index).catch((e: Error) => {
+        console.error(e.message);
+        restart(index, Math.min(delayMs * 2, 30_000));
+      });
+    }, delayMs);
+  };
   const fork = (index: number) =>
     new Promise<Listening>((resolve, reject) => {
       const w = cluster.fork({ TABULA_WORKER: String(index) });
@@ -79,14 +88,14 @@ async function primary(n: number): Promise<void> {
       w.on('exit', (code, signal) => {
         if (workers.get(index) === w) workers.delete(index);
         if (stopping) return;
-        if (!ready || !started) {
+        if (!ready) {
           reject(new Error(`worker ${index} exited while starting (${signal ?? code})`));
           return;
         }
+        // a clean exit is a stop someone asked for (Ctrl-C reaches the whole process group)
+        if (code === 0) return;
         console.error(`worker ${index} exited (${signal ?? code}); starting it again`);
-        setTimeout(() => {
-          if (!stopping) fork(index).catch((e) => console.error(e.message));
-        }, 1000).unref();
+        restart(index, 1000);
       });
     });
   const stop = async (signal: string) => {
@@ -106,7 +115,6 @@ async function primary(n: number): Promise<void> {
     // one worker first: it runs the migrations and creates the workspace row alone
     const first = await fork(1);
     await Promise.all(Array.from({ length: n - 1 }, (_, i) => fork(i + 2)));
-    started = true;
     console.log(`Tabula is running at ${first.url} (database: ${first.database}, ${n} worker processes)`);
   } catch (e) {
     console.error((e as Error).message);
