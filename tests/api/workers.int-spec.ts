@@ -224,8 +224,9 @@ describe.skipIf(!process.env.DATABASE_URL)('two worker processes on one PostgreS
   });
 
   it('only one process at a time holds the index builder', async () => {
-    // two Database handles are two pools, as two processes would have
-    const a = await Database.open({ databaseUrl, dataDir: 'memory://', poolSize: 2 });
+    // two Database handles are two pools, as two processes would have; a pool of one
+    // connection: the lock must not hold the connection its work needs
+    const a = await Database.open({ databaseUrl, dataDir: 'memory://', poolSize: 1 });
     const b = await Database.open({ databaseUrl, dataDir: 'memory://', poolSize: 2 });
     try {
       let release!: () => void;
@@ -235,14 +236,15 @@ describe.skipIf(!process.env.DATABASE_URL)('two worker processes on one PostgreS
       const first = a.exclusive('tabula:test-lock', async () => {
         entered();
         await held;
-        return 'a';
+        const [row] = await a.query<{ n: number }>('SELECT 1 AS n');
+        return `a${row!.n}`;
       });
       await inside;
       let ran = false;
       expect(await b.exclusive('tabula:test-lock', async () => (ran = true))).toBeUndefined();
       expect(ran).toBe(false);
       release();
-      expect(await first).toEqual({ value: 'a' });
+      expect(await first).toEqual({ value: 'a1' });
       // released: the other may take it now
       expect(await b.exclusive('tabula:test-lock', async () => 'b')).toEqual({ value: 'b' });
     } finally {
