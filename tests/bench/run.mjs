@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import pg from 'pg';
 import autocannon from 'autocannon';
 import { compileFormula } from '@tabula/formula';
@@ -38,6 +38,7 @@ function parseArgs(argv) {
     importConcurrency: 2,
     importBatch: undefined,
     keep: false,
+    workers: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -53,8 +54,9 @@ function parseArgs(argv) {
     else if (a === '--import-concurrency') o.importConcurrency = Number(v());
     else if (a === '--import-batch') o.importBatch = Number(v());
     else if (a === '--keep') o.keep = true;
+    else if (a === '--workers') o.workers = Number(v());
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- --records N [--backend pglite|postgres] [--other-tables 20] [--other-records 50000] [--page-requests 200] [--load-seconds 5] [--import-concurrency 2] [--import-batch 5000] [--seed 42] [--out file.json]');
+      console.log('npm run bench -- --records N [--backend pglite|postgres] [--other-tables 20] [--other-records 50000] [--page-requests 200] [--load-seconds 5] [--workers n] [--import-concurrency 2] [--import-batch 5000] [--seed 42] [--out file.json]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -63,6 +65,8 @@ function parseArgs(argv) {
   o.importBatch ??= o.backend === 'pglite' ? 1000 : 5000;
   if (!Number.isInteger(o.importBatch) || o.importBatch < 1 || o.importBatch > 10_000) throw new Error('--import-batch must be an integer from 1 to 10,000');
   if (o.backend !== 'pglite' && o.backend !== 'postgres') throw new Error('--backend is pglite or postgres');
+  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 64)) throw new Error('--workers must be an integer from 1 to 64');
+  if (o.workers !== undefined && o.backend !== 'postgres') throw new Error('--workers needs --backend postgres (the embedded database is one process)');
   if (o.backend === 'postgres' && !process.env.DATABASE_URL) throw new Error('--backend postgres needs DATABASE_URL (a server where a database may be created)');
   return o;
 }
@@ -83,6 +87,7 @@ function addCase(name, value, unit, baseline, better, note) {
 
 // ---------------------------------------------------------------- database and server
 let dbName;
+let benchDbUrl;
 let dataDir;
 let server;
 const adminUrl = process.env.DATABASE_URL;
@@ -109,6 +114,7 @@ async function startServer() {
     const u = new URL(adminUrl);
     u.pathname = `/${dbName}`;
     serverOpts = { databaseUrl: u.toString() };
+    benchDbUrl = u.toString();
     log(`database ${dbName} created on ${u.host}`);
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'tabula-bench-'));
@@ -490,7 +496,38 @@ function slotJsonExpr(field) {
   return `(r.data->'${field.slot}')`;
 }
 
+/**
+ * --workers n: the concurrent case is served by `apps/api/dist/main.js` with TABULA_WORKERS=n
+ * (node:cluster, ADR 0008) on the bench's database, started for the case and stopped after
+ * it; the bench's own server process stays idle meanwhile. The session token stays valid.
+ */
+async function startWorkers() {
+  const env = { ...process.env, TZ: 'UTC', DATABASE_URL: benchDbUrl, TABULA_WORKERS: String(opts.workers), PORT: '0', HOST: '127.0.0.1', TABULA_LOG: 'error', TABULA_SNAPSHOTS: 'off' };
+  const child = spawn(process.execPath, [join(HERE, '../../apps/api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => child.on('exit', r));
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1].replace('localhost', '127.0.0.1'));
+    });
+    child.on('exit', (code) => reject(new Error(`main.js with ${opts.workers} workers exited (${code}): ${out}`)));
+  });
+  log(`${opts.workers} worker processes (main.js, pid ${child.pid}) at ${url}`);
+  return { url, async stop() { child.kill('SIGTERM'); await Promise.race([exited, sleep(20_000)]); } };
+}
+
 async function concurrentCase(api, params) {
+  const workers = opts.workers ? await startWorkers() : undefined;
+  try {
+    return await concurrentLevels(api, params, workers?.url ?? api.base);
+  } finally {
+    await workers?.stop();
+  }
+}
+
+async function concurrentLevels(api, params, base) {
   const paths = params.map((p) => tabulaPagePath(p, 'date', 'none'));
   const levels = [1, 4, 8, 16, 32, 64];
   const runs = [];
@@ -498,7 +535,7 @@ async function concurrentCase(api, params) {
     const lat = [];
     let k = 0;
     const inst = autocannon({
-      url: api.base,
+      url: base,
       connections,
       duration: opts.loadSeconds,
       headers: { authorization: `Bearer ${api.token}` },
@@ -523,7 +560,7 @@ async function concurrentCase(api, params) {
   const best = ok.length ? ok.reduce((a, b) => (b.rps > a.rps ? b : a)) : null;
   const bestBase = baseRuns.filter((r) => r.p95 < 100).reduce((a, b) => (b.qps > a.qps ? b : a), { qps: 0 });
   addCase('concurrent page reads at p95 < 100 ms', best ? best.rps : 0, 'req/s', bestBase.qps, 'higher',
-    `autocannon on the same machine, ${opts.loadSeconds} s per level, the filtered page sorted by date (count=none): ${runs.map((r) => `c=${r.connections}: ${Math.round(r.rps)}/s p95 ${round(r.p95, 1)} ms`).join('; ')}. Baseline: the page SQL from ${baseRuns.map((r) => `${r.concurrency} workers: ${Math.round(r.qps)}/s p95 ${round(r.p95, 1)} ms`).join('; ')} on the server's pool`);
+    `autocannon on the same machine, ${opts.workers ? `API in ${opts.workers} worker processes (TABULA_WORKERS), ` : ''}${opts.loadSeconds} s per level, the filtered page sorted by date (count=none): ${runs.map((r) => `c=${r.connections}: ${Math.round(r.rps)}/s p95 ${round(r.p95, 1)} ms`).join('; ')}. Baseline: the page SQL from ${baseRuns.map((r) => `${r.concurrency} workers: ${Math.round(r.qps)}/s p95 ${round(r.p95, 1)} ms`).join('; ')} on the server's pool`);
 }
 
 async function fanoutCase(api, ds, overrides) {
@@ -694,7 +731,7 @@ async function main() {
     date: new Date().toISOString(),
     commit: gitCommit(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    options: { otherTables: opts.otherTables, otherRecords: opts.otherRecords, seed: opts.seed, pageRequests: opts.pageRequests, loadSeconds: opts.loadSeconds, importConcurrency: opts.importConcurrency },
+    options: { otherTables: opts.otherTables, otherRecords: opts.otherRecords, seed: opts.seed, pageRequests: opts.pageRequests, loadSeconds: opts.loadSeconds, importConcurrency: opts.importConcurrency, workers: opts.workers ?? null },
     indexes: warm.built.map((b) => ({ name: b.name, kind: b.kind, state: b.state, reason: b.reason })),
     durationSeconds: round((performance.now() - T0) / 1000, 1),
     cases,

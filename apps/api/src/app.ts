@@ -57,6 +57,14 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     app.setGlobalPrefix('api');
     const fastify = app.getHttpAdapter().getInstance();
     raiseBulkBodyLimit(fastify as never, config.bodyLimit);
+    if (config.worker !== undefined) {
+      // which of the TABULA_WORKERS processes answered (operations, and the tests of that mode)
+      const worker = String(config.worker);
+      fastify.addHook('onRequest', (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        reply.header('x-tabula-worker', worker);
+        done();
+      });
+    }
     // body-parser errors (malformed JSON, too large) reach Nest's handler and our filter
     // Attachments stream multipart bodies (the JSON bodyLimit does not apply); the route sets each field's maxSize.
     await app.register(fastifyMultipart as never, { limits: { fileSize: 100 * 1024 * 1024, files: MAX_FILES_PER_UPLOAD, fields: 20, fieldSize: 64 * 1024, parts: MAX_FILES_PER_UPLOAD + 20, headerPairs: 100 } });

@@ -1,6 +1,6 @@
 /** Settings from the environment, read once. */
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface AppConfig {
@@ -23,6 +23,8 @@ export interface AppConfig {
   logLevel: 'silent' | 'error' | 'info';
   /** Attachment files (content-addressed); TABULA_ATTACHMENTS_DIR, default `<dataDir>/attachments`, a temp folder for `memory://`. */
   attachmentsDir: string;
+  /** This process's number (1…n) when it is one of TABULA_WORKERS processes, else undefined. */
+  worker: number | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -40,6 +42,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     snapshots: env.TABULA_SNAPSHOTS !== 'off',
     snapshotKeep: Number(env.TABULA_SNAPSHOT_KEEP ?? 7),
     logLevel: (env.TABULA_LOG as AppConfig['logLevel']) ?? 'error',
+    worker: Number(env.TABULA_WORKER) > 0 ? Number(env.TABULA_WORKER) : undefined,
     ...overrides,
   };
   return { ...config, attachmentsDir: config.attachmentsDir ?? attachmentsDirFor(env, config.dataDir) };
@@ -50,4 +53,17 @@ function attachmentsDirFor(env: NodeJS.ProcessEnv, dataDir: string): string {
   if (env.TABULA_ATTACHMENTS_DIR) return resolve(env.TABULA_ATTACHMENTS_DIR);
   if (dataDir.startsWith('memory://')) return join(tmpdir(), `tabula-attachments-${process.pid}-${randomBytes(4).toString('hex')}`);
   return join(dataDir, 'attachments');
+}
+
+/**
+ * TABULA_WORKERS: the number of API processes (node:cluster, see main.ts). `auto` is one
+ * per core on a PostgreSQL server and 1 on the embedded database; unset is 1.
+ */
+export function workersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.TABULA_WORKERS?.trim();
+  if (!v) return 1;
+  if (v === 'auto') return env.DATABASE_URL ? availableParallelism() : 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`TABULA_WORKERS must be a whole number from 1 to 64, or "auto" (got ${JSON.stringify(v.slice(0, 20))})`);
+  return n;
 }

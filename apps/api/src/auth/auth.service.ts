@@ -44,6 +44,10 @@ export function normaliseEmail(v: unknown): string {
 interface SessionRow {
   sv: string;
   rv: string;
+  ws_name: string;
+  ws_currency: string;
+  ws_tz: string;
+  ws_locale: string;
   token_hash: string | null;
   user_id: string | null;
   email: string;
@@ -72,13 +76,13 @@ const MAX_CACHED_SESSIONS = 10_000;
 
 /**
  * $1 workspace, $2 session id, $3 the rights version of this process's cached profile of
- * the session (or null). The workspace row always comes back (with both versions); the
+ * the session (or null). The workspace row always comes back (with both versions and its settings); the
  * session columns are null when the session is unknown, expired, revoked or its user
  * inactive. The aggregates run only when the cached version is not the current one (a
  * subquery under CASE is evaluated only in the branch taken).
  */
 const AUTH_SQL = `
-SELECT w.schema_version::text AS sv, w.rights_version::text AS rv, s.token_hash, s.user_id, u.email, u.name, u.attributes,
+SELECT w.schema_version::text AS sv, w.rights_version::text AS rv, w.name AS ws_name, w.base_currency AS ws_currency, w.time_zone AS ws_tz, w.locale AS ws_locale, s.token_hash, s.user_id, u.email, u.name, u.attributes,
        w.rights_version IS DISTINCT FROM $3::bigint AS loaded,
        CASE WHEN w.rights_version IS DISTINCT FROM $3::bigint THEN
          (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id
@@ -211,6 +215,10 @@ export class AuthService {
     const cached = this.profiles.get(sessionId);
     const [row] = await this.db.query<SessionRow>(AUTH_SQL, [this.ws.id, sessionId, cached ? String(cached.version) : null], { name: 'tabula_auth' });
     if (!row) return undefined;
+    // the workspace's settings (time zone, base currency…) are cached per process: one
+    // changed through another process is reloaded before this request uses it
+    const w = this.ws.current;
+    if (w.timeZone !== row.ws_tz || w.baseCurrency !== row.ws_currency || w.name !== row.ws_name || w.locale !== row.ws_locale) await this.ws.reload();
     const version = BigInt(row.rv);
     if (cached && cached.version !== version) this.profiles.delete(sessionId);
     if (!row.user_id || !row.token_hash) {

@@ -16,7 +16,7 @@ import { DataSource } from 'typeorm';
 import { PGliteDriver, getPGliteInstance } from 'typeorm-pglite';
 import type { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -217,6 +217,28 @@ export class Database implements Sql {
       }
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * Runs `fn` only if no other process holds the lock named `key` (a session advisory lock
+   * on a connection of its own, outside the pool, so that `fn` — which runs its statements
+   * through the pool, CREATE INDEX CONCURRENTLY included — never waits for the connection
+   * the lock holds, whatever the pool's size).
+   * Returns undefined, without running `fn`, when another process holds it. On PGlite, one
+   * process owns the database: `fn` just runs.
+   */
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> {
+    if (!this.pool) return { value: await fn() };
+    // closing the connection releases the lock, also when the unlock could not be sent
+    const client = new pg.Client((this.pool as unknown as { options: pg.ClientConfig }).options);
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
+      if (!rows[0]?.ok) return undefined;
+      return { value: await this.outside(fn) };
+    } finally {
+      await client.end().catch(() => undefined);
     }
   }
 

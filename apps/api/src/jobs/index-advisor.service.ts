@@ -60,7 +60,7 @@ export class IndexAdvisor implements OnApplicationShutdown {
   start(intervalMs = 1000): void {
     if (!this.config.jobs || this.timer) return;
     this.timer = setInterval(() => {
-      if (!this.running && !this.stopped) this.running = this.buildWanted().then(() => undefined, (e) => this.logger.error(e)).finally(() => (this.running = undefined));
+      if (!this.running && !this.stopped) this.running = this.buildWantedAlone().then(() => undefined, (e) => this.logger.error(e)).finally(() => (this.running = undefined));
     }, intervalMs);
     this.timer.unref();
     // statistics on their own timer: an index build (seconds on a big table) must not delay them
@@ -229,6 +229,18 @@ export class IndexAdvisor implements OnApplicationShutdown {
       this.linkWrites = 0;
       await this.db.exec(`ANALYZE record_link`).catch(() => undefined);
     }
+  }
+
+  /**
+   * The background builder: one process at a time per workspace (several API processes on
+   * one server — TABULA_WORKERS, or several hosts — would otherwise pick the same wish and
+   * race on its CREATE INDEX, one of them marking a built index failed). The others skip
+   * the tick. Returns the number built, or undefined when another process is building.
+   */
+  async buildWantedAlone(): Promise<number | undefined> {
+    const [any] = await this.db.query(`SELECT 1 FROM record_index WHERE workspace_id = $1 AND state = 'wanted' LIMIT 1`, [this.ws.id]);
+    if (!any) return 0;
+    return (await this.db.exclusive(`tabula:index-builder:${this.ws.id}`, () => this.buildWanted()))?.value;
   }
 
   /** Builds every wanted index, one at a time. Returns the number built. */
