@@ -134,6 +134,53 @@ describe('pivot', () => {
     expect(v.body.error.details['rows[0]'].code).toBe('VOLATILE');
   });
 
+  it('puts every empty value of a select or a text — cleared, set to null or never set — in one group', async () => {
+    await ok(admin.post('/api/tables', { key: 'kinds', label: 'Kinds', fields: [
+      { key: 'kind', label: 'Kind', type: 'select', options: { choices: [{ value: 'A' }, { value: 'B' }] } },
+      { key: 'label', label: 'Label', type: 'text' },
+      { key: 'n', label: 'N', type: 'number' },
+    ] }));
+    await ok(admin.post('/api/tables/kinds/records', { records: [
+      { data: { kind: 'A', label: 'x', n: 1 } },
+      { data: { kind: null, label: null, n: 2 } },
+      { data: { n: 4 } },
+    ] }));
+    const b = await ok(admin.post('/api/tables/kinds/records', { data: { kind: 'B', label: 'y', n: 8 } }));
+    await ok(admin.patch(`/api/tables/kinds/records/${b.id}`, { data: { kind: null, label: '' }, version: b.version }), 200);
+    for (const field of ['kind', 'label']) {
+      const r = await ok(admin.post('/api/tables/kinds/pivot', { rows: [field], values: [{ fn: 'sum', field: 'n' }, { fn: 'count' }] }), 200);
+      expect(r.rows).toEqual([[field === 'kind' ? 'A' : 'x'], [null]]);
+      expect(r.cells).toEqual([[['1', 1]], [['14', 3]]]);
+      expect(r.total).toEqual(['15', 4]);
+    }
+  });
+
+  it('totals (computed over the finest groups) equal the aggregate of the same records, for every function', async () => {
+    const values = [
+      { fn: 'sum', field: 'amount' }, { fn: 'avg', field: 'qty' }, { fn: 'avg', field: 'amount' }, { fn: 'min', field: 'date' },
+      { fn: 'max', field: 'amount' }, { fn: 'min', field: 'qty' }, { fn: 'count', field: 'secret' }, { fn: 'avg', field: 'secret' }, { fn: 'count' },
+    ];
+    const r = await ok(admin.post('/api/tables/sales/pivot', { rows: ['category'], columns: [{ field: 'date', bucket: 'month' }], values }), 200);
+    // the aggregate endpoint: no groups, one plain aggregate straight over the records
+    const agg = async (...filters: unknown[]) => (await ok(admin.post('/api/tables/sales/records/aggregate', { filter: filters.length ? { and: filters } : undefined, aggregates: values }), 200)).values;
+    const cat = (c: string) => ({ field: 'category', op: 'eq', value: c });
+    const month = (m: string) => ({ and: [{ field: 'date', op: 'gte', value: `${m}-01` }, { field: 'date', op: 'lt', value: `2026-0${Number(m.slice(5)) + 1}-01` }] });
+    expect(r.total).toEqual(await agg());
+    expect(r.total[1]).not.toMatch(/^\d+$/); // a true average, not a whole number
+    for (const [i, [c]] of r.rows.entries()) {
+      expect(r.rowTotals[i]).toEqual(await agg(cat(c)));
+      for (const [j, [m]] of r.columns.entries()) expect(r.cells[i][j]).toEqual(await agg(cat(c), month(m)));
+    }
+    for (const [j, [m]] of r.columns.entries()) expect(r.columnTotals[j]).toEqual(await agg(month(m)));
+    // the rows' own figures, in JavaScript: counts and exact sums of cents
+    const exp = expected(sales);
+    r.rows.forEach(([c]: string[], i: number) => {
+      expect(r.rowTotals[i][0]).toEqual({ amount: money(exp.get(`${c}|*`)!.sum), currency: 'EUR' });
+      expect(r.rowTotals[i][6]).toBe(sales.filter((s) => s.category === c && !s.mine).length);
+      expect(r.rowTotals[i][8]).toBe(exp.get(`${c}|*`)!.n);
+    });
+  });
+
   it('min, max and avg; an empty selection gives zero counts and blank sums', async () => {
     const r = await ok(admin.post('/api/tables/sales/pivot', { values: [{ fn: 'min', field: 'date' }, { fn: 'max', field: 'amount' }, { fn: 'avg', field: 'qty' }] }), 200);
     expect(r.total[0]).toBe([...sales].map((s) => s.date).sort()[0]);

