@@ -453,16 +453,11 @@ async function searchCase(api, ds, n, meta) {
 }
 
 async function pivotCase(api, meta) {
-  const f = Object.fromEntries(meta.fields.map((x) => [x.key, x]));
   // Tabula: the report path (packages/report-builder through POST /api/tables/:t/pivot),
   // without the totals' extra grouping sets so that it does what the baseline does
   const spec = { rows: ['category'], columns: [{ field: 'date', bucket: 'month' }], values: [{ fn: 'sum', field: 'price' }, { fn: 'count' }], totals: false };
-  // the SQL shape it generates, for the plans file
-  const tabula = {
-    text: `SELECT g0, g1, (sum(x0))::text AS v0, (count(*))::text AS v1 FROM (SELECT ${slotJsonExpr(f.category)} AS g0, left(${f.date.expr}, 7) AS g1, ${f.price.expr} AS x0
-             FROM record r WHERE r.workspace_id = $1 AND r.table_id = '${meta.id}'::uuid AND r.deleted_at IS NULL) s GROUP BY GROUPING SETS ((g0, g1))`,
-    values: [meta.workspaceId],
-  };
+  // the statement it generates, for the plans file
+  const tabula = await server.call('pivotSql', { table: 'lines', spec });
   const baseline = { text: `SELECT category, date_trunc('month', date) AS month, sum(price) AS amount, count(*)::int AS n FROM bench_lines GROUP BY 1, 2`, values: [] };
   const reps = opts.records >= 1_000_000 ? 3 : 5;
   const times = [];
@@ -489,11 +484,6 @@ async function pivotCase(api, meta) {
   const stats = (await sql(`SELECT stxname FROM pg_statistic_ext WHERE stxrelid = $1::regclass`, [`rec_${meta.id.replace(/-/g, '')}`])).rows.map((r) => r.stxname);
   addCase('pivot sum(price) by category × month', median(times.slice(1)), 'ms', median(b.times.slice(1)), 'lower',
     `POST /api/tables/lines/pivot (packages/report-builder), median of ${reps} after a warm-up, client-observed HTTP time; ${b.rows.length} groups, ${diff} differ; expression statistics on the partition: ${stats.join(', ') || 'none'}; plan Tabula: ${planShape(ex.tabula)}; baseline: ${planShape(ex.baseline)}`);
-}
-
-/** The stored JSON value of a field (what the report-builder groups selects by). */
-function slotJsonExpr(field) {
-  return `(r.data->'${field.slot}')`;
 }
 
 /**

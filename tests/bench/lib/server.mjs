@@ -180,6 +180,15 @@ const commands = {
     const q = buildListQuery(t, params, { workspaceId: ws.id, ...ws.valueContext() });
     return { text: q.text, values: q.values, countText: q.countText, countValues: q.countValues };
   },
+  /** The pivot statement the report builder generates for a spec (an administrator's view: no scope). */
+  async pivotSql({ table, spec }) {
+    const schema = await service('tables/schema.service.js', 'SchemaService');
+    const ws = await service('workspace/workspace.service.js', 'WorkspaceService');
+    const { buildPivotQuery, parsePivotSpec } = await import('@tabula/report-builder');
+    const t = await schema.table(table);
+    const q = buildPivotQuery(t, parsePivotSpec(t, spec, () => true), { workspaceId: ws.id, canRead: () => true, ...ws.valueContext() });
+    return { text: q.text, values: q.values };
+  },
   /** Table metadata: ids, slots and the SQL expressions of the field-type registry. */
   async tableMeta({ table }) {
     const schema = await service('tables/schema.service.js', 'SchemaService');
