@@ -327,8 +327,8 @@ function tabulaPagePath(p, sortKey, count) {
 function basePage(p, sortKey) {
   return { text: `SELECT ${BASE_COLS} FROM bench_lines WHERE category = $1 AND date >= $2 AND date <= $3 ORDER BY ${SORTS[sortKey].order} LIMIT 51`, values: [p.category, p.from, p.to] };
 }
-function baseCount(p) {
-  return { text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM bench_lines WHERE category = $1 AND date >= $2 AND date <= $3 LIMIT 100001) c`, values: [p.category, p.from, p.to] };
+function baseCount(p, cap = 100001) {
+  return { text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM bench_lines WHERE category = $1 AND date >= $2 AND date <= $3 LIMIT ${cap}) c`, values: [p.category, p.from, p.to] };
 }
 
 function searchTerms(n, ds) {
@@ -425,6 +425,30 @@ async function totalCase(api, params, pageRes) {
   addCase('page with total p50', withP50, 'ms', median(base), 'lower',
     `the same ${params.length} requests with the total (count=exact); the total adds ${round(withP50 - pageP50)} ms = ${round((withP50 - pageP50) / pageP50)}× the page's own p50 (${round(pageP50)} ms) [goal ≤ 2×]; exact totals ${params.length - wrong - estimates}/${params.length}, estimates ${estimates}, wrong ${wrong}; baseline count alone p50 ${round(median(countOnly))} ms; count plan Tabula: ${planShape(ex.tabula)}; baseline: ${planShape(ex.baseline)}`);
   addCase('page with total p95', percentile(tab, 95), 'ms', percentile(base, 95), 'lower');
+
+  // count=estimate: exact up to 1,000 matches, beyond it the planner's figure, flagged
+  const est = [];
+  const estBase = [];
+  const errors = [];
+  let flagged = 0;
+  let estWrong = 0;
+  for (const p of params) {
+    const r = await api.get(tabulaPagePath(p, 'date', 'estimate'));
+    est.push(r.ms);
+    const [bp, bc, exact] = await server.call('queries', { list: [basePage(p, 'date'), baseCount(p, 1001), baseCount(p)] });
+    estBase.push(bp.ms + bc.ms);
+    const n = exact.first.n;
+    if (r.body.totalIsEstimate) {
+      flagged++;
+      errors.push(r.body.total / n);
+      if (n <= 1000 || r.body.total <= 1000) estWrong++; // flagged only beyond the cap, and never at or under it
+    } else if (r.body.total !== n) estWrong++;
+  }
+  const estP50 = median(est);
+  errors.sort((a, b) => a - b);
+  addCase('page with estimated total p50', estP50, 'ms', median(estBase), 'lower',
+    `the same ${params.length} requests with count=estimate; the total adds ${round(estP50 - pageP50)} ms = ${round((estP50 - pageP50) / pageP50)}× the page's own p50 [goal ≤ 2×, or capped and flagged]; flagged estimates ${flagged}/${params.length} (estimate ÷ true count: min ${round(errors[0] ?? 1)}, median ${round(median(errors.length ? errors : [1]))}, max ${round(errors[errors.length - 1] ?? 1)}), exact below the cap ${params.length - flagged - estWrong}, wrong ${estWrong}; baseline: page + count capped at 1,001`);
+  addCase('page with estimated total p95', percentile(est, 95), 'ms', percentile(estBase, 95), 'lower');
 }
 
 async function searchCase(api, ds, n, meta) {
