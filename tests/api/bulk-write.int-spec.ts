@@ -289,3 +289,54 @@ describe('gapless autonumbers in bulk', () => {
     expect(numbers('2027')).toEqual(Array.from({ length: 1 + 50 }, (_, i) => i + 1));
   });
 });
+
+describe('lookups on create', () => {
+  it('writes a new row with its lookups (and the formulas that read them) once, in link order, and the previous owner of a moved link follows', async () => {
+    await ok(api.post('/api/tables', { key: 'suppliers', label: 'Suppliers', fields: [
+      { key: 'name', label: 'Name', type: 'text' },
+      { key: 'rate', label: 'Rate', type: 'number', options: { scale: 2 } },
+    ] }));
+    await ok(api.post('/api/tables', { key: 'parts', label: 'Parts', fields: [
+      { key: 'name', label: 'Name', type: 'text' },
+      { key: 'qty', label: 'Qty', type: 'number' },
+    ] }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'supplier', label: 'Supplier', type: 'link', options: { table: 'suppliers', multiple: false, onDelete: 'unlink', inverseKey: 'parts' } }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'supplier_name', label: 'Supplier name', type: 'lookup', options: { link: 'supplier', field: 'name' } }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'supplier_rate', label: 'Supplier rate', type: 'lookup', options: { link: 'supplier', field: 'rate' } }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'cost', label: 'Cost', type: 'formula', options: { expression: 'qty * supplier_rate' } }));
+    await ok(api.post('/api/tables/suppliers/fields', { key: 'part_names', label: 'Part names', type: 'lookup', options: { link: 'parts', field: 'name', multiple: true } }));
+    const s = await ok(api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Acme', rate: 1.25 } }, { data: { name: 'Bolt', rate: 2 } }] }));
+    const [acme, bolt] = s.records;
+    const made = await ok(api.post('/api/tables/parts/records', { records: [
+      { id: uuid(8_000_002), data: { name: 'gear', qty: 4, supplier: [acme.id] } },
+      { id: uuid(8_000_001), data: { name: 'axle', qty: 3, supplier: [bolt.id] } },
+      { id: uuid(8_000_003), data: { name: 'loose', qty: 1 } },
+    ] }));
+    const view = (r: any) => [r.data.supplier_name ?? null, r.data.supplier_rate ?? null, r.data.cost ?? null];
+    expect(made.records.map(view)).toEqual([['Acme', 1.25, 5], ['Bolt', 2, 6], [null, null, 0]]);
+    // written once: three tuples in an empty partition at line pointers 1, 2, 3
+    expect([...(await offsets('parts')).values()].sort()).toEqual([1, 2, 3]);
+    // the same values when read back, and the suppliers' inverse lookups followed
+    const back = await ok(api.get(`/api/tables/parts/records/${uuid(8_000_002)}`));
+    expect(view(back)).toEqual(['Acme', 1.25, 5]);
+    expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names).toEqual(['gear']);
+    // a new supplier taking both parts (the inverse side: lookups in the order of the other record's id)
+    const carr = await ok(api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Carr', rate: 3, parts: [uuid(8_000_002), uuid(8_000_001)] } }] }));
+    expect(carr.records[0].data.part_names).toEqual(['axle', 'gear']);
+    expect(view(await ok(api.get(`/api/tables/parts/records/${uuid(8_000_002)}`)))).toEqual(['Carr', 3, 12]);
+    // the parts left Acme and Bolt (a part has one supplier): their lookups follow
+    expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names ?? []).toEqual([]);
+    expect((await ok(api.get(`/api/tables/suppliers/records/${bolt.id}`))).data.part_names ?? []).toEqual([]);
+    // and moved by a PATCH: the supplier it leaves follows too
+    await ok(api.patch(`/api/tables/parts/records/${uuid(8_000_001)}`, { data: { supplier: [acme.id] } }));
+    expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names).toEqual(['axle']);
+    expect((await ok(api.get(`/api/tables/suppliers/records/${carr.records[0].id}`))).data.part_names).toEqual(['gear']);
+    // two new suppliers of one batch cannot take the same part (a part has one supplier): 400, nothing written
+    const before = await count('suppliers');
+    const both = await api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'D', parts: [uuid(8_000_003)] } }, { data: { name: 'E', parts: [uuid(8_000_003)] } }] });
+    expect(both.status).toBe(400);
+    expect(JSON.stringify(both.body.error.details)).toContain('SINGLE_LINK');
+    expect(await count('suppliers')).toBe(before);
+    expect((await ok(api.get(`/api/tables/parts/records/${uuid(8_000_003)}`))).data.supplier).toEqual([]);
+  });
+});

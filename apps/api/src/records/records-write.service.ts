@@ -148,7 +148,7 @@ export class RecordsWriteService {
     await this.autonumbers.reserve(table, prepared);
     const version = this.schema.currentVersion;
     // rows come back from the INSERT final unless something writes them again after it
-    const wantRows = !opts.returnIds && !this.computed.needsPostPass(table);
+    const wantRows = !opts.returnIds && !this.computed.needsPostPassOnCreate(table);
     const rows = await this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version);
       // gapless numbers first: the rows are then inserted once, numbered (autonumber.service.ts)
@@ -156,6 +156,8 @@ export class RecordsWriteService {
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
       for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
       const own = await this.computed.evaluateOwn(sql, table, prepared);
+      // lookups from the links sent with the records: the rows are then inserted final (no second write)
+      const linkedDone = await this.computed.evaluateLinkedNew(sql, table, prepared, this.computed.needsPostPass(table) ? newLinks(prepared, linkWrites) : new Map());
       const inserted = await this.guard(table, () =>
         sql.query<RecordRow>(
           `INSERT INTO record (workspace_id, table_id, id, data, owner_id, created_by, updated_by)
@@ -171,17 +173,18 @@ export class RecordsWriteService {
         const taken = prepared.filter((p) => !got.has(p.id)).map((p) => p.id);
         throw new DomainError('CONFLICT', 'A record with this id already exists', { ids: taken.slice(0, 20) });
       }
+      const losers = new Map<string, Set<string>>(); // records of this table whose targets the new ones took
       for (const f of linkFields) {
         const pairs: [string, string[]][] = [];
         prepared.forEach((p, i) => {
           const w = linkWrites[i]!.find(([lf]) => lf.id === f.id);
           if (w && w[1].length) pairs.push([p.id, w[1]]);
         });
-        await this.links.writeNew(sql, f, pairs);
+        addAll(losers, table.id, await this.links.writeNew(sql, f, pairs));
       }
-      const touched = new Map<string, Set<string>>();
+      const touched = losers;
       for (const writes of linkWrites) for (const [f, ids] of writes) addAll(touched, linkTarget(f), ids);
-      await this.computed.afterWrite(sql, table, prepared.map((p) => p.id), touched, undefined, { own, created: true });
+      await this.computed.afterWrite(sql, table, prepared.map((p) => p.id), touched, undefined, { own, created: true, linkedDone });
       if (single) {
         const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
         for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
@@ -246,7 +249,8 @@ export class RecordsWriteService {
       const remove: string[] = [];
       const linkSlots = new Set(linkChanges.map(([f]) => f.slot));
       for (const [slot, v] of Object.entries(changed)) if (!linkSlots.has(slot)) (v === null ? remove.push(slot) : (set[slot] = v));
-      for (const [f, , next] of linkChanges) await this.links.write(sql, cur.id, f, next);
+      const losers: string[] = []; // other records of this table whose targets this one took
+      for (const [f, , next] of linkChanges) losers.push(...(await this.links.write(sql, cur.id, f, next)));
       const next: Record<string, unknown> = { ...cur.data, ...set };
       for (const slot of remove) delete next[slot];
       await this.access.assertRowsAllowed(sql, user, table, 'update', [{ id: cur.id, data: next, owner_id: cur.owner_id }]);
@@ -266,6 +270,7 @@ export class RecordsWriteService {
       await this.audit(sql, table, cur.id, row!.version, 'update', user, diff);
       const touched = new Map<string, Set<string>>();
       for (const [f, before, next] of linkChanges) addAll(touched, linkTarget(f), [...before, ...next]);
+      if (losers.length) addAll(touched, table.id, losers);
       await this.computed.afterWrite(sql, table, [cur.id], touched, Object.keys(changed), { own });
       const now = this.computed.needsPostPass(table) ? await this.reader.fetchOne(sql, table, cur.id, undefined) : row;
       return (await this.reader.withLinks(sql, table, [now ?? row!], acc, undefined, user))[0]!;
@@ -399,6 +404,11 @@ function addAll(map: Map<string, Set<string>>, key: string, ids: string[]): void
 
 function linkTarget(f: FieldMeta): string {
   return (f.options as { table: string }).table;
+}
+
+/** Record id → link field id → the ids sent (computed-new-rows.ts). */
+function newLinks(rows: { id: string }[], linkWrites: [FieldMeta, string[]][][]): Map<string, Map<string, string[]>> {
+  return new Map(rows.map((r, i) => [r.id, new Map(linkWrites[i]!.map(([f, ids]) => [f.id, ids]))]));
 }
 
 /**
