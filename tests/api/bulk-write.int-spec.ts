@@ -188,3 +188,155 @@ describe('one write per row', () => {
     expect(Object.keys(hist.items[0].changes)).toEqual(['qty']); // computed values are not history
   });
 });
+
+describe('bulk creates: links, rollups under concurrency, history', () => {
+  /** Exact sum of the lines' totals (qty × price in cents × (100 + vat %) is in 1/10,000 EUR), as a decimal without trailing zeros. */
+  const exact = (lines: { data: Record<string, unknown> }[]) => {
+    let s = 0n;
+    for (const l of lines) s += BigInt(l.data.qty as number) * BigInt(Math.round(Number(l.data.price) * 100)) * BigInt(Math.round((1 + (l.data.vat as number)) * 100));
+    const whole = s / 10_000n;
+    const frac = (s % 10_000n).toString().padStart(4, '0').replace(/0+$/, '');
+    return frac ? `${whole}.${frac}` : `${whole}`;
+  };
+
+  it('keeps every parent total exact when bulk creates run at once against the same parents', async () => {
+    const orders = await Promise.all([1, 2, 3].map((n) => ok(api.post('/api/tables/orders/records', { data: { title: `P${n}` } }))));
+    // six requests in flight, each adding lines to all three orders, interleaved
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 120 }, (_, i) => line(5_000_000 + b * 1000 + i, orders[(i + b) % 3]!.id, { qty: 1 + ((i * 7 + b) % 13), price: `${1 + (i % 9)}.${String((i * 37) % 100).padStart(2, '0')}`, vat: [0, 0.09, 0.19][i % 3] })),
+    );
+    const answers = await Promise.all(batches.map((records) => api.post('/api/tables/lines/records?return=ids', { records })));
+    expect(answers.map((a) => a.status)).toEqual(batches.map(() => 201));
+    const all = batches.flat();
+    for (const o of orders) {
+      const mine = all.filter((l) => (l.data.order as string[])[0] === o.id);
+      const got = await ok(api.get(`/api/tables/orders/records/${o.id}`));
+      expect(mine).toHaveLength(240);
+      expect(got.data.total.amount.replace(/\.?0+$/, '')).toBe(exact(mine));
+    }
+  });
+
+  it('writes the links of every created record and one summary row of history for the batch', async () => {
+    const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'links' } }));
+    const records = Array.from({ length: 50 }, (_, i) => line(6_000_000 + i, order.id));
+    // a link given as null or [] creates the record without a link
+    records.push({ id: uuid(6_000_050), data: { item: 'no order', qty: 1, price: '1', vat: 0, order: null as never } });
+    records.push({ id: uuid(6_000_051), data: { item: 'empty order', qty: 1, price: '1', vat: 0, order: [] as never } });
+    const r = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r.status).toBe(201);
+    const linked = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record_link WHERE to_id = $1`, [order.id]);
+    expect(linked[0]!.n).toBe(50);
+    const first = await ok(api.get(`/api/tables/lines/records/${uuid(6_000_000)}`));
+    expect(first.data.order).toEqual([order.id]);
+    const loose = await ok(api.get(`/api/tables/lines/records/${uuid(6_000_050)}`));
+    expect(loose.data.order).toEqual([]);
+    expect((await ok(api.get(`/api/tables/lines/records/${uuid(6_000_051)}`))).data.order).toEqual([]);
+    const events = await server.tabula.db.query<{ action: string; summary: { count: number; ids: string[] } }>(
+      `SELECT action, summary FROM audit_event WHERE table_id = $1 AND action = 'bulk_create' AND summary->'ids' ? $2`,
+      [await tableId('lines'), uuid(6_000_000)],
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]!.summary.count).toBe(52);
+    expect(events[0]!.summary.ids).toEqual(records.map((x) => x.id));
+  });
+
+  it('writes nothing at all (records, links, parent totals) when a record in the middle is bad', async () => {
+    const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'atomic' } }));
+    await ok(api.post('/api/tables/lines/records', { records: [line(7_000_000, order.id, { qty: 1, price: '2.00', vat: 0 })] }));
+    const records = Array.from({ length: 400 }, (_, i) => line(7_000_001 + i, order.id));
+    records[200] = { id: uuid(7_000_201), data: { item: 'bad', qty: 1, price: { amount: '1.00', currency: 'USD' }, vat: 0, order: [order.id] } as never };
+    const r = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.records.map((e: any) => e.index)).toEqual([200]);
+    // a trashed parent: the database check refuses the whole batch after validation passed
+    const gone = await ok(api.post('/api/tables/orders/records', { data: { title: 'gone' } }));
+    expect((await api.del(`/api/tables/orders/records/${gone.id}`)).status).toBeLessThan(300);
+    records[200] = line(7_000_201, gone.id);
+    const r2 = await api.post('/api/tables/lines/records?return=ids', { records });
+    expect(r2.status).toBe(400);
+    expect(JSON.stringify(r2.body.error.details)).toContain('LINK_NOT_FOUND');
+    const links = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record_link WHERE to_id = $1`, [order.id]);
+    expect(links[0]!.n).toBe(1);
+    const got = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE id = ANY($1::uuid[])`, [records.map((x) => x.id)]);
+    expect(got[0]!.n).toBe(0);
+    expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('2.00');
+  });
+});
+
+describe('gapless autonumbers in bulk', () => {
+  it('writes each numbered row once, numbers a batch without gaps, and gives the numbers back when it fails', async () => {
+    await ok(api.post('/api/tables', { key: 'invoices', label: 'Invoices', fields: [
+      { key: 'no', label: 'No', type: 'autonumber', options: { format: 'INV-{YYYY}-{0000}', gapless: true, dateField: 'date' } },
+      { key: 'date', label: 'Date', type: 'date' },
+      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' }, required: true },
+    ] }));
+    const r = await ok(api.post('/api/tables/invoices/records', { records: [1, 2, 3].map((n) => ({ data: { date: '2026-03-0' + n, amount: `${n}.00` } })) }));
+    expect(r.records.map((x: any) => x.data.no)).toEqual(['INV-2026-0001', 'INV-2026-0002', 'INV-2026-0003']);
+    // three rows inserted into an empty partition, each written once: line pointers 1, 2, 3
+    expect([...(await offsets('invoices')).values()].sort()).toEqual([1, 2, 3]);
+    // a failing batch (a bad record found in the database: an id that exists) leaves no gap
+    const dup = await api.post('/api/tables/invoices/records?return=ids', { records: [{ data: { date: '2026-04-01', amount: '1.00' } }, { id: r.records[0].id, data: { date: '2026-04-01', amount: '1.00' } }] });
+    expect(dup.status).toBe(409);
+    // two periods in one batch, numbered per period; then concurrent batches stay gapless
+    const two = await ok(api.post('/api/tables/invoices/records', { records: [{ data: { date: '2027-01-01', amount: '1.00' } }, { data: { date: '2026-05-01', amount: '1.00' } }] }));
+    expect(two.records.map((x: any) => x.data.no)).toEqual(['INV-2027-0001', 'INV-2026-0004']);
+    // (two of them list 2027 first: the counters are still locked in one order)
+    const many = await Promise.all(Array.from({ length: 4 }, (_, b) => api.post('/api/tables/invoices/records?return=ids', { records: Array.from({ length: 25 }, (_, i) => ({ data: { date: (i + b) % 2 ? '2027-02-01' : '2026-06-01', amount: '1.00' } })) })));
+    expect(many.map((m) => m.status)).toEqual([201, 201, 201, 201]);
+    const list = await ok(api.get('/api/tables/invoices/records?limit=1000&sort=no'));
+    const numbers = (year: string) => list.items.filter((x: any) => x.data.no.startsWith(`INV-${year}`)).map((x: any) => Number(x.data.no.slice(-4))).sort((a: number, b: number) => a - b);
+    expect(numbers('2026')).toEqual(Array.from({ length: 4 + 50 }, (_, i) => i + 1));
+    expect(numbers('2027')).toEqual(Array.from({ length: 1 + 50 }, (_, i) => i + 1));
+  });
+});
+
+describe('lookups on create', () => {
+  it('writes a new row with its lookups (and the formulas that read them) once, in link order, and the previous owner of a moved link follows', async () => {
+    await ok(api.post('/api/tables', { key: 'suppliers', label: 'Suppliers', fields: [
+      { key: 'name', label: 'Name', type: 'text' },
+      { key: 'rate', label: 'Rate', type: 'number', options: { scale: 2 } },
+    ] }));
+    await ok(api.post('/api/tables', { key: 'parts', label: 'Parts', fields: [
+      { key: 'name', label: 'Name', type: 'text' },
+      { key: 'qty', label: 'Qty', type: 'number' },
+    ] }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'supplier', label: 'Supplier', type: 'link', options: { table: 'suppliers', multiple: false, onDelete: 'unlink', inverseKey: 'parts' } }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'supplier_name', label: 'Supplier name', type: 'lookup', options: { link: 'supplier', field: 'name' } }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'supplier_rate', label: 'Supplier rate', type: 'lookup', options: { link: 'supplier', field: 'rate' } }));
+    await ok(api.post('/api/tables/parts/fields', { key: 'cost', label: 'Cost', type: 'formula', options: { expression: 'qty * supplier_rate' } }));
+    await ok(api.post('/api/tables/suppliers/fields', { key: 'part_names', label: 'Part names', type: 'lookup', options: { link: 'parts', field: 'name', multiple: true } }));
+    const s = await ok(api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Acme', rate: 1.25 } }, { data: { name: 'Bolt', rate: 2 } }] }));
+    const [acme, bolt] = s.records;
+    const made = await ok(api.post('/api/tables/parts/records', { records: [
+      { id: uuid(8_000_002), data: { name: 'gear', qty: 4, supplier: [acme.id] } },
+      { id: uuid(8_000_001), data: { name: 'axle', qty: 3, supplier: [bolt.id] } },
+      { id: uuid(8_000_003), data: { name: 'loose', qty: 1 } },
+    ] }));
+    const view = (r: any) => [r.data.supplier_name ?? null, r.data.supplier_rate ?? null, r.data.cost ?? null];
+    expect(made.records.map(view)).toEqual([['Acme', 1.25, 5], ['Bolt', 2, 6], [null, null, 0]]);
+    // written once: three tuples in an empty partition at line pointers 1, 2, 3
+    expect([...(await offsets('parts')).values()].sort()).toEqual([1, 2, 3]);
+    // the same values when read back, and the suppliers' inverse lookups followed
+    const back = await ok(api.get(`/api/tables/parts/records/${uuid(8_000_002)}`));
+    expect(view(back)).toEqual(['Acme', 1.25, 5]);
+    expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names).toEqual(['gear']);
+    // a new supplier taking both parts (the inverse side: lookups in the order of the other record's id)
+    const carr = await ok(api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Carr', rate: 3, parts: [uuid(8_000_002), uuid(8_000_001)] } }] }));
+    expect(carr.records[0].data.part_names).toEqual(['axle', 'gear']);
+    expect(view(await ok(api.get(`/api/tables/parts/records/${uuid(8_000_002)}`)))).toEqual(['Carr', 3, 12]);
+    // the parts left Acme and Bolt (a part has one supplier): their lookups follow
+    expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names ?? []).toEqual([]);
+    expect((await ok(api.get(`/api/tables/suppliers/records/${bolt.id}`))).data.part_names ?? []).toEqual([]);
+    // and moved by a PATCH: the supplier it leaves follows too
+    await ok(api.patch(`/api/tables/parts/records/${uuid(8_000_001)}`, { data: { supplier: [acme.id] } }));
+    expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names).toEqual(['axle']);
+    expect((await ok(api.get(`/api/tables/suppliers/records/${carr.records[0].id}`))).data.part_names).toEqual(['gear']);
+    // two new suppliers of one batch cannot take the same part (a part has one supplier): 400, nothing written
+    const before = await count('suppliers');
+    const both = await api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'D', parts: [uuid(8_000_003)] } }, { data: { name: 'E', parts: [uuid(8_000_003)] } }] });
+    expect(both.status).toBe(400);
+    expect(JSON.stringify(both.body.error.details)).toContain('SINGLE_LINK');
+    expect(await count('suppliers')).toBe(before);
+    expect((await ok(api.get(`/api/tables/parts/records/${uuid(8_000_003)}`))).data.supplier).toEqual([]);
+  });
+});

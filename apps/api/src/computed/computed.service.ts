@@ -25,6 +25,7 @@ import { buildPlan, type TablePlan } from './computed-plan.js';
 import { aggregateValues, lookupValues } from './computed-sql.js';
 import { RatesService, type RateFn } from './rates.service.js';
 import { toStored, toWireValue } from './computed-values.js';
+import { canEvaluateNew, lookupValuesForNew, type NewLinks } from './computed-new-rows.js';
 
 export const FANOUT = 1000;
 /**
@@ -128,11 +129,12 @@ export class ComputedService implements OnModuleInit {
     ids: string[],
     touched: Map<string, Set<string>> = new Map(),
     changedSlots?: string[],
-    opts: { own?: Map<string, Set<string>>; created?: boolean } = {},
+    opts: { own?: Map<string, Set<string>>; created?: boolean; linkedDone?: boolean } = {},
   ): Promise<void> {
     const plan = this.plan(table);
-    // with `own` the rows were written with their own formulas (evaluateOwn): only the link-fed fields remain
-    const fields = opts.own ? plan.linked : plan.order;
+    // with `own` the rows were written with their own formulas (evaluateOwn): only the link-fed fields remain,
+    // and none with `linkedDone` (evaluateLinkedNew)
+    const fields = opts.linkedDone ? [] : opts.own ? plan.linked : plan.order;
     const own = fields.length ? await this.recompute(sql, table, [...ids].sort(), await this.rateFn(sql, table), fields) : new Map<string, Set<string>>();
     const entries = new Map<string, Set<string> | 'all'>();
     for (const id of ids) entries.set(id, changedSlots ? new Set([...changedSlots, ...(opts.own?.get(id) ?? []), ...(own.get(id) ?? [])]) : 'all');
@@ -205,6 +207,31 @@ export class ComputedService implements OnModuleInit {
       changed.set(row.id, slots);
     }
     return changed;
+  }
+
+  /**
+   * Records being created (after evaluateOwn): their link-fed fields from the links sent
+   * with them (computed-new-rows.ts), in place, so the row is written once. False when a
+   * rollup or an aggregate needs the post-write pass (then nothing is changed).
+   */
+  async evaluateLinkedNew(sql: Sql, table: TableMeta, rows: { id: string; data: Record<string, unknown> }[], links: NewLinks): Promise<boolean> {
+    const plan = this.plan(table);
+    if (!plan.linked.length) return true;
+    if (!canEvaluateNew(plan) || !rows.length) return false;
+    const looks = await lookupValuesForNew(sql, this.ws.id, plan.lookups, links);
+    const rate = await this.rateFn(sql, table);
+    const ctx = this.ws.valueContext();
+    for (const row of rows) {
+      const { patch } = this.evaluateRow(plan, plan.linked, row, new Map(), looks, rate, ctx);
+      row.data = stripNullsDeep({ ...row.data, ...patch }) as Record<string, unknown>;
+    }
+    return true;
+  }
+
+  /** Whether rows created with evaluateOwn and evaluateLinkedNew still need a post-write pass (rollups, aggregates). */
+  needsPostPassOnCreate(table: TableMeta): boolean {
+    const plan = this.plan(table);
+    return plan.linked.length > 0 && !canEvaluateNew(plan);
   }
 
   /**

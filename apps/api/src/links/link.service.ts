@@ -183,19 +183,28 @@ export class LinkService {
     return rows.map((r) => r.oid);
   }
 
-  /** Links of records just created (no links yet), for one field, in three statements whatever the batch size. */
-  async writeNew(sql: Sql, field: FieldMeta, pairs: [string, string[]][]): Promise<void> {
+  /**
+   * Links of records just created (no links yet), for one field, in three statements
+   * whatever the batch size. Returns the records of the field's table that lost a target
+   * to them (the other side links to one record only): their computed fields follow.
+   */
+  async writeNew(sql: Sql, field: FieldMeta, pairs: [string, string[]][]): Promise<string[]> {
     const all = [...new Set(pairs.flatMap(([, ids]) => ids))];
-    if (!all.length) return;
-    await this.checkTargets(sql, field, all);
+    if (!all.length) return [];
     const s = linkStorage(field);
     const o = linkOptions(field);
-    const target = this.schema.tableById(o.table)!;
-    const pair = o.pair ? target.fields.find((f) => f.id === o.pair) : undefined;
-    const fid = uuidLiteral(s.fieldId);
-    if (pair && linkOptions(pair).multiple === false) {
-      await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[])`, [this.ws.id, all]);
+    const target = this.schema.tableById(o.table);
+    const pair = o.pair ? target?.fields.find((f) => f.id === o.pair) : undefined;
+    const single = !!pair && linkOptions(pair).multiple === false;
+    if (single && all.length < pairs.reduce((n, [, ids]) => n + ids.length, 0)) {
+      throw new DomainError('VALIDATION_FAILED', `Two records of the batch link to the same record through "${field.key}", which links to one record only from the other side`, {
+        [field.key]: { code: 'SINGLE_LINK', message: `"${pair!.key}" of ${target!.key} links to one record only` },
+      });
     }
+    await this.checkTargets(sql, field, all);
+    const fid = uuidLiteral(s.fieldId);
+    let previous: string[] = [];
+    if (single) previous = await this.takeTargets(sql, fid, s, all);
     const self: string[] = [];
     const other: string[] = [];
     const pos: number[] = [];
@@ -206,6 +215,13 @@ export class LinkService {
        ON CONFLICT (workspace_id, field_id, from_id, to_id) DO UPDATE SET position = EXCLUDED.position`,
       [this.ws.id, self, other, pos],
     );
+    return previous;
+  }
+
+  /** The targets leave the records they linked to (the other side links to one record only); returns those records. */
+  private async takeTargets(sql: Sql, fid: string, s: { self: string; other: string }, ids: string[]): Promise<string[]> {
+    const gone = await sql.query<{ id: string }>(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) RETURNING ${s.self} AS id`, [this.ws.id, ids]);
+    return [...new Set(gone.map((g) => g.id))];
   }
 
   /** The linked table, after checking that every id is a live record of it. */
@@ -227,25 +243,27 @@ export class LinkService {
     return target;
   }
 
-  /** Replaces a record's links through one field. Targets must exist and be live. */
-  async write(sql: Sql, recordId: string, field: FieldMeta, ids: string[]): Promise<void> {
+  /**
+   * Replaces a record's links through one field. Targets must exist and be live. Returns
+   * the other records of the field's table that lost a target to it (as `writeNew`).
+   */
+  async write(sql: Sql, recordId: string, field: FieldMeta, ids: string[]): Promise<string[]> {
     const o = linkOptions(field);
     const target = await this.checkTargets(sql, field, ids);
     const s = linkStorage(field);
     const pair = o.pair ? this.schema.tableById(target.id)?.fields.find((f) => f.id === o.pair) : undefined;
     const fid = uuidLiteral(s.fieldId);
     await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.self} = $2`, [this.ws.id, recordId]);
-    if (!ids.length) return;
+    if (!ids.length) return [];
     // the other side links to one record only: the targets leave their previous record
-    if (pair && linkOptions(pair).multiple === false) {
-      await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[])`, [this.ws.id, ids]);
-    }
+    const previous = pair && linkOptions(pair).multiple === false ? await this.takeTargets(sql, fid, s, ids) : [];
     await sql.exec(
       `INSERT INTO record_link (workspace_id, field_id, ${s.self}, ${s.other}, position)
        SELECT $1, ${fid}, $2, u.id, u.ord::int - 1 FROM unnest($3::uuid[]) WITH ORDINALITY AS u(id, ord)
        ON CONFLICT (workspace_id, field_id, from_id, to_id) DO UPDATE SET position = EXCLUDED.position`,
       [this.ws.id, recordId, ids],
     );
+    return previous.filter((id) => id !== recordId);
   }
 
   /**

@@ -2,8 +2,12 @@
  * Autonumbers. Gaps allowed (default): a block of numbers is taken in its own short
  * transaction before the write, so concurrent writers never wait on each other (a failed
  * write leaves a gap). Gapless (invoices): the block is taken inside the writing
- * transaction as its last step, so the counter row is locked only until commit and a
- * rolled-back write gives its numbers back. A batch takes one block per period.
+ * transaction as its first lock, before the rows are inserted, so each row is written
+ * once with its number and a rolled-back write gives its numbers back. Creates of one
+ * gapless field therefore run one after the other (the counter row stays locked until
+ * commit); taking it first, before any row is inserted, means a writer waiting for the
+ * counter holds no lock another writer could wait for (a unique value, a parent). A batch
+ * takes one block per period, periods in a fixed order.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { autonumberPeriod, formatAutonumber, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
@@ -43,17 +47,14 @@ export class AutonumberService {
     });
   }
 
-  /** Numbers for the gapless fields: call as the last step of the writing transaction, then store them. */
-  async assignGapless(sql: Sql, table: TableMeta, rows: NumberedRow[]): Promise<void> {
+  /**
+   * Numbers for the gapless fields, into the rows' data: call inside the writing
+   * transaction before anything else is locked or written, then insert the rows.
+   */
+  async numberGapless(sql: Sql, table: TableMeta, rows: NumberedRow[]): Promise<void> {
     const fields = this.fields(table, true);
     if (!fields.length || !rows.length) return;
     for (const f of fields) await this.number(sql, table, f, rows);
-    const patch = rows.map((r) => ({ id: r.id, data: Object.fromEntries(fields.map((f) => [f.slot, r.data[f.slot]])) }));
-    await sql.exec(
-      `UPDATE record r SET data = r.data || u.data FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
-        WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id AND r.id = ANY($3::uuid[])`,
-      [this.ws.id, JSON.stringify(patch), patch.map((p) => p.id)],
-    );
   }
 
   /** Numbers the records that exist when an autonumber field is added, in creation order. */
@@ -87,7 +88,9 @@ export class AutonumberService {
       list.push({ row, date });
       byPeriod.set(period, list);
     }
-    for (const [period, list] of byPeriod) {
+    // counter rows locked in one order (period), so two batches spanning the same periods cannot deadlock
+    for (const period of [...byPeriod.keys()].sort()) {
+      const list = byPeriod.get(period)!;
       const [r] = await sql.query<{ value: string }>(
         `INSERT INTO autonumber_counter (workspace_id, field_id, period, value) VALUES ($1, $2, $3, $4)
          ON CONFLICT (workspace_id, field_id, period) DO UPDATE SET value = autonumber_counter.value + EXCLUDED.value

@@ -113,6 +113,10 @@ export class RecordsWriteService {
     const ctx = this.ws.valueContext();
     const rowErrors: { index: number; error: { code: string; message: string; details?: unknown } }[] = [];
     const prepared: { id: string; data: Record<string, unknown> }[] = [];
+    // link values leave `data` (the link table holds them): per record, the fields and the ids they link to
+    const linkFields = table.fields.filter((f) => f.type === 'link');
+    const linkBySlot = new Map(linkFields.map((f) => [f.slot, f]));
+    const linkWrites: [FieldMeta, string[]][][] = [];
     const seen = new Set<string>();
     items.forEach((item, index) => {
       try {
@@ -126,7 +130,9 @@ export class RecordsWriteService {
         if (seen.has(id)) throw new DomainError('VALIDATION_FAILED', 'The same id appears twice in the batch', { id: { code: 'DUPLICATE_ID', message: id } });
         seen.add(id);
         const data = decodeRecordInput(table, item.data ?? {}, ctx, { mode: 'create', canWrite: acc.canWrite, canRead: acc.canRead });
-        prepared.push({ id, data: stripNulls(data) });
+        const { stored, links } = splitInput(data, linkBySlot);
+        prepared.push({ id, data: stored });
+        linkWrites.push(links);
       } catch (e) {
         if (!isDomainError(e)) throw e;
         rowErrors.push({ index, error: { code: e.code, message: e.message, details: e.details } });
@@ -139,25 +145,19 @@ export class RecordsWriteService {
       }
       throw new DomainError('VALIDATION_FAILED', `${rowErrors.length} of ${items.length} records are invalid; nothing was written`, { records: rowErrors.slice(0, 100) });
     }
-    const linkFields = table.fields.filter((f) => f.type === 'link');
-    const linkWrites = prepared.map((p) => {
-      const writes: [FieldMeta, string[]][] = [];
-      for (const f of linkFields) {
-        if (f.slot in p.data) writes.push([f, p.data[f.slot] as string[]]);
-        delete p.data[f.slot];
-      }
-      return writes;
-    });
     await this.autonumbers.reserve(table, prepared);
     const version = this.schema.currentVersion;
     // rows come back from the INSERT final unless something writes them again after it
-    const rowsFinal = !this.computed.needsPostPass(table) && this.autonumbers.fields(table, true).length === 0;
-    const wantRows = !opts.returnIds && rowsFinal;
+    const wantRows = !opts.returnIds && !this.computed.needsPostPassOnCreate(table);
     const rows = await this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version);
+      // gapless numbers first: the rows are then inserted once, numbered (autonumber.service.ts)
+      await this.autonumbers.numberGapless(sql, table, prepared);
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
       for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
       const own = await this.computed.evaluateOwn(sql, table, prepared);
+      // lookups from the links sent with the records: the rows are then inserted final (no second write)
+      const linkedDone = await this.computed.evaluateLinkedNew(sql, table, prepared, this.computed.needsPostPass(table) ? newLinks(prepared, linkWrites) : new Map());
       const inserted = await this.guard(table, () =>
         sql.query<RecordRow>(
           `INSERT INTO record (workspace_id, table_id, id, data, owner_id, created_by, updated_by)
@@ -173,18 +173,18 @@ export class RecordsWriteService {
         const taken = prepared.filter((p) => !got.has(p.id)).map((p) => p.id);
         throw new DomainError('CONFLICT', 'A record with this id already exists', { ids: taken.slice(0, 20) });
       }
+      const losers = new Map<string, Set<string>>(); // records of this table whose targets the new ones took
       for (const f of linkFields) {
         const pairs: [string, string[]][] = [];
         prepared.forEach((p, i) => {
           const w = linkWrites[i]!.find(([lf]) => lf.id === f.id);
           if (w && w[1].length) pairs.push([p.id, w[1]]);
         });
-        await this.links.writeNew(sql, f, pairs);
+        addAll(losers, table.id, await this.links.writeNew(sql, f, pairs));
       }
-      await this.autonumbers.assignGapless(sql, table, prepared);
-      const touched = new Map<string, Set<string>>();
+      const touched = losers;
       for (const writes of linkWrites) for (const [f, ids] of writes) addAll(touched, linkTarget(f), ids);
-      await this.computed.afterWrite(sql, table, prepared.map((p) => p.id), touched, undefined, { own, created: true });
+      await this.computed.afterWrite(sql, table, prepared.map((p) => p.id), touched, undefined, { own, created: true, linkedDone });
       if (single) {
         const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
         for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
@@ -249,7 +249,8 @@ export class RecordsWriteService {
       const remove: string[] = [];
       const linkSlots = new Set(linkChanges.map(([f]) => f.slot));
       for (const [slot, v] of Object.entries(changed)) if (!linkSlots.has(slot)) (v === null ? remove.push(slot) : (set[slot] = v));
-      for (const [f, , next] of linkChanges) await this.links.write(sql, cur.id, f, next);
+      const losers: string[] = []; // other records of this table whose targets this one took
+      for (const [f, , next] of linkChanges) losers.push(...(await this.links.write(sql, cur.id, f, next)));
       const next: Record<string, unknown> = { ...cur.data, ...set };
       for (const slot of remove) delete next[slot];
       await this.access.assertRowsAllowed(sql, user, table, 'update', [{ id: cur.id, data: next, owner_id: cur.owner_id }]);
@@ -269,6 +270,7 @@ export class RecordsWriteService {
       await this.audit(sql, table, cur.id, row!.version, 'update', user, diff);
       const touched = new Map<string, Set<string>>();
       for (const [f, before, next] of linkChanges) addAll(touched, linkTarget(f), [...before, ...next]);
+      if (losers.length) addAll(touched, table.id, losers);
       await this.computed.afterWrite(sql, table, [cur.id], touched, Object.keys(changed), { own });
       const now = this.computed.needsPostPass(table) ? await this.reader.fetchOne(sql, table, cur.id, undefined) : row;
       return (await this.reader.withLinks(sql, table, [now ?? row!], acc, undefined, user))[0]!;
@@ -404,8 +406,26 @@ function linkTarget(f: FieldMeta): string {
   return (f.options as { table: string }).table;
 }
 
-function stripNulls(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null));
+/** Record id → link field id → the ids sent (computed-new-rows.ts). */
+function newLinks(rows: { id: string }[], linkWrites: [FieldMeta, string[]][][]): Map<string, Map<string, string[]>> {
+  return new Map(rows.map((r, i) => [r.id, new Map(linkWrites[i]!.map(([f, ids]) => [f.id, ids]))]));
+}
+
+/**
+ * A decoded record's stored values without nulls or links, and its link values, in one
+ * pass that builds a new object (no `delete`, which turns every row of a bulk create into
+ * a slow dictionary-mode object).
+ */
+function splitInput(data: Record<string, unknown>, linkBySlot: Map<string, FieldMeta>): { stored: Record<string, unknown>; links: [FieldMeta, string[]][] } {
+  const stored: Record<string, unknown> = {};
+  const links: [FieldMeta, string[]][] = [];
+  for (const k in data) {
+    const v = data[k];
+    const link = linkBySlot.get(k);
+    if (link) links.push([link, (v as string[] | null) ?? []]);
+    else if (v !== null) stored[k] = v;
+  }
+  return { stored, links };
 }
 
 function diffOf(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
