@@ -165,3 +165,29 @@ describe('index advisor', () => {
     expect(wishes).toEqual([]);
   });
 });
+
+describe('statistics after writes', () => {
+  it('analyzes a fresh table after its first 200 rows, then only when 200 + 20 % of its rows have been written since', async () => {
+    const t = await api.post('/api/tables', { key: 'notes', label: 'Notes', fields: [{ key: 'body', label: 'Body', type: 'text' }] });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    const rel = `rec_${String(t.body.id).replace(/-/g, '')}`;
+    await sql(`ALTER TABLE ${rel} SET (autovacuum_enabled = false)`); // on a server, only the advisor analyzes it here
+    const analyzed = async () => (await sql<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [rel]))[0]!.n;
+    const write = async (n: number, from: number) => {
+      const r = await api.post('/api/tables/notes/records?return=ids', { records: Array.from({ length: n }, (_, i) => ({ data: { body: `note ${from + i}` } })) });
+      expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+    };
+    await write(150, 0);
+    await advisor.analyzeWritten();
+    expect(await analyzed()).toBeLessThan(150); // under 200 written: not yet (never analyzed: -1 or 0)
+    await write(100, 150);
+    await advisor.analyzeWritten();
+    expect(await analyzed()).toBe(250);
+    await write(200, 250); // 200 < 200 + 20 % × 250
+    await advisor.analyzeWritten();
+    expect(await analyzed()).toBe(250);
+    await write(60, 450); // 260 ≥ 250
+    await advisor.analyzeWritten();
+    expect(await analyzed()).toBe(510);
+  });
+});
