@@ -36,6 +36,11 @@ export const FANOUT = 1000;
 export const BATCH = 5000;
 /** On PGlite a step holds the one session: shorter steps keep page reads answered meanwhile. */
 export const BATCH_EMBEDDED = 1000;
+/** `TABULA_RECOMPUTE_BATCH` overrides the rows per step (tests make an order's lines straddle steps with a small one). */
+export function recomputeBatch(kind: Database['kind']): number {
+  const env = Number(process.env.TABULA_RECOMPUTE_BATCH);
+  return Number.isInteger(env) && env > 0 ? env : kind === 'postgres' ? BATCH : BATCH_EMBEDDED;
+}
 const MAX_DEPTH = 8;
 export const RECOMPUTE_JOB = 'recompute';
 
@@ -64,12 +69,15 @@ export class ComputedService implements OnModuleInit {
       await this.schema.fresh(step.sql);
       const table = this.schema.tableById(step.data.tableId);
       if (!table) return { done: step.done, finished: true };
-      const batch = this.db.kind === 'postgres' ? BATCH : BATCH_EMBEDDED;
+      const batch = recomputeBatch(this.db.kind);
+      // the readers of a step's changes (an order's total) are recomputed in the same step, not
+      // deferred to a job of their own: the job is `done` only once they are current too
+      const inline = Math.max(FANOUT, batch);
       if (step.data.ids) {
         const all = [...step.data.ids].sort();
         const ids = all.slice(step.done, step.done + batch);
         const changed = await this.recompute(step.sql, table, ids, await this.rateFn(step.sql, table));
-        await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
+        await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map(), false, inline);
         const done = step.done + ids.length;
         return { done, total: all.length, finished: done >= all.length };
       }
@@ -86,7 +94,7 @@ export class ComputedService implements OnModuleInit {
       if (rows.length) {
         // the batch's changes reach the records that read them (an order's total follows its lines)
         const changed = await this.recomputeRows(step.sql, table, rows, await this.rateFn(step.sql, table), this.plan(table).order);
-        if (changed.size) await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map());
+        if (changed.size) await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map(), false, inline);
       }
       return { done: step.done + rows.length, total, finished: rows.length < batch, data: { ...step.data, after: rows.at(-1)?.id } };
     });
@@ -140,7 +148,8 @@ export class ComputedService implements OnModuleInit {
     await this.propagate(sql, new Map([[table.id, entries]]), touched, opts.created);
   }
 
-  private async propagate(sql: Sql, start: Map<string, Map<string, Set<string> | 'all'>>, touched: Map<string, Set<string>>, startIsNew = false): Promise<void> {
+  /** `fanout`: beyond this many records of one table at one level, their recompute goes to a merged job. */
+  private async propagate(sql: Sql, start: Map<string, Map<string, Set<string> | 'all'>>, touched: Map<string, Set<string>>, startIsNew = false, fanout = FANOUT): Promise<void> {
     let dirty = start;
     let forced = touched;
     for (let depth = 0; depth < MAX_DEPTH; depth++) {
@@ -172,7 +181,7 @@ export class ComputedService implements OnModuleInit {
         const table = this.schema.tableById(tid);
         const ids = [...parents.get(tid)!].sort();
         if (!table || !ids.length || !this.plan(table).order.length) continue;
-        if (ids.length > FANOUT) {
+        if (ids.length > fanout) {
           await this.jobs.enqueue(RECOMPUTE_JOB, { tableId: tid, ids }, ids.length, { sql, mergeKey: `ids:${tid}`, merge: (a: RecomputeJob, b: RecomputeJob) => ({ tableId: tid, ids: [...new Set([...(a.ids ?? []), ...(b.ids ?? [])])] }) });
           continue;
         }
