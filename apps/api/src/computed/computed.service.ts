@@ -283,6 +283,8 @@ export class ComputedService implements OnModuleInit {
                   ELSE jsonb_set(t.data || jsonb_build_object(${slot}, w.nv), '{_e}', (w.data->'_e') - ${slot}) END
            FROM w
           WHERE t.workspace_id = $1 AND t.table_id = ${tid} AND t.id = w.id
+            -- by primary key: a join to the CTE's unknown row count could scan the whole partition
+            AND t.id = ANY(ARRAY(SELECT id FROM w))
             AND (w.data->${slot} IS DISTINCT FROM w.nv OR coalesce(w.data->'_e' ? ${slot}, false))
          RETURNING t.id
        )
