@@ -88,23 +88,19 @@ function sqlRecompute(plan: TablePlan, schema: FormulaSchema): SqlRecompute | nu
 export interface ReadSet {
   /** The stored fields and computed fields the formulas read (converted to wire form per row). */
   inputs: FieldMeta[];
-  /** Slots of the table that nothing reads: left out of the rows fetched for a recompute. */
-  unread: string[];
 }
 
 /**
- * The inputs of `fields` (their formulas' dependencies) and the slots nothing reads: a
- * recompute fetches `data - unread` and converts only `inputs`, not the whole row. The
- * computed fields' own slots and `_e` stay (the new values are compared with them).
+ * The inputs of `fields` (their formulas' dependencies): a recompute converts only these to
+ * wire form, not the whole row. (Fetching only their slots, `data - unread`, measured slower:
+ * 18.8 → 23.3 s for 200k lines — it moves work onto the database, the recompute's bottleneck.)
  */
 export function readSet(plan: TablePlan, fields: FieldMeta[]): ReadSet {
   const key = fields.map((f) => f.id).join(',');
   let r = plan.readSets.get(key);
   if (!r) {
     const ids = new Set(fields.flatMap((f) => plan.formulas.get(f.id)?.dependencies ?? []));
-    const inputs = plan.table.fields.filter((f) => ids.has(f.id));
-    const keep = new Set([...inputs, ...fields].map((f) => f.slot));
-    r = { inputs, unread: [...new Set(plan.table.fields.map((f) => f.slot).filter((s) => s && !keep.has(s)))] };
+    r = { inputs: plan.table.fields.filter((f) => ids.has(f.id)) };
     plan.readSets.set(key, r);
   }
   return r;

@@ -105,10 +105,9 @@ export class ComputedService implements OnModuleInit {
         if (changed.size) await this.propagate(step.sql, new Map([[table.id, changed]]), new Map(), false, inline);
         return { done: step.done + r.n, total, finished: r.n < batch, data: { ...step.data, after: r.last ?? step.data.after } };
       }
-      // only the slots the formulas read (and the computed ones) travel to the evaluator
       const rows = await step.sql.query<{ id: string; data: Record<string, unknown> }>(
-        `SELECT id, data - $2::text[] AS data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $3' : ''} ORDER BY id LIMIT ${batch} FOR UPDATE`,
-        step.data.after ? [this.ws.id, readSet(this.plan(table), fields).unread, step.data.after] : [this.ws.id, readSet(this.plan(table), fields).unread],
+        `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${batch} FOR UPDATE`,
+        step.data.after ? [this.ws.id, step.data.after] : [this.ws.id],
       );
       this.recomputed.evaluator += rows.length;
       if (rows.length) {
@@ -247,8 +246,8 @@ export class ComputedService implements OnModuleInit {
     const todo = fields ?? plan.order;
     if (!todo.length) return new Map();
     const rows = await sql.query<{ id: string; data: Record<string, unknown> }>(
-      `SELECT id, data - $3::text[] AS data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
-      [this.ws.id, ids, readSet(plan, todo).unread],
+      `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
+      [this.ws.id, ids],
     );
     return this.recomputeRows(sql, table, rows, rate, todo);
   }
