@@ -4,8 +4,8 @@
  * per row), the aggregates over links it needs (rollups and SUM(lines.x) in formulas),
  * its lookups, and the link fields through which changes elsewhere reach it.
  */
-import { compileFormula, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema } from '@tabula/formula';
-import { effectiveField, linkOptions, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { compileFormula, formulaToSql, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema, type SqlFormula } from '@tabula/formula';
+import { effectiveField, isCurrency, linkOptions, minorUnits, slotLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 
 export type AggFn = 'SUM' | 'AVG' | 'COUNT' | 'MIN' | 'MAX';
 
@@ -45,6 +45,65 @@ export interface TablePlan {
   /** Per source link: the slots of the linked table it reads (changes elsewhere do not matter). */
   reads: Map<string, Set<string>>;
   usesRates: boolean;
+  /**
+   * The table's one computed field as SQL (a whole-table recompute runs in the database), or
+   * null: several computed fields, or a formula with a part that has no exact SQL twin.
+   */
+  sql: SqlRecompute | null;
+  /** readSet() per list of fields to compute (plan.order, plan.linked, …), filled lazily. */
+  readSets: Map<string, ReadSet>;
+}
+
+export interface SqlRecompute {
+  field: FieldMeta;
+  formula: SqlFormula;
+  /** Money: the currency's minor units (stored amounts show at least these decimals). */
+  minor: number;
+}
+
+const PLAIN_DECIMAL = `'^-?[0-9]+(\\.[0-9]+)?$'`;
+
+/** A stored field's value as numeric SQL over `r.data`, NULL when blank or not a plain decimal. */
+function numericInput(table: TableMeta, info: FormulaFieldInfo): string | null {
+  const f = table.fields.find((x) => x.id === info.id);
+  if (!f || f.type !== info.type) return null;
+  const slot = slotLiteral(f.slot);
+  if (f.type === 'number' || f.type === 'percent') return `CASE WHEN r.data->>${slot} ~ ${PLAIN_DECIMAL} THEN (r.data->>${slot})::numeric END`;
+  if (f.type !== 'money' || typeof info.currency !== 'string' || !/^[A-Z]{3}$/.test(info.currency)) return null;
+  return `CASE WHEN r.data->${slot}->>'c' = '${info.currency}' AND r.data->${slot}->>'a' ~ ${PLAIN_DECIMAL} THEN (r.data->${slot}->>'a')::numeric END`;
+}
+
+function sqlRecompute(plan: TablePlan, schema: FormulaSchema): SqlRecompute | null {
+  if (plan.order.length !== 1 || plan.volatile.length) return null;
+  const field = plan.order[0]!;
+  const compiled = plan.formulas.get(field.id);
+  if (field.type !== 'formula' || !compiled || compiled.volatile || compiled.aggregates.length) return null;
+  const formula = formulaToSql(compiled.stored, schema, (info) => numericInput(plan.table, info));
+  if (!formula || formula.type !== field.options.resultType) return null;
+  if (formula.type === 'money' && !isCurrency(formula.currency!)) return null;
+  return { field, formula, minor: formula.type === 'money' ? minorUnits(formula.currency!) : 0 };
+}
+
+/** What computing some fields of a row reads from its `data`. */
+export interface ReadSet {
+  /** The stored fields and computed fields the formulas read (converted to wire form per row). */
+  inputs: FieldMeta[];
+}
+
+/**
+ * The inputs of `fields` (their formulas' dependencies): a recompute converts only these to
+ * wire form, not the whole row. (Fetching only their slots, `data - unread`, measured slower:
+ * 18.8 → 23.3 s for 200k lines — it moves work onto the database, the recompute's bottleneck.)
+ */
+export function readSet(plan: TablePlan, fields: FieldMeta[]): ReadSet {
+  const key = fields.map((f) => f.id).join(',');
+  let r = plan.readSets.get(key);
+  if (!r) {
+    const ids = new Set(fields.flatMap((f) => plan.formulas.get(f.id)?.dependencies ?? []));
+    r = { inputs: plan.table.fields.filter((f) => ids.has(f.id)) };
+    plan.readSets.set(key, r);
+  }
+  return r;
 }
 
 const COMPUTED = new Set(['formula', 'lookup', 'rollup']);
@@ -71,7 +130,7 @@ export function formulaSchema(table: TableMeta, tables: (id: string) => TableMet
 }
 
 export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | undefined): TablePlan {
-  const plan: TablePlan = { table, order: [], own: [], linked: [], ownInputs: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false };
+  const plan: TablePlan = { table, order: [], own: [], linked: [], ownInputs: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false, sql: null, readSets: new Map() };
   const schema = formulaSchema(table, tables);
   const deps = new Map<string, string[]>();
   const sourceIds = new Set<string>();
@@ -153,5 +212,6 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
   };
   for (const a of plan.aggs) read(a.link, a.field);
   for (const l of plan.lookups.values()) read(l.link, l.field);
+  plan.sql = sqlRecompute(plan, schema);
   return plan;
 }
