@@ -16,6 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tabula-bench-test-'));
 
 const CASES = [
   'import invoice lines',
+  'import invoice lines, against COPY into a table with the same indexes',
   'server peak RSS during import',
   'page sorted by date p50',
   'page sorted by date p95',
@@ -25,6 +26,8 @@ const CASES = [
   'page sorted by -price p95',
   'page with total p50',
   'page with total p95',
+  'page with estimated total p50',
+  'page with estimated total p95',
   'quick search p50',
   'quick search p95',
   'pivot sum(price) by category × month',
@@ -60,6 +63,15 @@ describe('benchmark harness', () => {
       expect(c.baseline === null || Number.isFinite(c.baseline), c.name).toBe(true);
       expect(c.ratio === null || Number.isFinite(c.ratio), c.name).toBe(true);
     }
+    // the harness's own correctness checks, recorded in the notes, all held
+    const note = (name: string) => String(result.cases.find((c: { name: string }) => c.name === name)?.note ?? '');
+    for (const sort of ['date', '-date', '-price']) expect(note(`page sorted by ${sort} p50`)).toMatch(/pages identical on (\d+)\/\1 checked/);
+    expect(note('page with total p50')).toMatch(/wrong 0\b/);
+    expect(note('page with estimated total p50')).toMatch(/wrong 0\b/);
+    expect(note('quick search p50')).toMatch(/totals wrong 0\b/);
+    expect(note('pivot sum(price) by category × month')).toMatch(/\b0 differ\b/);
+    expect(note('update a line, rollup to its order p50')).toMatch(/right after the request returned in (\d+)\/\1\b/);
+    expect(note('formula recompute, end to end')).toMatch(/line totals right (\d+)\/\1; orders' rollup totals right afterwards (\d+)\/\2 /);
     expect(existsSync(join(dir, 'results.plans.txt'))).toBe(true);
   }, 600_000);
 });
