@@ -51,7 +51,7 @@ const recordArb = fc.record({
   tags: fc.subarray(STATUSES),
   owner: fc.constantFrom(ME, OTHER, null),
 });
-type Rec = fc.RecordValue<typeof recordArb> extends infer R ? R : never;
+type Rec = typeof recordArb extends fc.Arbitrary<infer R> ? R : never;
 
 const listOf = <T>(a: fc.Arbitrary<T>) => fc.uniqueArray(a, { minLength: 0, maxLength: 3 });
 const nameValue = fc.constantFrom(...NAMES, '$me.region');

@@ -23,7 +23,10 @@ export function serverSummable(field: Field): boolean {
 
 function text(field: Field, v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && v && 'amount' in v) return formatMoney(String((v as { amount: string }).amount), String((v as { currency: string }).currency));
+  if (typeof v === 'object' && v && 'amount' in v) {
+    const m = v as { amount: unknown; currency?: unknown };
+    return formatMoney(String(m.amount), String(m.currency));
+  }
   if (field.type === 'duration') return formatDuration(Number(v));
   return formatNumber(String(v), field.options?.scale);
 }
