@@ -193,12 +193,10 @@ export class LinkService {
     if (!all.length) return [];
     const s = linkStorage(field);
     const o = linkOptions(field);
-    const target = this.schema.tableById(o.table);
-    const pair = o.pair ? target?.fields.find((f) => f.id === o.pair) : undefined;
-    const single = !!pair && linkOptions(pair).multiple === false;
+    const single = this.singleOtherSide(field);
     if (single && all.length < pairs.reduce((n, [, ids]) => n + ids.length, 0)) {
       throw new DomainError('VALIDATION_FAILED', `Two records of the batch link to the same record through "${field.key}", which links to one record only from the other side`, {
-        [field.key]: { code: 'SINGLE_LINK', message: `"${pair!.key}" of ${target!.key} links to one record only` },
+        [field.key]: { code: 'SINGLE_LINK', message: `"${single.key}" of ${this.schema.tableById(o.table)!.key} links to one record only` },
       });
     }
     await this.checkTargets(sql, field, all);
@@ -216,6 +214,13 @@ export class LinkService {
       [this.ws.id, self, other, pos],
     );
     return previous;
+  }
+
+  /** The other side's field when it links to one record only (a line's order), else undefined. */
+  private singleOtherSide(field: FieldMeta): FieldMeta | undefined {
+    const o = linkOptions(field);
+    const pair = o.pair ? this.schema.tableById(o.table)?.fields.find((f) => f.id === o.pair) : undefined;
+    return pair && linkOptions(pair).multiple === false ? pair : undefined;
   }
 
   /** The targets leave the records they linked to (the other side links to one record only); returns those records. */
@@ -248,15 +253,13 @@ export class LinkService {
    * the other records of the field's table that lost a target to it (as `writeNew`).
    */
   async write(sql: Sql, recordId: string, field: FieldMeta, ids: string[]): Promise<string[]> {
-    const o = linkOptions(field);
-    const target = await this.checkTargets(sql, field, ids);
+    await this.checkTargets(sql, field, ids);
     const s = linkStorage(field);
-    const pair = o.pair ? this.schema.tableById(target.id)?.fields.find((f) => f.id === o.pair) : undefined;
     const fid = uuidLiteral(s.fieldId);
     await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.self} = $2`, [this.ws.id, recordId]);
     if (!ids.length) return [];
     // the other side links to one record only: the targets leave their previous record
-    const previous = pair && linkOptions(pair).multiple === false ? await this.takeTargets(sql, fid, s, ids) : [];
+    const previous = this.singleOtherSide(field) ? await this.takeTargets(sql, fid, s, ids) : [];
     await sql.exec(
       `INSERT INTO record_link (workspace_id, field_id, ${s.self}, ${s.other}, position)
        SELECT $1, ${fid}, $2, u.id, u.ord::int - 1 FROM unnest($3::uuid[]) WITH ORDINALITY AS u(id, ord)
