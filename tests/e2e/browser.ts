@@ -19,7 +19,21 @@ export async function launch(): Promise<Browser> {
   if (!existsSync(DESIGNER_BUILD)) throw new Error('The designer is not built: run "npx turbo run build" first');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // fenced to loopback (STACK.md trap 11): without the proxy and resolver rules Chromium
+    // looks up and calls Google's update and account hosts on its own
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-domain-reliability',
+      '--no-pings',
+      '--proxy-server=http://127.0.0.1:9',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+    ],
   });
 }
 
