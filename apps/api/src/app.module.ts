@@ -28,6 +28,7 @@ import { LinkService } from './links/link.service.js';
 import { AutonumberService } from './records/autonumber.service.js';
 import { ComputedController } from './computed/computed.controller.js';
 import { ComputedService } from './computed/computed.service.js';
+import { FormulaPreviewService } from './computed/formula-preview.service.js';
 import { RatesService } from './computed/rates.service.js';
 import { WorkspaceController } from './workspace/workspace.controller.js';
 import { LayoutsController } from './layouts/layouts.controller.js';
@@ -75,6 +76,7 @@ export class AppModule {
         HistoryService,
         LayoutsService,
         ComputedService,
+        FormulaPreviewService,
         RatesService,
         LinkService,
         AutonumberService,

@@ -145,6 +145,13 @@ describe('check-time errors name the offset', () => {
     expect(d.position).toBe(position);
   });
 
+  it('names the unknown field (and only then), for callers that answer it as UNKNOWN_FIELD', () => {
+    expect((errorOf('qty * pricee') as { unknownField?: string }).unknownField).toBe('pricee');
+    expect((errorOf('SUM(lines.nope)') as { unknownField?: string }).unknownField).toBe('lines.nope');
+    expect((errorOf('MAX(nolink.amount)') as { unknownField?: string }).unknownField).toBe('nolink');
+    for (const e of ['FOO(1)', 'name + 1', 'lines + 1', 'SUM(lines.title)', '1 +']) expect(errorOf(e)).not.toHaveProperty('unknownField');
+  });
+
   it('checkFormula throws the same errors', () => {
     expect(() => checkFormula('qty * pricee', schema)).toThrow(DomainError);
   });

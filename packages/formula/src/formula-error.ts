@@ -4,9 +4,15 @@ import { DomainError } from '@tabula/schema-engine';
 export interface FormulaErrorDetails {
   position: number;
   message: string;
+  /**
+   * Set when the error is a name that is no field (`salary`, `lines.salary`): a caller that
+   * compiles against a reader's view of the schema answers it as UNKNOWN_FIELD, so a field
+   * hidden from the reader and one that does not exist answer alike.
+   */
+  unknownField?: string;
 }
 
-export function formulaError(position: number, message: string): DomainError {
-  const details: FormulaErrorDetails = { position, message };
+export function formulaError(position: number, message: string, unknownField?: string): DomainError {
+  const details: FormulaErrorDetails = unknownField === undefined ? { position, message } : { position, message, unknownField };
   return new DomainError('FORMULA_ERROR', `${message} (at position ${position})`, details);
 }

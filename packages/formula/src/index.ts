@@ -6,6 +6,7 @@
 export { compileFormula, checkFormula, type CompileOptions } from './compile.js';
 export { findCycle, assertNoCycle } from './cycle.js';
 export { FUNCTION_NAMES } from './functions/library.js';
+export type { FormulaErrorDetails } from './formula-error.js';
 export { LIMITS } from './limits.js';
 export { formulaToSql, type SqlFormula } from './sql.js';
 export type {

@@ -15,6 +15,11 @@ export interface AggSpec {
   target: TableMeta;
   field: FieldMeta | null;
   fn: AggFn;
+  /**
+   * A reader's read scope on `target` (a filter tree): only the linked records within it
+   * count. Stored values see every record (ADR 0005) and have none; a preview has one.
+   */
+  scope?: unknown;
 }
 
 export interface LookupSpec {

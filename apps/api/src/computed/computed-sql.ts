@@ -2,7 +2,7 @@
  * The SQL reads of the computed engine: aggregates over the live linked records (one
  * grouped query per aggregate for the whole set of parents) and lookup values.
  */
-import { effectiveField, getFieldType, linkStorage, slotLiteral, SqlBuilder, uuidLiteral } from '@tabula/schema-engine';
+import { compileFilter, effectiveField, getFieldType, linkStorage, slotLiteral, SqlBuilder, uuidLiteral, type ValueContext } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
 import type { AggSpec, LookupSpec } from './computed-plan.js';
 
@@ -19,8 +19,11 @@ function join(spec: { link: AggSpec['link']; target: AggSpec['target'] }): { fro
   };
 }
 
-/** aggregate key → record id → value in wire form (decimal string, {amount,currency}, date text, or a cell error). */
-export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], ids: string[]): Promise<Map<string, Map<string, unknown>>> {
+/**
+ * aggregate key → record id → value in wire form (decimal string, {amount,currency}, date text, or a cell error).
+ * A spec with a `scope` counts only the linked records within it, compiled to SQL like every read (`ctx` then required).
+ */
+export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], ids: string[], ctx?: ValueContext): Promise<Map<string, Map<string, unknown>>> {
   const out = new Map<string, Map<string, unknown>>();
   for (const spec of specs) {
     const j = join(spec);
@@ -29,7 +32,11 @@ export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], id
     const field = spec.field ? effectiveField(spec.field) : null;
     const kind = field ? getFieldType(field.type).sqlKind : null;
     const b = new SqlBuilder();
-    const where = `l.workspace_id = ${b.param(ws, 'uuid')} AND l.field_id = ${uuidLiteral(j.fieldId)} AND ${j.self} = ANY(${b.param(ids, 'uuid[]')})`;
+    let where = `l.workspace_id = ${b.param(ws, 'uuid')} AND l.field_id = ${uuidLiteral(j.fieldId)} AND ${j.self} = ANY(${b.param(ids, 'uuid[]')})`;
+    if (spec.scope !== undefined) {
+      if (!ctx) throw new Error('a scoped aggregate needs the value context');
+      where += ` AND COALESCE(${compileFilter(spec.target, spec.scope, { alias: 't', sql: b, ...ctx })}, FALSE)`;
+    }
     if (spec.fn === 'COUNT' || !field) {
       const cond = field ? ` AND (${getFieldType(field.type).sqlKind === 'jsonb' ? `t.data ? ${slotLiteral(field.slot)}` : `${getFieldType(field.type).sqlExpr(field, 't')} IS NOT NULL`})` : '';
       const rows = await sql.query<{ rid: string; v: string }>(`SELECT ${j.self} AS rid, count(*)::text AS v FROM ${j.from} WHERE ${where}${cond} GROUP BY ${j.self}`, b.values);

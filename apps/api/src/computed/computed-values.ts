@@ -1,5 +1,5 @@
 /** Converting engine values (formula results, aggregates, lookups) to stored computed values and back. */
-import { computedToWire, formatDecimal, isCurrency, minorUnits, normalizeDecimal, parseDecimal, type FieldMeta } from '@tabula/schema-engine';
+import { computedToWire, formatDecimal, getFieldType, isCurrency, minorUnits, normalizeDecimal, parseDecimal, type FieldMeta } from '@tabula/schema-engine';
 
 export interface CellError {
   error: string;
@@ -48,4 +48,14 @@ export function toStored(value: unknown, field: FieldMeta): { stored: unknown; e
 
 export function toWireValue(stored: unknown, field: FieldMeta): unknown {
   return computedToWire(stored, field.options.resultType);
+}
+
+/** A row's stored `data` as wire values by field id — of `fields` only: all a formula's evaluation gets to read. */
+export function wireById(fields: readonly FieldMeta[], data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = data[f.slot];
+    out[f.id] = v === undefined || v === null ? null : getFieldType(f.type).toWire(v, f);
+  }
+  return out;
 }

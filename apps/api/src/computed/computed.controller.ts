@@ -1,7 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { RecordsReadService } from '../records/records-read.service.js';
-import { DATABASE } from '../database/database.provider.js';
-import type { Database } from '../database/database.js';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { checkFormula, FUNCTION_NAMES } from '@tabula/formula';
 import { DomainError } from '@tabula/schema-engine';
 import { User, type CurrentUser } from '../auth/current-user.js';
@@ -9,6 +6,7 @@ import { AccessService } from '../access/access.service.js';
 import { SchemaService } from '../tables/schema.service.js';
 import { formulaSchema } from './computed-plan.js';
 import { ComputedService } from './computed.service.js';
+import { FormulaPreviewService } from './formula-preview.service.js';
 import { RatesService } from './rates.service.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -22,8 +20,7 @@ export class ComputedController {
     private readonly rates: RatesService,
     private readonly computed: ComputedService,
     private readonly access: AccessService,
-    private readonly reader: RecordsReadService,
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly previews: FormulaPreviewService,
   ) {}
 
   /** `{table, expression}` → `{type, currency?, dependencies}` or 422 FORMULA_ERROR with the position. */
@@ -44,21 +41,14 @@ export class ComputedController {
     return { items: FUNCTION_NAMES };
   }
 
-  /** Evaluates an expression on one real record (or none) without saving anything. */
+  /** Evaluates an expression on one real record (or none) without saving anything, as the reader sees the data. */
   @Post('formula/preview')
   @HttpCode(200)
   async preview(@User() user: CurrentUser, @Body() body: unknown) {
     if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
       throw new DomainError('VALIDATION_FAILED', 'Send {table, expression, recordId?}', { expression: { code: 'REQUIRED', message: 'table and expression are required' } });
     }
-    const table = await this.schema.table(body.table);
-    const acc = this.access.forTable(user, table, 'read');
-    let row;
-    if (body.recordId !== undefined) {
-      row = typeof body.recordId === 'string' ? await this.reader.fetchOne(this.db, table, body.recordId, acc.scope) : undefined;
-      if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
-    }
-    return { value: await this.computed.preview(table, body.expression, row) };
+    return { value: await this.previews.preview(user, body.table, body.expression, body.recordId) };
   }
 
   @Get('exchange-rates')

@@ -12,10 +12,8 @@
  * - Computed values never bump `version` and never write history.
  */
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { getFieldType, linkOptions, linkStorage, slotLiteral, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
-import { compileFormula, type FormulaValue } from '@tabula/formula';
-import { formulaSchema } from './computed-plan.js';
-
+import { linkOptions, linkStorage, slotLiteral, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import type { FormulaValue } from '@tabula/formula';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -24,7 +22,7 @@ import { WorkspaceService } from '../workspace/workspace.service.js';
 import { buildPlan, readSet, type SqlRecompute, type TablePlan } from './computed-plan.js';
 import { aggregateValues, lookupValues } from './computed-sql.js';
 import { RatesService, type RateFn } from './rates.service.js';
-import { toStored, toWireValue } from './computed-values.js';
+import { toStored, toWireValue, wireById } from './computed-values.js';
 import { canEvaluateNew, lookupValuesForNew, type NewLinks } from './computed-new-rows.js';
 
 export const FANOUT = 1000;
@@ -366,7 +364,7 @@ export class ComputedService implements OnModuleInit {
     ctx: ReturnType<WorkspaceService['valueContext']>,
     inputs: FieldMeta[] = plan.table.fields,
   ): { patch: Record<string, unknown>; slots: Set<string> } {
-    const values = this.wireById(inputs, row.data);
+    const values = wireById(inputs, row.data);
     const errors: Record<string, unknown> = { ...((row.data._e as Record<string, unknown>) ?? {}) };
     const patch: Record<string, unknown> = {};
     for (const f of fields) {
@@ -393,28 +391,6 @@ export class ComputedService implements OnModuleInit {
     return { patch, slots };
   }
 
-  /** A formula's value on one record (read within `scope`), nothing stored. */
-  async preview(table: TableMeta, expression: string, row: { id: string; data: Record<string, unknown> } | undefined): Promise<unknown> {
-    const compiled = compileFormula(expression, formulaSchema(table, (id) => this.schema.tableById(id)));
-    let data: Record<string, unknown> = {};
-    const aggregates: Record<string, unknown> = {};
-    if (row) {
-      data = row.data;
-      const specs = compiled.aggregates
-        .map((a) => ({ a, link: table.fields.find((f) => f.id === a.linkFieldId) }))
-        .filter((x) => x.link)
-        .map(({ a, link }) => {
-          const target = this.schema.tableById(linkOptions(link!).table)!;
-          return { key: a.key, link: link!, target, field: a.fieldId ? (target.fields.find((f) => f.id === a.fieldId) ?? null) : null, fn: a.fn };
-        });
-      const values = await aggregateValues(this.db, this.ws.id, specs, [row.id]);
-      for (const s of specs) aggregates[s.key] = values.get(s.key)?.get(row.id) ?? null;
-    }
-    const ctx = this.ws.valueContext();
-    const rate = /CONVERT\s*\(/i.test(expression) ? this.rates.fn(await this.rates.all(this.db)) : () => null;
-    return compiled.evaluate({ values: this.wireById(table, data), aggregates, rate, today: ctx.today, now: ctx.now });
-  }
-
   /** Volatile formulas (TODAY, NOW) are evaluated when read, in the workspace's time zone. */
   async evaluateVolatile(table: TableMeta, items: { data: Record<string, unknown> }[]): Promise<void> {
     const plan = this.plan(table);
@@ -437,15 +413,6 @@ export class ComputedService implements OnModuleInit {
   /** Whether rows written with evaluateOwn still need a post-write pass of their own (link-fed fields). */
   needsPostPass(table: TableMeta): boolean {
     return this.plan(table).linked.length > 0;
-  }
-
-  private wireById(fields: TableMeta | FieldMeta[], data: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const f of Array.isArray(fields) ? fields : fields.fields) {
-      const v = data[f.slot];
-      out[f.id] = v === undefined || v === null ? null : getFieldType(f.type).toWire(v, f);
-    }
-    return out;
   }
 
   private async rateFn(sql: Sql, table: TableMeta): Promise<RateFn> {
