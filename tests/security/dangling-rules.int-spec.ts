@@ -85,7 +85,8 @@ beforeAll(async () => {
   await ok(admin.post('/api/tables', { key: 'boxes', label: 'Boxes', fields: [{ key: 'label', label: 'Label', type: 'text' }] }));
   await ok(admin.post('/api/tables/boxes/fields', { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'boxes' } }));
   // a saved view and layout naming a field that goes: the document must still round-trip
-  await ok(admin.post('/api/tables/clients/views', { name: 'Noted', filter: { field: 'note', op: 'isNotEmpty' }, sort: 'note,name', columns: [{ field: 'name' }, { field: 'note' }] }));
+  const noted = { and: [{ field: 'note', op: 'isNotEmpty' }, { not: { field: 'note', op: 'eq', value: 'x' } }, { field: 'name', op: 'isNotEmpty' }] };
+  await ok(admin.post('/api/tables/clients/views', { name: 'Noted', filter: noted, sort: 'note,name', columns: [{ field: 'name' }, { field: 'note' }] }));
   await ok(admin.put('/api/tables/clients/layouts/table', { spec: { columns: [{ field: 'name' }, { field: 'note' }, { field: 'salary' }] } }));
 
   await addRole('Clerk', [
@@ -142,6 +143,10 @@ describe('deleting a field updates the rules that name it', () => {
     expectStatus(await users.clerk!.get('/api/tables/clients/records?sort=salary'), 400, 'UNKNOWN_FIELD');
     await roleRoundTrips('Clerk');
     await configRoundTrips();
+    // the saved view and layout lose what named the field, and stay valid
+    const doc = await ok(admin.get('/api/config'));
+    expect(doc.views.clients).toEqual([{ name: 'Noted', filter: { and: [{ field: 'name', op: 'isNotEmpty' }] }, sort: 'name', columns: [{ field: 'name' }] }]);
+    expect(doc.layouts.clients.table.columns).toEqual([{ field: 'name' }, { field: 'salary' }]);
   });
 
   it('an emptied hidden list goes with its field; a field re-created with the same key is a new field', async () => {
