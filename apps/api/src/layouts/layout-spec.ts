@@ -94,8 +94,20 @@ export function specToKeys(table: TableMeta, spec: unknown): unknown {
   return mapFieldRefs(spec, (id) => table.fields.find((f) => f.id === id)?.key ?? null);
 }
 
+/**
+ * Maps every field reference of a layout, a view's columns or a view's filter tree. A
+ * reference to a deleted field (mapped to null) drops out of its list — a column, a
+ * sub-table, a filter condition inside and/or, a `not` around one — so what is read back
+ * is valid and saves again (GET /api/config → PUT round-trips after deletions).
+ */
 function mapFieldRefs(spec: unknown, map: (ref: string) => string | null): unknown {
-  if (Array.isArray(spec)) return spec.map((s) => mapFieldRefs(s, map));
+  // only an object naming a deleted field maps to null: a null among filter values stays
+  if (Array.isArray(spec)) {
+    return spec.flatMap((s) => {
+      const m = mapFieldRefs(s, map);
+      return m === null && isPlainObject(s) ? [] : [m];
+    });
+  }
   if (!isPlainObject(spec)) return spec;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) {
@@ -103,8 +115,5 @@ function mapFieldRefs(spec: unknown, map: (ref: string) => string | null): unkno
     else if (k === 'fields' && Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? map(x) : x)).filter((x) => x !== null);
     else out[k] = mapFieldRefs(v, map);
   }
-  // drop columns/subtables whose field was deleted
-  if ('field' in out && out.field === null) return null;
-  for (const k of ['columns', 'subtables']) if (Array.isArray(out[k])) out[k] = (out[k] as unknown[]).filter((x) => x !== null);
-  return out;
+  return ('field' in out && out.field === null) || ('not' in out && out.not === null) ? null : out;
 }

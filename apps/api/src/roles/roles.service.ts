@@ -7,7 +7,19 @@
  * administrator. A change applies to the next request of every user holding the role.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { assertSafeJson, DomainError, isUuid, parseRules, rulesToWire, uuidv7, type StoredRule, type WireRule } from '@tabula/schema-engine';
+import {
+  assertSafeJson,
+  DomainError,
+  isUuid,
+  parseRules,
+  rulesAfterRemoval,
+  rulesToWire,
+  uuidv7,
+  type SchemaRemoval,
+  type StoredRule,
+  type TableMeta,
+  type WireRule,
+} from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -34,6 +46,12 @@ interface RoleRow {
   users: number;
   rules: StoredRule[];
   updated_at: Date | string;
+}
+
+/** Who deleted a table or field, for the security log of the rules it rewrote. */
+export interface RemovalActor {
+  id: string | null;
+  address: string | null;
 }
 
 const keepsManageAll = (rules: StoredRule[]) => rules.some((r) => r.action === 'manage' && r.subject === 'all' && !r.inverted && !r.fields && !r.conditions);
@@ -109,6 +127,35 @@ export class RolesService {
       await assertAdministratorRemains(sql, this.ws.id);
       await this.auth.securityEvent(sql, 'role_deleted', null, actor.id, address, { role: cur.id, name: cur.name, rules: cur.rules, users: cur.users });
     });
+  }
+
+  /**
+   * Inside the transaction of a table or field deletion (after its workspace lock): the
+   * rules that name what goes are rewritten (schema-engine rules-after-removal.ts), or the
+   * deletion is refused with 409 listing the rules an administrator must change first —
+   * nothing is then deleted. A rewrite bumps the rights version and is logged like any
+   * role change. `tables` is the schema before the deletion.
+   */
+  async followSchemaRemoval(sql: Sql, tables: readonly TableMeta[], removal: SchemaRemoval, cause: 'field_deleted' | 'table_deleted', actor: RemovalActor): Promise<void> {
+    const rows = await this.query(sql);
+    const plans = rows.map((role) => ({ role, plan: rulesAfterRemoval(role.rules ?? [], tables, removal) }));
+    const named = (fieldId: string) => {
+      const t = tables.find((x) => x.fields.some((f) => f.id === fieldId));
+      return { table: t?.key ?? null, field: t?.fields.find((f) => f.id === fieldId)?.key ?? fieldId };
+    };
+    const blockers = plans.flatMap(({ role, plan }) => plan.blockers.map((b) => ({ role: role.name, index: b.index, ...named(b.fieldId), reason: b.reason })));
+    if (blockers.length) {
+      const list = blockers.slice(0, 10).map((b) => `${b.role} rules[${b.index}] (${b.reason === 'condition' ? `a condition on ${b.table}.${b.field}` : `its only field ${b.table}.${b.field}`})`);
+      throw new DomainError('CONFLICT', `Role rules depend on what this deletes: ${list.join(', ')}${blockers.length > 10 ? ', …' : ''}. Change those rules first; nothing was deleted`, { rules: blockers.slice(0, 100) });
+    }
+    const changed = plans.filter(({ plan }) => plan.changed);
+    if (!changed.length) return;
+    await beginRightsChange(sql, this.ws.id);
+    const what = { tables: removal.tables.map((id) => tables.find((t) => t.id === id)?.key ?? id), fields: removal.fields.map(named) };
+    for (const { role, plan } of changed) {
+      await sql.exec(`UPDATE role SET rules = $3::jsonb, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, role.id, JSON.stringify(plan.rules)]);
+      await this.auth.securityEvent(sql, 'role_updated', null, actor.id, actor.address, { role: role.id, cause, ...what, rules: { from: role.rules, to: plan.rules } });
+    }
   }
 
   private async parse(body: unknown, mode: 'create' | 'update'): Promise<{ name?: string; rules?: StoredRule[] }> {

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { AcceptedInterceptor } from '../jobs/jobs.controller.js';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../auth/current-user.js';
@@ -37,9 +38,9 @@ export class TablesController {
 
   @Delete(':table')
   @HttpCode(204)
-  async remove(@User() user: CurrentUser, @Param('table') table: string) {
+  async remove(@User() user: CurrentUser, @Param('table') table: string, @Req() req: FastifyRequest) {
     this.access.requireAdmin(user);
-    await this.tables.remove(table);
+    await this.tables.remove(table, { id: user.id, address: req.ip });
   }
 
   @Post(':table/fields')
@@ -58,8 +59,8 @@ export class TablesController {
 
   @Delete(':table/fields/:field')
   @HttpCode(204)
-  async removeField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string) {
+  async removeField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Req() req: FastifyRequest) {
     this.access.requireAdmin(user);
-    await this.tables.removeField(table, field);
+    await this.tables.removeField(table, field, { id: user.id, address: req.ip });
   }
 }

@@ -26,6 +26,7 @@ import { AutonumberService } from '../records/autonumber.service.js';
 import { createPartitionSql, partitionName, uniqueIndexName } from './partition.js';
 import { SchemaService } from './schema.service.js';
 import { ConvertFieldService } from './convert-field.service.js';
+import { RolesService, type RemovalActor } from '../roles/roles.service.js';
 
 export interface FieldOut {
   id: string;
@@ -88,6 +89,7 @@ export class TablesService {
     private readonly autonumbers: AutonumberService,
     private readonly convert: ConvertFieldService,
     private readonly computed: ComputedService,
+    private readonly roles: RolesService,
   ) {}
 
   async list(visible: (t: TableMeta) => TableMeta | undefined = (t) => t): Promise<TableOut[]> {
@@ -166,21 +168,18 @@ export class TablesService {
     return this.get(table.id);
   }
 
-  async remove(ref: string): Promise<void> {
+  async remove(ref: string, actor: RemovalActor = { id: null, address: null }): Promise<void> {
     const table = await this.schema.table(ref);
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
       // links into this table from others go with it (their pairs live here)
       await this.schema.fresh(sql);
       const all = this.schema.cachedList();
-      for (const other of all) {
-        for (const f of other.fields) {
-          if (f.type !== 'link') continue;
-          if ((f.options as { table?: string }).table === table.id || other.id === table.id) {
-            await this.links.dropField(sql, f);
-            await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, f.id]);
-          }
-        }
+      const links = all.flatMap((other) => other.fields.filter((f) => f.type === 'link' && ((f.options as { table?: string }).table === table.id || other.id === table.id)));
+      await this.roles.followSchemaRemoval(sql, all, { tables: [table.id], fields: links.map((f) => f.id) }, 'table_deleted', actor);
+      for (const f of links) {
+        await this.links.dropField(sql, f);
+        await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, f.id]);
       }
       await sql.exec(`DROP TABLE IF EXISTS ${partitionName(table.id)}`);
       await sql.exec(`DELETE FROM record_index WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, table.id]);
@@ -265,7 +264,7 @@ export class TablesService {
     return names;
   }
 
-  async removeField(ref: string, fieldRef: string): Promise<void> {
+  async removeField(ref: string, fieldRef: string, actor: RemovalActor = { id: null, address: null }): Promise<void> {
     const table = await this.schema.table(ref);
     const field = this.schema.field(table, fieldRef);
     const pairId = (field.options as { pair?: string }).pair;
@@ -275,12 +274,13 @@ export class TablesService {
     }
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
+      await this.schema.fresh(sql);
+      await this.roles.followSchemaRemoval(sql, this.schema.cachedList(), { tables: [], fields: pairId ? [field.id, pairId] : [field.id] }, 'field_deleted', actor);
       if (field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
       await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id]);
       if (field.type === 'link') {
         await this.links.dropField(sql, field);
-        const pair = (field.options as { pair?: string }).pair;
-        if (pair) await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, pair]);
+        if (pairId) await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, pairId]);
       }
       if (table.primaryFieldId === field.id) {
         const next = table.fields.find((f) => f.id !== field.id && getFieldType(f.type).canBePrimary);

@@ -8,7 +8,8 @@
  */
 import type { TableMeta, ValueContext } from '../types.js';
 import { resolveConditions } from './resolve-conditions.js';
-import { isSpecialSubject, type ConditionOp, type RuleUser, type StoredRule } from './rule-types.js';
+import { liveRules } from './live-rules.js';
+import { type ConditionOp, type RuleUser, type StoredRule } from './rule-types.js';
 import { subjectKey } from './validate-rules.js';
 
 export interface CaslRawRule {
@@ -22,15 +23,11 @@ export interface CaslRawRule {
 export function toCaslRules(rules: readonly StoredRule[], tables: readonly TableMeta[], user: RuleUser, ctx: ValueContext): CaslRawRule[] {
   const cans: CaslRawRule[] = [];
   const cannots: CaslRawRule[] = [];
-  for (const r of rules) {
+  // deleted tables and fields resolved away as the server does (live-rules.ts)
+  for (const r of liveRules(rules, tables)) {
     const table = tables.find((t) => t.id === r.subject);
-    if (!table && !isSpecialSubject(r.subject)) continue; // a deleted table
     const out: CaslRawRule = { action: r.action, subject: table ? subjectKey(table) : r.subject };
-    if (r.fields) {
-      const keys = r.fields.map((id) => table?.fields.find((f) => f.id === id)?.key).filter((k): k is string => !!k);
-      if (!keys.length) continue;
-      out.fields = keys;
-    }
+    if (r.fields) out.fields = r.fields.map((id) => table!.fields.find((f) => f.id === id)!.key);
     if (r.conditions) {
       if (table || r.subject === 'all') {
         // `all` with conditions tests system fields only: any table resolves them alike

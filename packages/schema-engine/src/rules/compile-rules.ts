@@ -18,6 +18,7 @@
  *   than leaking the other fields of someone else's client.
  */
 import type { TableMeta, ValueContext } from '../types.js';
+import { liveRule } from './live-rules.js';
 import { leafToFilter, resolveConditions, type ResolvedLeaf } from './resolve-conditions.js';
 import { actionCovers, type RuleUser, type StoredRule } from './rule-types.js';
 
@@ -69,7 +70,10 @@ export function bothScopes(a: FilterNode | undefined, b: FilterNode | undefined)
 const leavesNode = (leaves: ResolvedLeaf[]): FilterNode => allOf(leaves.map((l) => leafToFilter(l) as FilterNode));
 
 export function tableRights(rules: readonly StoredRule[], table: TableMeta, action: string, user: RuleUser, ctx: ValueContext): TableRights {
-  const applicable = rulesFor(rules, action, table.id);
+  // dangling field ids resolved as the wire form shows them (live-rules.ts)
+  const applicable = rulesFor(rules, action, table.id)
+    .map((r) => liveRule(r, table))
+    .filter((r): r is StoredRule => !!r);
   const cans = applicable.filter((r) => !r.inverted);
   const cannots = applicable.filter((r) => r.inverted);
   const rowCannots = cannots.filter((r) => !r.fields);

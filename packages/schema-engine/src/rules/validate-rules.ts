@@ -12,6 +12,7 @@
 import { DomainError } from '../errors.js';
 import type { TableMeta, ValueContext } from '../types.js';
 import { isUuid } from '../uuid.js';
+import { liveRules } from './live-rules.js';
 import { opAllowed, operandOk, targetOfStoredKey, targetOfWireKey, type ConditionTarget } from './condition-target.js';
 import {
   CONDITION_OPS,
@@ -162,9 +163,12 @@ function checkScalar(t: ConditionTarget, op: ConditionOp, v: unknown, ctx: Value
   if (!operandOk(t, v, ctx)) throw issue('INVALID_VALUE', `${where}: ${JSON.stringify(String(v).slice(0, 60))} is not a valid value for this field`);
 }
 
-/** Stored rules → wire form (table and field keys). An id that no longer resolves is shown as is. */
+/**
+ * Stored rules → wire form (table and field keys), as the gate enforces them: references
+ * to deleted tables and fields are resolved away (live-rules.ts), so the answer parses back.
+ */
 export function rulesToWire(rules: readonly StoredRule[], tables: readonly TableMeta[]): WireRule[] {
-  return rules.map((r) => {
+  return liveRules(rules, tables).map((r) => {
     const table = tables.find((t) => t.id === r.subject);
     const out: WireRule = { action: r.action, subject: table ? subjectKey(table) : r.subject };
     if (r.fields) out.fields = r.fields.map((id) => table?.fields.find((f) => f.id === id)?.key ?? id);
