@@ -232,6 +232,15 @@ describe('saving a view', () => {
     await sameAsUnknown(users.desk!, 'invoices', (k) => ({ name: 'Peek', columns: [{ field: k }] }));
   });
 
+  it('a NUL character in a view is a 400, not a 500, and saves nothing', async () => {
+    expectError(await admin.post('/api/tables/clients/views', { name: 'Nul', filter: { field: 'city', op: 'eq', value: 'a\u0000b' } }), 400, 'INVALID_FILTER');
+    expectError(await admin.post('/api/tables/clients/views', { name: 'Nul\u0000' }), 400, 'VALIDATION_FAILED');
+    expectError(await admin.patch(`/api/tables/clients/views/${views.oslo}`, { filter: { field: 'city', op: 'in', value: ['\u0000'] } }), 400, 'INVALID_FILTER');
+    const list = (await admin.get('/api/tables/clients/views')).body.items;
+    expect(list.some((v: { name: string }) => v.name.startsWith('Nul'))).toBe(false);
+    expect(list.find((v: { id: string }) => v.id === views.oslo).filter).toEqual({ field: 'city', op: 'eq', value: 'Oslo' });
+  });
+
   it("a change to one's own view naming a hidden field is refused the same way and changes nothing", async () => {
     const c = users.viewer!;
     const mine = await ok(c.post('/api/tables/clients/views', { name: 'My Oslo', filter: { field: 'city', op: 'eq', value: 'Oslo' } }));

@@ -19,7 +19,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { compileFilter, compileSort, DomainError, isUuid, resolveField, SqlBuilder, uuidv7, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
-import { parseName } from '../access/rights-admin.js';
+import { isPlainObject, parseName } from '../access/rights-admin.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
@@ -41,22 +41,13 @@ export interface ViewUser {
   readable: TableMeta;
 }
 
-interface ViewRow {
-  id: string;
-  name: string;
-  filter: unknown;
-  sort: string | null;
-  columns: unknown;
-  shared: boolean;
+/** As stored: field ids where the wire has keys. */
+interface ViewRow extends ViewOut {
   created_by: string | null;
 }
 
 const VIEW_KEYS = ['name', 'filter', 'sort', 'columns', 'shared'];
 const COLUMNS = 'id, name, filter, sort, columns, shared, created_by';
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 @Injectable()
 export class ViewsService {
@@ -79,19 +70,7 @@ export class ViewsService {
     const shared = v.shared ?? user.mayShare;
     if (shared && !user.mayShare) throw forbidden();
     const row: ViewRow = { id: uuidv7(), name: v.name!, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null, shared, created_by: user.id };
-    await this.unique(row.name, () =>
-      this.db.exec(`INSERT INTO saved_view (workspace_id, id, table_id, name, filter, sort, columns, shared, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`, [
-        this.ws.id,
-        row.id,
-        table.id,
-        row.name,
-        json(row.filter),
-        row.sort,
-        json(row.columns),
-        row.shared,
-        row.created_by,
-      ]),
-    );
+    await this.write(table, row, 'insert');
     return viewOut(table, row, user.readable)!;
   }
 
@@ -105,18 +84,7 @@ export class ViewsService {
       ...v,
       ...(v.shared === false && current.shared ? { created_by: user.id } : {}),
     };
-    await this.unique(row.name, () =>
-      this.db.exec(`UPDATE saved_view SET name = $3, filter = $4::jsonb, sort = $5, columns = $6::jsonb, shared = $7, created_by = $8 WHERE workspace_id = $1 AND id = $2`, [
-        this.ws.id,
-        id,
-        row.name,
-        json(row.filter),
-        row.sort,
-        json(row.columns),
-        row.shared,
-        row.created_by,
-      ]),
-    );
+    await this.write(table, row, 'update');
     return viewOut(table, row, user.readable)!;
   }
 
@@ -155,6 +123,8 @@ export class ViewsService {
     if (create || body.name !== undefined) out.name = parseName(body.name, 'name', 100);
     if (body.filter !== undefined) {
       if (body.filter !== null) compileFilter(table, body.filter, ctx);
+      // jsonb cannot hold U+0000: refused here rather than failing in the database
+      if (JSON.stringify(body.filter ?? null).includes('\\u0000')) throw new DomainError('INVALID_FILTER', 'A filter may not contain the character U+0000');
       out.filter = body.filter === null ? null : specToIds(table, body.filter);
     }
     if (body.sort !== undefined) {
@@ -173,13 +143,21 @@ export class ViewsService {
     return out;
   }
 
-  private async unique(name: string, write: () => Promise<unknown>): Promise<void> {
+  /** Stores a view; a name taken in its scope (the shared views, or the author's own) is a 409. */
+  private async write(table: TableMeta, row: ViewRow, how: 'insert' | 'update'): Promise<void> {
+    let n: number;
+    const text =
+      how === 'insert'
+        ? `INSERT INTO saved_view (workspace_id, id, table_id, name, filter, sort, columns, shared, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`
+        : `UPDATE saved_view SET name = $4, filter = $5::jsonb, sort = $6, columns = $7::jsonb, shared = $8, created_by = $9 WHERE workspace_id = $1 AND id = $2 AND table_id = $3`;
     try {
-      await write();
+      n = await this.db.exec(text, [this.ws.id, row.id, table.id, row.name, json(row.filter), row.sort, json(row.columns), row.shared, row.created_by]);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505') throw new DomainError('UNIQUE_VIOLATION', `A view named "${name}" already exists`, { name });
+      if ((e as { code?: string }).code === '23505') throw new DomainError('UNIQUE_VIOLATION', `A view named "${row.name}" already exists`, { name: row.name });
       throw e;
     }
+    // deleted since it was read
+    if (n === 0) throw notFound();
   }
 }
 
