@@ -33,6 +33,7 @@ import { RatesService } from './computed/rates.service.js';
 import { WorkspaceController } from './workspace/workspace.controller.js';
 import { LayoutsController } from './layouts/layouts.controller.js';
 import { LayoutsService } from './layouts/layouts.service.js';
+import { ViewsService } from './layouts/views.service.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
 import { RolesController } from './roles/roles.controller.js';
@@ -75,6 +76,7 @@ export class AppModule {
         RecordsWriteService,
         HistoryService,
         LayoutsService,
+        ViewsService,
         ComputedService,
         FormulaPreviewService,
         RatesService,

@@ -2,8 +2,8 @@
  * Configuration as a document (docs/configuration.md): the whole design of the workspace
  * exported as one JSON document, and a document applied to an empty workspace.
  *
- * Applying is ONE transaction: every TablesService, LayoutsService and RolesService call
- * made inside it joins it (Database.tx nests through the async context), so a failure at
+ * Applying is ONE transaction: every TablesService, LayoutsService, ViewsService and
+ * RolesService call made inside it joins it (Database.tx nests through the async context), so a failure at
  * any step — or a crash — leaves the workspace as it was. The document is validated as a
  * whole before the transaction opens (config-validate.ts), so failures there are rare.
  * Order: workspace settings, tables with their plain fields, links (their inverses come
@@ -20,6 +20,7 @@ import type { Database, Sql } from '../database/database.js';
 import type { CurrentUser } from '../auth/current-user.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { LayoutsService } from '../layouts/layouts.service.js';
+import { ViewsService } from '../layouts/views.service.js';
 import { RolesService } from '../roles/roles.service.js';
 import { SchemaService } from '../tables/schema.service.js';
 import { TablesService } from '../tables/tables.service.js';
@@ -60,6 +61,7 @@ export class ConfigDocService {
     private readonly schema: SchemaService,
     private readonly tables: TablesService,
     private readonly layouts: LayoutsService,
+    private readonly views: ViewsService,
     private readonly roles: RolesService,
     private readonly jobs: JobsService,
   ) {}
@@ -76,7 +78,7 @@ export class ConfigDocService {
         if (got.saved) l[kind] = got.spec;
       }
       layouts.set(t.id, l);
-      views.set(t.id, (await this.layouts.listViews(t.id)).items.map((v) => ({ name: v.name, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null })));
+      views.set(t.id, (await this.views.list(t)).items.map((v) => ({ name: v.name, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null })));
     }
     const roles = (await this.roles.list()).map((r) => ({ name: r.name, rules: r.rules as unknown[] }));
     return exportConfig({ workspace: this.ws.current, tables, layouts, views, roles });
@@ -128,7 +130,11 @@ export class ConfigDocService {
         }
         for (const [key, views] of Object.entries(doc.views)) {
           for (const v of views) {
-            await step(`views.${key}.${v.name}`, () => this.layouts.createView(key, v, user.id));
+            // views in the configuration are shared ones, written against the whole table
+            await step(`views.${key}.${v.name}`, async () => {
+              const table = await this.schema.table(key);
+              return this.views.create(table, v, { id: user.id, mayShare: true, readable: table });
+            });
             created.views++;
           }
         }

@@ -1,9 +1,10 @@
 /**
  * Card and table layouts as data. A card layout arranges fields in tabs → sections →
  * columns and lists linked records shown as sub-tables; a table layout orders and sizes
- * columns. Field references are keys on the wire; unknown keys are refused.
+ * columns. Field references are keys on the wire; unknown keys are refused. A layout is
+ * designed once for everyone and served to each reader cut to what they may read.
  */
-import { DomainError, type TableMeta } from '@tabula/schema-engine';
+import { DomainError, isUuid, type TableMeta } from '@tabula/schema-engine';
 
 export interface CardSpec {
   tabs: { title: string; sections: { title: string; columns: number; fields: string[] }[] }[];
@@ -90,8 +91,35 @@ export function specToIds(table: TableMeta, spec: unknown): unknown {
   return mapFieldRefs(spec, (key) => table.fields.find((f) => f.key === key)?.id ?? key);
 }
 
+/** A deleted field's id turns into null (and its column or sub-table is dropped); a system column (`created_at`) stays. */
 export function specToKeys(table: TableMeta, spec: unknown): unknown {
-  return mapFieldRefs(spec, (id) => table.fields.find((f) => f.id === id)?.key ?? null);
+  return mapFieldRefs(spec, (id) => table.fields.find((f) => f.id === id)?.key ?? (isUuid(id) ? null : id));
+}
+
+/**
+ * A card layout as a reader sees it: only the fields of `readable` (the table as the reader
+ * may read it), and a sub-table only when its linked table is readable too. A section or a
+ * tab emptied by this goes as well — its title would tell what it holds; one designed empty
+ * stays.
+ */
+export function cardForReader(spec: CardSpec, readable: TableMeta, canReadTable: (tableId: string) => boolean): CardSpec {
+  const keys = new Set(readable.fields.map((f) => f.key));
+  const tabs = spec.tabs
+    .map((tab) => ({ ...tab, sections: tab.sections.filter((s) => !s.fields.length || s.fields.some((k) => keys.has(k))).map((s) => ({ ...s, fields: s.fields.filter((k) => keys.has(k)) })) }))
+    .filter((tab, i) => tab.sections.length || !spec.tabs[i]!.sections.length);
+  const subtables = spec.subtables.filter((s) => {
+    const link = readable.fields.find((f) => f.key === s.field);
+    return link !== undefined && canReadTable(String(link.options.table));
+  });
+  return { tabs, subtables };
+}
+
+/** A table layout as a reader sees it: only readable columns; `frozen` still counts the same leading columns. */
+export function tableForReader(spec: TableSpec, readable: TableMeta): TableSpec {
+  const keys = new Set(readable.fields.map((f) => f.key));
+  const columns = spec.columns.filter((c) => keys.has(c.field));
+  if (spec.frozen === undefined) return { columns };
+  return { columns, frozen: spec.columns.slice(0, spec.frozen).filter((c) => keys.has(c.field)).length };
 }
 
 /**

@@ -1,8 +1,14 @@
+/**
+ * Layouts and saved views of a table. Both name fields, so a table the user may not read
+ * does not exist for them on any verb, and what they get is cut to the fields (and linked
+ * tables) they may read; designing a layout needs `manage settings`.
+ */
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { DomainError } from '@tabula/schema-engine';
+import { DomainError, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../auth/current-user.js';
 import { LayoutsService } from './layouts.service.js';
+import { ViewsService, type ViewUser } from './views.service.js';
 import { SchemaService } from '../tables/schema.service.js';
 
 function kindOf(kind: string): 'card' | 'table' {
@@ -14,19 +20,27 @@ function kindOf(kind: string): 'card' | 'table' {
 export class LayoutsController {
   constructor(
     private readonly layouts: LayoutsService,
+    private readonly views: ViewsService,
     private readonly access: AccessService,
     private readonly schema: SchemaService,
   ) {}
 
-  /** Layouts and views name fields: a table the user may not read does not exist for them. */
-  private async assertReadable(user: CurrentUser, ref: string): Promise<void> {
-    if (!this.access.readableTable(user, await this.schema.table(ref))) throw new DomainError('NOT_FOUND', 'Table not found');
+  /** The table, and the user as the views see them; NOT_FOUND when they may not read the table. */
+  private async reader(user: CurrentUser, ref: string): Promise<{ table: TableMeta; who: ViewUser }> {
+    const table = await this.schema.table(ref, undefined, user.schemaVersion);
+    const readable = this.access.readableTable(user, table);
+    if (!readable) throw new DomainError('NOT_FOUND', 'Table not found');
+    return { table, who: { id: user.id, mayShare: this.access.can(user, 'manage', 'settings'), readable } };
   }
 
   @Get('layouts/:kind')
-  async get(@User() user: CurrentUser, @Param('table') table: string, @Param('kind') kind: string) {
-    await this.assertReadable(user, table);
-    return this.layouts.getLayout(table, kindOf(kind));
+  async get(@User() user: CurrentUser, @Param('table') ref: string, @Param('kind') kind: string) {
+    const { table, who } = await this.reader(user, ref);
+    const canReadTable = (id: string) => {
+      const t = this.schema.tableById(id);
+      return t !== undefined && this.access.readableTable(user, t) !== undefined;
+    };
+    return this.layouts.getLayout(table.id, kindOf(kind), { readable: who.readable, canReadTable });
   }
 
   @Put('layouts/:kind')
@@ -36,26 +50,28 @@ export class LayoutsController {
   }
 
   @Get('views')
-  async views(@User() user: CurrentUser, @Param('table') table: string) {
-    await this.assertReadable(user, table);
-    return this.layouts.listViews(table);
+  async list(@User() user: CurrentUser, @Param('table') ref: string) {
+    const { table, who } = await this.reader(user, ref);
+    return this.views.list(table, who);
   }
 
   @Post('views')
   @HttpCode(201)
-  async createView(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
-    await this.assertReadable(user, table);
-    return this.layouts.createView(table, body, user.id);
+  async create(@User() user: CurrentUser, @Param('table') ref: string, @Body() body: unknown) {
+    const { table, who } = await this.reader(user, ref);
+    return this.views.create(table, body, who);
   }
 
   @Patch('views/:id')
-  async updateView(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Body() body: unknown) {
-    return this.layouts.updateView(table, id, body, user);
+  async update(@User() user: CurrentUser, @Param('table') ref: string, @Param('id') id: string, @Body() body: unknown) {
+    const { table, who } = await this.reader(user, ref);
+    return this.views.update(table, id, body, who);
   }
 
   @Delete('views/:id')
   @HttpCode(204)
-  async deleteView(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string) {
-    await this.layouts.deleteView(table, id, user);
+  async remove(@User() user: CurrentUser, @Param('table') ref: string, @Param('id') id: string) {
+    const { table, who } = await this.reader(user, ref);
+    await this.views.remove(table, id, who);
   }
 }

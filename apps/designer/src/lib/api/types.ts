@@ -89,6 +89,8 @@ export interface SavedView {
   filter: unknown;
   sort: string | null;
   columns: { field: string; width?: number }[] | null;
+  /** Seen by everyone who may read the table (changed only with `manage settings`), or its author's alone. */
+  shared?: boolean;
 }
 
 export interface Rule {
