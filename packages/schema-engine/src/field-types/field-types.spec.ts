@@ -5,9 +5,8 @@
  * the expected issue code.
  */
 import { describe, expect, test } from 'vitest';
-import { ValueError } from '../errors.js';
 import { fieldTypeNames, getFieldType, registerFieldType } from '../registry.js';
-import { ctx, CHOICES, makeField } from '../testing/fixtures.js';
+import { ctx, CHOICES, issueOf, makeField } from '../testing/fixtures.js';
 import { FILTER_OPS } from '../types.js';
 import { BUILT_IN_FIELD_TYPES } from './all.js';
 import { textFieldType } from './text.field-type.js';
@@ -290,16 +289,6 @@ const SUITES: Suite[] = [
 
 /** Inputs that no type accepts. */
 const GARBAGE: unknown[] = [{ nested: { deep: [1] } }, NaN, -Infinity, () => 1, Symbol('s'), 10n];
-
-function issueOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValueError) return e.issue;
-    throw e;
-  }
-  return '(accepted)';
-}
 
 const label = (s: Suite) => s.name ?? s.type;
 const short = (v: unknown) => (typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function' ? String(v) : JSON.stringify(v));

@@ -7,19 +7,9 @@ import { describe, expect, test } from 'vitest';
 import { DomainError, ValueError } from '../errors.js';
 import { decodeRecordInput } from '../record-codec.js';
 import { uniqueKeyExpr } from '../registry.js';
-import { ctx, makeField, TABLE_ID, WORKSPACE_ID } from '../testing/fixtures.js';
+import { ctx, issueOf, makeField, TABLE_ID, WORKSPACE_ID } from '../testing/fixtures.js';
 import type { TableMeta } from '../types.js';
 import { canonicalText, cleanText, type TextKind } from './text-normalization.js';
-
-function issueOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValueError) return e.issue;
-    throw e;
-  }
-  return '(accepted)';
-}
 
 /** Lookalike pairs: each must be refused, or stored as the same string as its twin. */
 const LOOKALIKES: [string, string, string][] = [
