@@ -63,12 +63,19 @@ export function decodeRecordInput(table: TableMeta, data: unknown, ctx: ValueCon
       else if (present) out[field.slot] = null;
       continue;
     }
+    let stored: unknown;
     try {
-      out[field.slot] = def.coerce(value, field, ctx);
+      stored = def.coerce(value, field, ctx);
     } catch (e) {
       if (e instanceof ValueError) errors[field.key] = { code: e.issue, message: e.message };
       else throw e;
+      continue;
     }
+    // text that normalises to nothing (only spaces) is empty, like ""
+    if (stored === '') {
+      if (field.required) errors[field.key] = { code: 'REQUIRED', message: `"${field.label}" is required` };
+      else if (present) out[field.slot] = null;
+    } else out[field.slot] = stored;
   }
   if (Object.keys(errors).length) {
     const first = Object.entries(errors)[0]!;

@@ -37,3 +37,9 @@ export function effectiveField(field: FieldMeta): FieldMeta {
   }
   return f;
 }
+
+/** The expression a unique index on `field` is built on (the bare form, no alias, by default). */
+export function uniqueKeyExpr(field: FieldMeta, alias = ''): string {
+  const def = getFieldType(field.type);
+  return (def.uniqueExpr ?? def.sqlExpr)(field, alias);
+}

@@ -114,6 +114,11 @@ export interface FieldTypeDef<O extends Record<string, unknown> = Record<string,
   toWire(stored: unknown, field: FieldMeta): unknown;
   /** SQL expression over the record alias, typed as sqlKind, e.g. `(r.data->>'f3')::numeric`. */
   sqlExpr(field: FieldMeta, alias: string): string;
+  /**
+   * What a unique index on the field compares (defaults to sqlExpr): values equal here are
+   * one value. Email compares in lower case, as mailboxes are matched case-insensitively.
+   */
+  uniqueExpr?(field: FieldMeta, alias: string): string;
   /** Expression to ORDER BY (defaults to sqlExpr). */
   sortExpr?(field: FieldMeta, alias: string, sql: SqlBuilder): string;
   /** What sortExpr yields when it differs from sqlKind. */

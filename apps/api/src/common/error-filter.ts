@@ -20,7 +20,8 @@ export function translatePgError(e: unknown): DomainError | undefined {
   if (typeof err?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(err.code)) return undefined;
   switch (err.code) {
     case '23505':
-      return new DomainError('UNIQUE_VIOLATION', 'A record with this value already exists', { constraint: err.constraint });
+      // no constraint name: it holds a table's id, and the value's owner may be unreadable
+      return new DomainError('UNIQUE_VIOLATION', 'A record with this value already exists');
     case '23502':
       return new DomainError('VALIDATION_FAILED', 'A required value is missing');
     case '22001':

@@ -30,6 +30,9 @@ import { AttachmentRefs } from '../attachments/attachment-refs.service.js';
 import { ComputedService } from '../computed/computed.service.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
+import { unknownUsers } from './unknown-users.js';
+import { idsTaken, usedRecordIds } from './used-record-ids.js';
+import { partitionName } from '../tables/partition.js';
 
 /** Records per create request answered with the full records (the default). */
 export const MAX_BATCH = 1000;
@@ -118,6 +121,8 @@ export class RecordsWriteService {
     const linkBySlot = new Map(linkFields.map((f) => [f.slot, f]));
     const linkWrites: [FieldMeta, string[]][][] = [];
     const seen = new Set<string>();
+    const clientIds: string[] = [];
+    const preparedAt: number[] = []; // the item index of each prepared record
     items.forEach((item, index) => {
       try {
         if (!isPlainObject(item)) throw new DomainError('VALIDATION_FAILED', 'A record must be an object {"id"?, "data"}');
@@ -126,18 +131,22 @@ export class RecordsWriteService {
         if (item.id !== undefined) {
           if (!isUuid(item.id)) throw new DomainError('VALIDATION_FAILED', 'id must be a UUID', { id: { code: 'INVALID_ID', message: 'a UUID (v7 recommended)' } });
           id = item.id.toLowerCase();
+          clientIds.push(id);
         } else id = uuidv7();
         if (seen.has(id)) throw new DomainError('VALIDATION_FAILED', 'The same id appears twice in the batch', { id: { code: 'DUPLICATE_ID', message: id } });
         seen.add(id);
         const data = decodeRecordInput(table, item.data ?? {}, ctx, { mode: 'create', canWrite: acc.canWrite, canRead: acc.canRead });
         const { stored, links } = splitInput(data, linkBySlot);
         prepared.push({ id, data: stored });
+        preparedAt.push(index);
         linkWrites.push(links);
       } catch (e) {
         if (!isDomainError(e)) throw e;
         rowErrors.push({ index, error: { code: e.code, message: e.message, details: e.details } });
       }
     });
+    for (const [i, e] of await unknownUsers(this.db, this.ws.id, table, prepared.map((p) => p.data))) rowErrors.push({ index: preparedAt[i]!, error: { code: e.code, message: e.message, details: e.details } });
+    rowErrors.sort((a, b) => a.index - b.index);
     if (rowErrors.length) {
       if (single) {
         const e = rowErrors[0]!.error;
@@ -151,6 +160,8 @@ export class RecordsWriteService {
     const wantRows = !opts.returnIds && !this.computed.needsPostPassOnCreate(table);
     const rows = await this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version);
+      const taken = await usedRecordIds(sql, this.ws.id, this.schema.cachedList(), clientIds);
+      if (taken.length) throw idsTaken(taken);
       // gapless numbers first: the rows are then inserted once, numbered (autonumber.service.ts)
       await this.autonumbers.numberGapless(sql, table, prepared);
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
@@ -170,8 +181,7 @@ export class RecordsWriteService {
       );
       if (inserted.length !== prepared.length) {
         const got = new Set(inserted.map((r) => r.id));
-        const taken = prepared.filter((p) => !got.has(p.id)).map((p) => p.id);
-        throw new DomainError('CONFLICT', 'A record with this id already exists', { ids: taken.slice(0, 20) });
+        throw idsTaken(prepared.filter((p) => !got.has(p.id)).map((p) => p.id));
       }
       const losers = new Map<string, Set<string>>(); // records of this table whose targets the new ones took
       for (const f of linkFields) {
@@ -234,6 +244,9 @@ export class RecordsWriteService {
         delete patch[f.slot];
       }
       for (const [slot, v] of Object.entries(patch)) if (!same(cur.data[slot], v)) changed[slot] = v;
+      // only values that change: a record may keep naming a user deleted since
+      const badUser = (await unknownUsers(sql, this.ws.id, table, [changed])).get(0);
+      if (badUser) throw badUser;
       if (version !== undefined && version !== cur.version) {
         const conflicts = await this.conflictingSlots(sql, table, cur, version as number, Object.keys(changed));
         if (conflicts.length) {
@@ -379,7 +392,11 @@ export class RecordsWriteService {
     ]);
   }
 
-  /** Runs a statement, turning a unique violation into a 409 that names the field. */
+  /**
+   * Runs a statement, turning a unique violation into a 409 that names the field. The index
+   * must be this table's: a restore brings back a whole delete batch, and a clash in another
+   * table names no field (the slot alone would name one of this table's).
+   */
   private async guard<T>(table: TableMeta, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -387,7 +404,7 @@ export class RecordsWriteService {
       const pg = translatePgError(e);
       if (pg?.code === 'UNIQUE_VIOLATION') {
         const constraint = String((e as { constraint?: string }).constraint ?? '');
-        const slot = /_u_(f\d+)$/.exec(constraint)?.[1];
+        const slot = constraint.startsWith(`${partitionName(table.id)}_u_`) ? /_u_(f\d+)$/.exec(constraint)?.[1] : undefined;
         const field = table.fields.find((f) => f.slot === slot);
         throw new DomainError('UNIQUE_VIOLATION', field ? `Another record already has this ${field.label}` : 'A record with this value already exists', field ? { field: field.key } : undefined);
       }

@@ -33,6 +33,7 @@ import {
   requireConversion,
   SqlBuilder,
   tallyRow,
+  uniqueKeyExpr,
   uuidLiteral,
   uuidv7,
   type ConversionContext,
@@ -347,12 +348,12 @@ export class ConvertFieldService {
     }
     const part = partitionName(d.tableId);
     if (d.to.unique) {
-      const expr = toDef.sqlExpr(plan.to, '');
+      const expr = uniqueKeyExpr(plan.to);
       const dups = await sql.query<{ v: unknown; n: number }>(`SELECT min(data->>$1::text) AS v, count(*)::int AS n FROM ${part} WHERE deleted_at IS NULL AND data ? $1::text GROUP BY ${expr} HAVING count(*) > 1 LIMIT 10`, [d.to.slot]);
       if (dups.length) return this.fail(d, total, { code: 'UNIQUE_VIOLATION', message: `"${d.key}" is unique and the converted values repeat`, details: { duplicates: dups.map((r) => ({ value: r.v, count: r.n })) } });
     }
     if (d.from.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(d.tableId, d.from.slot)}`);
-    if (d.to.unique) await sql.exec(`CREATE UNIQUE INDEX ${uniqueIndexName(d.tableId, d.to.slot)} ON ${part} (workspace_id, (${toDef.sqlExpr(plan.to, '')})) WHERE deleted_at IS NULL`);
+    if (d.to.unique) await sql.exec(`CREATE UNIQUE INDEX ${uniqueIndexName(d.tableId, d.to.slot)} ON ${part} (workspace_id, (${uniqueKeyExpr(plan.to)})) WHERE deleted_at IS NULL`);
     const to = d.to;
     await sql.exec(
       `UPDATE meta_field SET type = $3, slot = $4, options = $5::jsonb, required = $6, is_unique = $7, default_value = $8::jsonb, searchable = $9,

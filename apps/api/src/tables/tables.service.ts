@@ -9,6 +9,7 @@ import {
   parseFieldDefinition,
   parseTableDefinition,
   slotText,
+  uniqueKeyExpr,
   uuidv7,
   validateKey,
   type FieldMeta,
@@ -387,7 +388,8 @@ export class TablesService {
   private async createUniqueIndex(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
     const def = getFieldType(field.type);
     if (!def.canBeUnique) throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be unique`, { unique: { code: 'NOT_UNIQUE_CAPABLE', message: `${field.type} cannot be unique` } });
-    const expr = def.sqlExpr(field, '');
+    // the key the index compares (email: lower case), so the duplicate check agrees with it
+    const expr = uniqueKeyExpr(field);
     const dups = await sql.query(
       `SELECT min(${slotText("", field.slot)}) AS v FROM ${partitionName(table.id)} WHERE deleted_at IS NULL AND ${slotText('', field.slot)} IS NOT NULL GROUP BY ${expr} HAVING count(*) > 1 LIMIT 5`,
     );

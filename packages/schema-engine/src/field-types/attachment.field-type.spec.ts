@@ -3,25 +3,14 @@
  * for display (and idempotently so), accept patterns, and its two operators.
  */
 import { describe, expect, test } from 'vitest';
-import { ValueError } from '../errors.js';
 import { SqlBuilder } from '../query/sql-builder.js';
 import { getFieldType } from '../registry.js';
-import { ctx, makeField } from '../testing/fixtures.js';
+import { ctx, issueOf, makeField } from '../testing/fixtures.js';
 import { attachmentFieldType as def, cleanAttachmentName, DEFAULT_MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_SIZE } from './attachment.field-type.js';
 
 const ID = '0192f0c1-7a4b-7cde-8f00-123456789abc';
 const ID2 = '0192f0c1-7a4b-7cde-8f00-123456789abd';
 const PDF = { id: ID, name: 'invoice.pdf', size: 1234, type: 'application/pdf' };
-
-function issueOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValueError) return e.issue;
-    throw e;
-  }
-  return '(accepted)';
-}
 
 test('is registered under "attachment"', () => {
   expect(getFieldType('attachment')).toBe(def);

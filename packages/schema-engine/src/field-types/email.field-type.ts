@@ -2,9 +2,12 @@
  * Email: a practical subset of RFC 5322 — a dot-atom local part (no quoted strings, no
  * comments) of at most 64 characters, `@`, and a DNS domain of at least two labels with a
  * letter TLD (or an `xn--` IDN label); at most 254 characters. The domain is stored in
- * lower case (it is case-insensitive), the local part as given.
+ * lower case (it is case-insensitive), the local part as given — but a unique email field
+ * compares the whole address in lower case: `Ana@x.com` and `ana@x.com` reach the same
+ * mailbox everywhere in practice (and sign-in e-mails are matched the same way).
  */
 import { ValueError } from '../errors.js';
+import { slotText } from '../query/sql-builder.js';
 import { makeValidatedTextType } from './validated-text.js';
 
 export const MAX_EMAIL = 254;
@@ -25,4 +28,6 @@ export function normalizeEmail(s: string): string {
   return `${local}@${domain.toLowerCase()}`;
 }
 
-export const emailFieldType = makeValidatedTextType('email', MAX_EMAIL, normalizeEmail);
+export const emailFieldType = makeValidatedTextType('email', MAX_EMAIL, normalizeEmail, {
+  uniqueExpr: (field, alias) => `lower(${slotText(alias, field.slot)})`,
+});

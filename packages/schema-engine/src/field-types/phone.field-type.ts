@@ -1,6 +1,6 @@
 /**
  * Phone: digits with an optional leading `+`, and spaces, dashes and parentheses as
- * separators; 5 to 20 digits, at most 40 characters. Stored as given (trimmed): numbering
+ * separators; 5 to 20 digits, at most 40 characters. Stored as given (NFC, trimmed): numbering
  * plans differ too much to normalise without a country, and people read what they typed.
  */
 import { ValueError } from '../errors.js';

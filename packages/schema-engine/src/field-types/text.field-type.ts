@@ -1,8 +1,13 @@
-/** Text: one line, optional maxLength; sorted and compared with the ICU root collation. */
+/**
+ * Text: one line, optional maxLength; sorted and compared with the ICU root collation.
+ * Stored in canonical form (NFC, trimmed; text-normalization.ts), so a unique text field
+ * compares what readers see; equality operands are brought to the same form.
+ */
 import { ValueError } from '../errors.js';
 import { slotText, TEXT_COLLATION } from '../query/sql-builder.js';
 import type { FieldTypeDef } from '../types.js';
 import { intOption, onlyKeys, optionsObject, requireString, TEXT_OPS } from './common.js';
+import { canonicalText, cleanText } from './text-normalization.js';
 
 export const MAX_TEXT = 10_000;
 
@@ -11,6 +16,7 @@ export interface TextOptions extends Record<string, unknown> {
 }
 
 export function makeTextType(type: string, defaultMax: number, multiline: boolean): FieldTypeDef<TextOptions> {
+  const kind = multiline ? 'multiline' : 'line';
   return {
     type,
     computed: false,
@@ -26,19 +32,16 @@ export function makeTextType(type: string, defaultMax: number, multiline: boolea
       return { maxLength: intOption(o, 'maxLength', 1, defaultMax, defaultMax)! };
     },
     coerce(input, field) {
-      const s = requireString(input);
+      const s = cleanText(requireString(input), kind);
       const max = (field.options.maxLength as number | undefined) ?? defaultMax;
       if ([...s].length > max) throw new ValueError('TOO_LONG', `at most ${max} characters`);
-      if (!multiline && /[\r\n]/.test(s)) throw new ValueError('LINE_BREAK', 'must be one line');
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000]/.test(s)) throw new ValueError('INVALID_CHARACTER', 'must not contain NUL characters');
       return s;
     },
     toWire: (stored) => stored,
     sqlExpr: (field, alias) => `(${slotText(alias, field.slot)}) COLLATE ${TEXT_COLLATION}`,
     filterOperand(value) {
       if (typeof value !== 'string') throw new ValueError('NOT_TEXT', 'must be text');
-      return value;
+      return canonicalText(value, kind);
     },
     format: (wire) => (wire == null ? '' : String(wire)),
   };

@@ -1,7 +1,7 @@
 /**
  * URL: an absolute http or https address with a host, at most 2000 characters, without
  * spaces or control characters. Other schemes (`javascript:`, `data:`, `file:`, …) are
- * refused: a stored URL ends up as a link that someone clicks. Stored as given (trimmed).
+ * refused: a stored URL ends up as a link that someone clicks. Stored as given (NFC, trimmed).
  */
 import { ValueError } from '../errors.js';
 import { makeValidatedTextType } from './validated-text.js';

@@ -147,7 +147,8 @@ export function compileDefault(op: FilterOp, value: unknown, field: FieldMeta, c
     case 'contains':
     case 'startsWith': {
       if (typeof value !== 'string') throw new ValueError('NOT_TEXT', `${op} takes text`);
-      const pattern = (op === 'contains' ? '%' : '') + escapeLikeText(value) + '%';
+      // stored text is NFC (text-normalization.ts): an NFD operand must find it
+      const pattern = (op === 'contains' ? '%' : '') + escapeLikeText(value.normalize('NFC')) + '%';
       return `(${expr}) ILIKE ${ctx.sql.param(pattern)}`;
     }
   }

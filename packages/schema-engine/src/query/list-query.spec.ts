@@ -192,6 +192,10 @@ describe('the whole query', () => {
     expect(q.values).toEqual([WORKSPACE_ID, '%100\\%%']);
   });
 
+  test('quick search looks for the NFC form stored text has', () => {
+    expect(buildListQuery(table, { q: ' cafe\u0301 ' }, opts).values).toEqual([WORKSPACE_ID, '%caf\u00e9%']);
+  });
+
   test('a filter that is not JSON is INVALID_FILTER', () => {
     expect(errorOf(() => buildListQuery(table, { filter: '{"field":' }, opts)).code).toBe('INVALID_FILTER');
   });

@@ -98,7 +98,7 @@ export function searchCondition(table: TableMeta, q: unknown, opts: Pick<ListOpt
   if (typeof q !== 'string' || q.length > MAX_QUERY_TEXT) {
     throw new DomainError('VALIDATION_FAILED', `q must be text of at most ${MAX_QUERY_TEXT} characters`, { q: { code: 'INVALID_QUERY', message: 'text, at most 200 characters' } });
   }
-  const term = q.trim();
+  const term = q.normalize('NFC').trim(); // stored text is NFC (text-normalization.ts)
   if (!term) return 'TRUE';
   const fields = searchableFields(table, opts.canRead);
   if (fields.length === 0) return 'FALSE';

@@ -80,6 +80,12 @@ describe('explicit SQL', () => {
   test.each([
     ['text eq', { field: 'name', op: 'eq', value: 'Ana' }, `((r.data->>'f1') COLLATE "und-x-icu") = $1::text`, ['Ana']],
     ['text contains escapes wildcards', { field: 'name', op: 'contains', value: '50%_off\\' }, `((r.data->>'f1') COLLATE "und-x-icu") ILIKE $1`, ['%50\\%\\_off\\\\%']],
+    // operands take the stored canonical form (NFC, one line trimmed): an NFD query finds the NFC record
+    ['text eq in NFD', { field: 'name', op: 'eq', value: ' cafe\u0301 ' }, `((r.data->>'f1') COLLATE "und-x-icu") = $1::text`, ['caf\u00e9']],
+    ['text in in NFD', { field: 'name', op: 'in', value: ['e\u0301'] }, `((r.data->>'f1') COLLATE "und-x-icu") = ANY($1::text[])`, [['\u00e9']]],
+    ['text contains in NFD', { field: 'name', op: 'contains', value: 'e\u0301 ' }, `((r.data->>'f1') COLLATE "und-x-icu") ILIKE $1`, ['%\u00e9 %']],
+    ['longText eq keeps leading space', { field: 'notes', op: 'eq', value: ' a\r\nb\n' }, `((r.data->>'f2') COLLATE "und-x-icu") = $1::text`, [' a\nb']],
+    ['email eq partial in NFD', { field: 'email', op: 'eq', value: ' Jose\u0301@' }, `((r.data->>'f13') COLLATE "und-x-icu") = $1::text`, ['Jos\u00e9@']],
     ['number between', { field: 'qty', op: 'between', value: [1, '2.50'] }, `((r.data->>'f3')::numeric) BETWEEN $1::numeric AND $2::numeric`, ['1', '2.5']],
     ['money amount', { field: 'price', op: 'lt', value: '9.99' }, `(((r.data->'f4'->>'a'))::numeric) < $1::numeric`, ['9.99']],
     ['money object operand', { field: 'price', op: 'gte', value: { amount: 100, currency: 'EUR' } }, `(((r.data->'f4'->>'a'))::numeric) >= $1::numeric`, ['100']],

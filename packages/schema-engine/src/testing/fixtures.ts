@@ -1,5 +1,6 @@
 /** Test fixtures (not built): a fixed clock, fields of every type, a table holding them. */
 import '../field-types/all.js';
+import { ValueError } from '../errors.js';
 import { getFieldType } from '../registry.js';
 import type { FieldMeta, TableMeta, ValueContext } from '../types.js';
 
@@ -55,4 +56,15 @@ export function makeTable(): TableMeta {
   ];
   const fields = spec.map(([key, type, options, over], i) => makeField(type, options, { key, slot: `f${i + 1}`, id: `fld-${key}`, position: i, ...over }));
   return { id: TABLE_ID, workspaceId: WORKSPACE_ID, key: 'probe', label: 'Probe', primaryFieldId: 'fld-name', position: 0, fields };
+}
+
+/** The issue code of the ValueError `fn` throws, or "(accepted)". */
+export function issueOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValueError) return e.issue;
+    throw e;
+  }
+  return '(accepted)';
 }
