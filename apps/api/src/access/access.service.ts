@@ -19,6 +19,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   bothScopes,
+  subjectKey,
   canSubject,
   derivedFieldReader,
   DomainError,
@@ -180,8 +181,31 @@ export class AccessService {
     if (!this.can(user, 'manage', 'settings')) throw new DomainError('FORBIDDEN', 'Only an administrator may change the configuration');
   }
 
-  /** The user's rules as CASL raw rules for the UI (tables and fields by key, placeholders bound). */
+  /**
+   * The user's rules as CASL raw rules for the UI (tables and fields by key, placeholders
+   * bound), cut to what the user may read: a rule about a table they cannot read, or the
+   * keys of fields hidden from them, would name what every other answer keeps absent (a
+   * "cannot read salary" rule told a Viewer that salary exists). The UI knows only readable
+   * tables and fields, so nothing it decides changes.
+   */
   caslRules(user: CurrentUser, tables: readonly TableMeta[]): CaslRawRule[] {
-    return toCaslRules(user.rules ?? [], tables, ruleUser(user), this.ws.valueContext());
+    const visible = new Map<string, Set<string>>();
+    for (const t of tables) {
+      const r = this.readableTable(user, t);
+      if (r) visible.set(subjectKey(t), new Set(r.fields.map((f) => f.key)));
+    }
+    const hiddenTables = new Set(tables.map(subjectKey).filter((k) => !visible.has(k)));
+    const out: CaslRawRule[] = [];
+    for (const rule of toCaslRules(user.rules ?? [], tables, ruleUser(user), this.ws.valueContext())) {
+      const subject = String(rule.subject);
+      if (hiddenTables.has(subject)) continue;
+      const readable = visible.get(subject);
+      if (readable && rule.fields) {
+        const fields = rule.fields.filter((k) => readable.has(k));
+        if (!fields.length) continue;
+        out.push({ ...rule, fields });
+      } else out.push(rule);
+    }
+    return out;
   }
 }
