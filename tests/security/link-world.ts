@@ -1,0 +1,75 @@
+/**
+ * The cast of the link and cascade security specs: an administrator, two Managers (own
+ * records only), a Senior manager, a Viewer and, where a case needs someone who may read
+ * a record but not change it, a custom role. Every check of "nothing changed" reads
+ * through the administrator, who sees everything.
+ */
+import { expect } from 'vitest';
+import { Client, RecordingClient, setupAdmin, startTabula, type Res, type TestServer } from '../helpers/tabula.js';
+
+export const PW = 'a long enough password for tests';
+
+export interface Actor {
+  id: string;
+  c: RecordingClient;
+}
+
+export interface World {
+  server: TestServer;
+  admin: Client;
+  user(key: string, roles: string[]): Promise<Actor>;
+}
+
+export async function startWorld(): Promise<World> {
+  const server = await startTabula();
+  const admin = await setupAdmin(server.url);
+  return {
+    server,
+    admin,
+    async user(key, roles) {
+      const r = await admin.post('/api/users', { email: `${key}@example.com`, password: PW, name: key, roles });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      const c = new RecordingClient(server.url);
+      const login = await c.post('/api/auth/login', { email: `${key}@example.com`, password: PW });
+      expect(login.status, JSON.stringify(login.body)).toBe(200);
+      c.token = login.body.token;
+      return { id: r.body.id, c };
+    },
+  };
+}
+
+export async function ok(p: Promise<Res>, status = 201): Promise<Res> {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r;
+}
+
+export function expectError(r: Res, status: number, code: string): void {
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  expect(r.body.error.code).toBe(code);
+}
+
+/** A record as the administrator sees it, with the length of its history and whether it is in the trash. */
+export interface Seen {
+  version: number;
+  data: Record<string, unknown>;
+  history: number;
+  trashed: boolean;
+}
+
+export async function seen(admin: Client, table: string, id: string): Promise<Seen> {
+  const live = await admin.get(`/api/tables/${table}/records/${id}`);
+  const history = await ok(admin.get(`/api/tables/${table}/records/${id}/history`), 200);
+  if (live.status === 200) return { version: live.body.version, data: live.body.data, history: history.body.items.length, trashed: false };
+  const trash = await ok(admin.get(`/api/tables/${table}/trash?limit=1000`), 200);
+  const t = trash.body.items.find((x: { id: string }) => x.id === id);
+  expect(t, `${table}/${id} is neither live nor in the trash`).toBeDefined();
+  return { version: t.version, data: t.data, history: history.body.items.length, trashed: true };
+}
+
+/** The state of several records, to compare before and after a refused request. */
+export async function states(admin: Client, refs: [string, string][]): Promise<Seen[]> {
+  const out: Seen[] = [];
+  for (const [table, id] of refs) out.push(await seen(admin, table, id));
+  return out;
+}
