@@ -17,25 +17,41 @@ export interface Actor {
 export interface World {
   server: TestServer;
   admin: Client;
+  /** Two Managers, a Senior manager and a Viewer (the shipped roles). */
+  m1: Actor;
+  m2: Actor;
+  senior: Actor;
+  viewer: Actor;
   user(key: string, roles: string[]): Promise<Actor>;
+  /** The client of a shipped role (the first Manager for "Manager"). */
+  as(role: ShippedRole): Client;
+  close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export type ShippedRole = 'Administrator' | 'Senior manager' | 'Manager' | 'Viewer';
+
+/** A fresh server with its administrator; `schema` runs before the users sign in. */
+export async function startWorld(schema: (admin: Client) => Promise<void>): Promise<World> {
   const server = await startTabula();
   const admin = await setupAdmin(server.url);
-  return {
-    server,
-    admin,
-    async user(key, roles) {
-      const r = await admin.post('/api/users', { email: `${key}@example.com`, password: PW, name: key, roles });
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
-      const c = new RecordingClient(server.url);
-      const login = await c.post('/api/auth/login', { email: `${key}@example.com`, password: PW });
-      expect(login.status, JSON.stringify(login.body)).toBe(200);
-      c.token = login.body.token;
-      return { id: r.body.id, c };
-    },
+  await schema(admin);
+  const user = async (key: string, roles: string[]): Promise<Actor> => {
+    const r = await admin.post('/api/users', { email: `${key}@example.com`, password: PW, name: key, roles });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const c = new RecordingClient(server.url);
+    const login = await c.post('/api/auth/login', { email: `${key}@example.com`, password: PW });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    c.token = login.body.token;
+    return { id: r.body.id, c };
   };
+  const cast = {
+    m1: await user('m1', ['Manager']),
+    m2: await user('m2', ['Manager']),
+    senior: await user('senior', ['Senior manager']),
+    viewer: await user('viewer', ['Viewer']),
+  };
+  const byRole: Record<ShippedRole, Client> = { Administrator: admin, 'Senior manager': cast.senior.c, Manager: cast.m1.c, Viewer: cast.viewer.c };
+  return { server, admin, ...cast, user, as: (role) => byRole[role], close: () => server.close() };
 }
 
 export async function ok(p: Promise<Res>, status = 201): Promise<Res> {

@@ -13,13 +13,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../helpers/tabula.js';
-import { expectError, ok, seen, startWorld, states, type Actor, type World } from './link-world.js';
+import { expectError, ok, seen, startWorld, states, type Actor, type ShippedRole, type World } from './link-world.js';
 
 let w: World;
 let admin: Client;
 let m1: Actor;
 let m2: Actor;
-let viewer: Actor;
 let senior: Actor;
 let clerk: Actor;
 const GHOST = '01900000-0000-7000-8000-00000000beef';
@@ -33,46 +32,43 @@ async function invoice(by: Client, number: string, amount: string, clientId?: st
 const total = async (id: string) => ((await ok(admin.get(`/api/tables/clients/records/${id}`), 200)).body.data.total?.amount ?? null) as string | null;
 
 beforeAll(async () => {
-  w = await startWorld();
-  admin = w.admin;
-  await ok(admin.post('/api/tables', { key: 'clients', label: 'Clients', primaryField: 'name', fields: [{ key: 'name', label: 'Name', type: 'text', required: true }] }));
-  await ok(admin.post('/api/tables', { key: 'tags', label: 'Tags', primaryField: 'label', fields: [{ key: 'label', label: 'Label', type: 'text' }] }));
-  await ok(admin.post('/api/tables', {
-    key: 'invoices', label: 'Invoices', primaryField: 'number',
-    fields: [
-      { key: 'number', label: 'Number', type: 'text' },
-      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-      { key: 'tags', label: 'Tags', type: 'link', options: { table: 'tags', multiple: true, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-    ],
-  }));
-  await ok(admin.post('/api/tables/clients/fields', { key: 'total', label: 'Total', type: 'rollup', options: { link: 'invoices', field: 'amount', aggregate: 'sum' } }));
-  await ok(admin.post('/api/roles', {
-    name: 'Clerk',
-    rules: [
-      { action: 'read', subject: 'all' },
-      { action: 'create', subject: 'all', conditions: { owner: '$me' } },
-      { action: 'update', subject: 'all', conditions: { owner: '$me' } },
-    ],
-  }));
-  m1 = await w.user('m1', ['Manager']);
-  m2 = await w.user('m2', ['Manager']);
-  viewer = await w.user('viewer', ['Viewer']);
-  senior = await w.user('senior', ['Senior manager']);
+  w = await startWorld(async (a) => {
+    await ok(a.post('/api/tables', { key: 'clients', label: 'Clients', primaryField: 'name', fields: [{ key: 'name', label: 'Name', type: 'text', required: true }] }));
+    await ok(a.post('/api/tables', { key: 'tags', label: 'Tags', primaryField: 'label', fields: [{ key: 'label', label: 'Label', type: 'text' }] }));
+    await ok(a.post('/api/tables', {
+      key: 'invoices', label: 'Invoices', primaryField: 'number',
+      fields: [
+        { key: 'number', label: 'Number', type: 'text' },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+        { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
+        { key: 'tags', label: 'Tags', type: 'link', options: { table: 'tags', multiple: true, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
+      ],
+    }));
+    await ok(a.post('/api/tables/clients/fields', { key: 'total', label: 'Total', type: 'rollup', options: { link: 'invoices', field: 'amount', aggregate: 'sum' } }));
+    await ok(a.post('/api/roles', {
+      name: 'Clerk',
+      rules: [
+        { action: 'read', subject: 'all' },
+        { action: 'create', subject: 'all', conditions: { owner: '$me' } },
+        { action: 'update', subject: 'all', conditions: { owner: '$me' } },
+      ],
+    }));
+  });
+  ({ admin, m1, m2, senior } = w);
   clerk = await w.user('clerk', ['Clerk']);
 });
 
 afterAll(async () => {
-  await w?.server.close();
+  await w?.close();
 });
 
 describe('a link target must be within the writer\'s read scope (item 2)', () => {
-  let c1: string, c2: string, i1: string, i2: string, t2: string;
+  let c1: string, c2: string, i1: string, t2: string;
   beforeAll(async () => {
     c1 = await client(m1.c, 'M1 client');
     c2 = await client(m2.c, 'M2 client');
     i1 = await invoice(m1.c, 'M1-1', '10.00', c1);
-    i2 = await invoice(m2.c, 'M2-1', '20.00', c2);
+    await invoice(m2.c, 'M2-1', '20.00', c2);
     t2 = (await ok(m2.c.post('/api/tables/tags/records', { data: { label: 'M2 tag' } }))).body.id;
   });
 
@@ -180,6 +176,23 @@ describe('the inverse side of a single link moves records: an update of each (it
     expect((await ok(admin.get('/api/tables/invoices/records'), 200)).body.total).toBe(count);
   });
 
+  it('the right to update only the paired field is the right to link', async () => {
+    await ok(admin.post('/api/roles', {
+      name: 'Linker',
+      rules: [
+        { action: 'read', subject: 'all' },
+        { action: 'create', subject: 'invoices', conditions: { owner: '$me' } },
+        { action: 'update', subject: 'invoices', conditions: { owner: '$me' } },
+        { action: 'update', subject: 'clients', fields: ['invoices'] },
+      ],
+    }));
+    const linker = await w.user('linker', ['Linker']);
+    const made = await ok(linker.c.post('/api/tables/invoices/records', { data: { number: 'L-1', amount: '1.00', client: [c2] } }));
+    expect(await total(c2)).toBe('21.00');
+    expectError(await linker.c.patch(`/api/tables/clients/records/${c2}`, { data: { name: 'Renamed' } }), 400, 'VALIDATION_FAILED');
+    await ok(admin.del(`/api/tables/invoices/records/${made.body.id}`), 204);
+  });
+
   it('taking one\'s own invoice away from a client one may not change is refused (403), from either side', async () => {
     const i1x = await invoice(m1.c, 'M1-X', '3.00', c1);
     // the administrator links the manager's invoice to the other manager's client
@@ -205,6 +218,19 @@ describe('the inverse side of a single link moves records: an update of each (it
     expectError(await m1.c.patch(`/api/tables/clients/records/${c1}`, { data: { invoices: [i1] } }), 403, 'FORBIDDEN');
     expect(await states(admin, [['invoices', i2x], ['clients', c1]])).toEqual(before);
     await ok(admin.patch(`/api/tables/invoices/records/${i2x}`, { data: { client: [] } }), 200);
+  });
+
+  it('taking an invoice whose client is in the trash needs no right on that client, whose restore no longer has it', async () => {
+    const cGone = await client(m2.c, 'M2 soon trashed');
+    const i1t = await invoice(m1.c, 'M1-T', '2.00');
+    await ok(admin.patch(`/api/tables/invoices/records/${i1t}`, { data: { client: [cGone] } }), 200);
+    await ok(m2.c.del(`/api/tables/clients/records/${cGone}`), 204);
+    expect((await ok(m1.c.get(`/api/tables/invoices/records/${i1t}`), 200)).body.data.client).toEqual([]);
+    const c1t = await client(m1.c, 'M1 taker');
+    await ok(m1.c.patch(`/api/tables/clients/records/${c1t}`, { data: { invoices: [i1t] } }), 200);
+    const back = await ok(m2.c.post(`/api/tables/clients/records/${cGone}/restore`), 200);
+    expect(back.body.data.invoices).toEqual([]);
+    expect((await ok(admin.get(`/api/tables/invoices/records/${i1t}`), 200)).body.data.client).toEqual([c1t]);
   });
 
   it('an allowed move bumps the moved record\'s version and writes its history', async () => {
@@ -257,20 +283,20 @@ describe('the inverse side of a single link moves records: an update of each (it
 });
 
 describe('permission matrix: links on both sides, for every shipped role', () => {
-  // per role: linking a record of its own invoice to a foreign client (primary side) and a
-  // foreign invoice to its own client (inverse side); "foreign" = made by a Manager (m2)
+  // per role: linking its own invoice to a foreign client (primary side) and a foreign
+  // invoice to its own client (inverse side), the same answer for both; "foreign" = made
+  // by a Manager (m2)
   const cases = [
-    { role: 'Administrator', primary: 200, inverse: 200 },
-    { role: 'Senior manager', primary: 200, inverse: 200 },
-    { role: 'Manager', primary: 400, inverse: 400 },
-    { role: 'Viewer', primary: 403, inverse: 403 },
+    { role: 'Administrator', status: 200 },
+    { role: 'Senior manager', status: 200 },
+    { role: 'Manager', status: 400 },
+    { role: 'Viewer', status: 403 },
   ] as const;
-  const actorOf = (role: string): Client => (role === 'Administrator' ? admin : role === 'Senior manager' ? senior.c : role === 'Manager' ? m1.c : viewer.c);
   // a Viewer has no records of its own: its "own" records are the first manager's
-  const ownerOf = (role: string): Client => (role === 'Viewer' ? m1.c : actorOf(role));
+  const ownerOf = (role: ShippedRole): Client => w.as(role === 'Viewer' ? 'Manager' : role);
 
-  it.each(cases)('$role', async ({ role, primary, inverse }) => {
-    const actor = actorOf(role);
+  it.each(cases)('$role', async ({ role, status }) => {
+    const actor = w.as(role);
     const own = ownerOf(role);
     const myClient = await client(own, `${role} own client`);
     const myInvoice = await invoice(own, `${role}-own`, '1.00');
@@ -280,13 +306,37 @@ describe('permission matrix: links on both sides, for every shipped role', () =>
     const before = await states(admin, refs);
 
     const p = await actor.patch(`/api/tables/invoices/records/${myInvoice}`, { data: { client: [theirClient] } });
-    expect(p.status, JSON.stringify(p.body)).toBe(primary);
+    expect(p.status, JSON.stringify(p.body)).toBe(status);
     const i = await actor.patch(`/api/tables/clients/records/${myClient}`, { data: { invoices: [theirInvoice] } });
-    expect(i.status, JSON.stringify(i.body)).toBe(inverse);
-    if (primary !== 200 && inverse !== 200) expect(await states(admin, refs)).toEqual(before);
-    if (inverse === 200) {
+    expect(i.status, JSON.stringify(i.body)).toBe(status);
+    if (status !== 200) expect(await states(admin, refs)).toEqual(before);
+    else {
       const moved = await seen(admin, 'invoices', theirInvoice);
       expect(moved).toMatchObject({ version: before[3]!.version + 1, history: before[3]!.history + 1, data: { client: [myClient] } });
     }
+  });
+});
+
+describe('permission matrix: history restore of a version linking to another user\'s record, for every shipped role', () => {
+  const cases = [
+    { role: 'Administrator', status: 200 },
+    { role: 'Senior manager', status: 200 },
+    { role: 'Manager', status: 400 },
+    { role: 'Viewer', status: 403 },
+  ] as const;
+
+  it.each(cases)('$role', async ({ role, status }) => {
+    const owner = w.as(role === 'Viewer' ? 'Manager' : role);
+    const mine = await invoice(owner, `${role}-hist`, '5.00');
+    const theirs = await client(m2.c, `${role} history client`);
+    await ok(admin.patch(`/api/tables/invoices/records/${mine}`, { data: { client: [theirs] } }), 200);
+    await ok(admin.patch(`/api/tables/invoices/records/${mine}`, { data: { client: [] } }), 200);
+    const event = (await ok(admin.get(`/api/tables/invoices/records/${mine}/history`), 200)).body.items.find((e: any) => e.version === 2);
+    const before = await states(admin, [['invoices', mine], ['clients', theirs]]);
+    const r = await w.as(role).post(`/api/tables/invoices/records/${mine}/history/${event.id}/restore`, {});
+    expect(r.status, JSON.stringify(r.body)).toBe(status);
+    if (status === 200) expect(await total(theirs)).toBe('5.00');
+    else expect(await states(admin, [['invoices', mine], ['clients', theirs]])).toEqual(before);
+    if (status === 400) expect(r.body.error.details.client.code).toBe('LINK_NOT_FOUND');
   });
 });

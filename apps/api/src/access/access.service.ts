@@ -13,6 +13,9 @@
  * - Writes are also checked in SQL, inside the write transaction, against the stored
  *   records and the records as they would become (`assertRowsAllowed`); one forbidden
  *   record refuses the whole batch.
+ * - The records a write changes besides the one it names (the other side of a link, what a
+ *   delete cascades to, a restored batch) are checked as stored (`idsOutside`), and a link
+ *   target must be a record the user may read (`readableIds`); see ADR 0011.
  * - Schema, users, roles and settings need `manage settings` (or `manage all`).
  * See docs/adr/0006-rights-compilation.md and 0007-read-path-round-trips.md (the cache).
  */

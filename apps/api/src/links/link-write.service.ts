@@ -15,7 +15,7 @@
  * directly, so a stale write to it conflicts; a record whose list merely grows or shrinks
  * (the client's invoices) is not versioned: that change is in the history of the record
  * written, and recording it on the list would repeat the whole list at every link.
- * See docs/adr/0010-links-through-the-rights-gate.md.
+ * See docs/adr/0011-links-and-cascades-within-rights.md.
  */
 import { Injectable } from '@nestjs/common';
 import { DomainError, isDomainError, linkOptions, linkStorage, uuidLiteral, uuidv7, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
@@ -114,15 +114,19 @@ export class LinkWriteService {
     if (!pair || linkOptions(pair).multiple !== false || !added.length) return { moved, losers: [] };
     const s = linkStorage(field);
     const fid = uuidLiteral(s.fieldId);
-    const held = await sql.query<{ id: string }>(
-      `SELECT DISTINCT ${s.self} AS id FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) AND ${s.self} <> ALL($3::uuid[])`,
+    const held = await sql.query<{ id: string; live: boolean }>(
+      `SELECT DISTINCT l.${s.self} AS id, h.deleted_at IS NULL AS live FROM record_link l
+         JOIN record h ON h.workspace_id = l.workspace_id AND h.table_id = ${uuidLiteral(table.id)} AND h.id = l.${s.self}
+        WHERE l.workspace_id = $1 AND l.field_id = ${fid} AND l.${s.other} = ANY($2::uuid[]) AND l.${s.self} <> ALL($3::uuid[])`,
       [this.ws.id, added, writers],
     );
-    const losers = held.map((h) => h.id);
-    if (!losers.length) return { moved, losers };
+    if (!held.length) return { moved, losers: [] };
+    // a holder in the trash loses a link that only a restore would have brought back: like
+    // the other side of a delete, that needs no right on it (and it is not versioned)
+    const losers = held.filter((h) => h.live).map((h) => h.id);
     await this.assertMayUpdate(sql, user, table, field, losers, `"${field.key}" would take records away from records of "${table.key}" that you may not change; nothing was written`);
-    if (linkOptions(field).multiple === false) moved.push({ table, field, before: await this.links.values(sql, field, losers) });
-    await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) AND ${s.self} = ANY($3::uuid[])`, [this.ws.id, added, losers]);
+    if (linkOptions(field).multiple === false && losers.length) moved.push({ table, field, before: await this.links.values(sql, field, losers) });
+    await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) AND ${s.self} <> ALL($3::uuid[])`, [this.ws.id, added, writers]);
     return { moved, losers };
   }
 
