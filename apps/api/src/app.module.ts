@@ -25,6 +25,7 @@ import { WorkspaceService } from './workspace/workspace.service.js';
 import { BackupController } from './backup/backup.controller.js';
 import { SnapshotService } from './backup/snapshot.service.js';
 import { LinkService } from './links/link.service.js';
+import { LinkWriteService } from './links/link-write.service.js';
 import { AutonumberService } from './records/autonumber.service.js';
 import { ComputedController } from './computed/computed.controller.js';
 import { ComputedService } from './computed/computed.service.js';
@@ -81,6 +82,7 @@ export class AppModule {
         FormulaPreviewService,
         RatesService,
         LinkService,
+        LinkWriteService,
         AutonumberService,
         SnapshotService,
         UsersService,

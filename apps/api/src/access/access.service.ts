@@ -13,6 +13,9 @@
  * - Writes are also checked in SQL, inside the write transaction, against the stored
  *   records and the records as they would become (`assertRowsAllowed`); one forbidden
  *   record refuses the whole batch.
+ * - The records a write changes besides the one it names (the other side of a link, what a
+ *   delete cascades to, a restored batch) are checked as stored (`idsOutside`), and a link
+ *   target must be a record the user may read (`readableIds`); see ADR 0011.
  * - Schema, users, roles and settings need `manage settings` (or `manage all`).
  * See docs/adr/0006-rights-compilation.md and 0007-read-path-round-trips.md (the cache).
  */
@@ -21,9 +24,11 @@ import {
   bothScopes,
   subjectKey,
   canSubject,
+  compileFilter,
   derivedFieldReader,
   DomainError,
   imagesOutsideScope,
+  SqlBuilder,
   tableRights,
   toCaslRules,
   uuidLiteral,
@@ -152,6 +157,43 @@ export class AccessService {
     if (outside.length) {
       throw new DomainError('FORBIDDEN', rows.length > 1 ? `You may not ${action} one or more of these records; nothing was written` : `You may not ${action} this record`);
     }
+  }
+
+  /**
+   * Which of `ids` are live records of `table` within the user's read scope (none when they
+   * may not read the table). A link target must be one of them: any other id answers as
+   * one that does not exist.
+   */
+  async readableIds(sql: Sql, user: CurrentUser, table: TableMeta, ids: string[]): Promise<Set<string>> {
+    const read = this.rights(user, table, 'read');
+    if (!ids.length || !read.allowed) return new Set();
+    const rows = await sql.query<{ id: string }>(...this.storedIn(table, read.scope, ids, 'AND r.deleted_at IS NULL'));
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Which of `ids` (stored records of `table`, live or in the trash) the user may not take
+   * `action` on: outside the read scope or the action's. For the records a write changes
+   * besides the one it names (the other side of a link, what a delete cascades to, a
+   * restored batch): their data does not change, so the stored record is the whole check,
+   * made in SQL on the record table itself (also for rules on link fields).
+   */
+  async idsOutside(sql: Sql, user: CurrentUser, table: TableMeta, action: Exclude<RecordAction, 'read' | 'create'>, ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const read = this.rights(user, table, 'read');
+    const act = this.rights(user, table, action);
+    if (!read.allowed || !act.allowed) return [...ids];
+    if (read.scope === undefined && act.scope === undefined) return [];
+    const rows = await sql.query<{ id: string }>(...this.storedIn(table, bothScopes(read.scope, act.scope), ids));
+    const inside = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => !inside.has(id));
+  }
+
+  private storedIn(table: TableMeta, scope: unknown, ids: string[], extra = ''): [string, unknown[]] {
+    const b = new SqlBuilder();
+    const head = `SELECT r.id FROM record r WHERE r.workspace_id = ${b.param(this.ws.id, 'uuid')} AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY(${b.param(ids, 'uuid[]')}) ${extra}`;
+    const where = scope === undefined ? '' : ` AND COALESCE(${compileFilter(table, scope, { alias: 'r', sql: b, ...this.ws.valueContext() })}, FALSE)`;
+    return [head + where, b.values];
   }
 
   /**

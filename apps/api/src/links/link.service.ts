@@ -1,9 +1,9 @@
 /**
  * Link values: read for a page of records within the page's own statement (scalar
  * subqueries per link field, `pageColumns`) or in one query per link field (never per
- * record, `load`), written with target checks, and followed on delete (restrict / cascade /
- * unlink). Trashed records drop out of every link without their rows being touched, so a
- * restore brings the links back.
+ * record, `load`), and followed on delete (restrict / cascade / unlink) within the
+ * deleter's rights; written by link-write.service.ts. Trashed records drop out of every link
+ * without their rows being touched, so a restore brings the links back.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -20,6 +20,8 @@ import {
   type TableMeta,
 } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
+import { AccessService } from '../access/access.service.js';
+import type { CurrentUser } from '../auth/current-user.js';
 import { SchemaService } from '../tables/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { DATABASE } from '../database/database.provider.js';
@@ -43,6 +45,7 @@ export class LinkService {
     @Inject(DATABASE) private readonly db: Database,
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
+    private readonly access: AccessService,
   ) {}
 
   linkFields(table: TableMeta): FieldMeta[] {
@@ -170,111 +173,36 @@ export class LinkService {
 
   /** Current live linked ids of one record (all of them, for diffs and writes). */
   async current(sql: Sql, recordId: string, field: FieldMeta): Promise<string[]> {
+    return (await this.values(sql, field, [recordId])).get(recordId)!;
+  }
+
+  /** The live linked ids of each record (all of them, in link order; [] for none). */
+  async values(sql: Sql, field: FieldMeta, recordIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map(recordIds.map((id) => [id, [] as string[]]));
     const s = linkStorage(field);
     const target = this.schema.tableById(linkOptions(field).table);
-    if (!target) return [];
-    const rows = await sql.query<{ oid: string }>(
-      `SELECT l.${s.other} AS oid FROM record_link l
+    if (!target || !recordIds.length) return out;
+    const rows = await sql.query<{ rid: string; oid: string }>(
+      `SELECT l.${s.self} AS rid, l.${s.other} AS oid FROM record_link l
          JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL
-        WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.self} = $2
-        ORDER BY ${s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id'}`,
-      [this.ws.id, recordId],
+        WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.self} = ANY($2::uuid[])
+        ORDER BY l.${s.self}, ${s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id'}`,
+      [this.ws.id, recordIds],
     );
-    return rows.map((r) => r.oid);
-  }
-
-  /**
-   * Links of records just created (no links yet), for one field, in three statements
-   * whatever the batch size. Returns the records of the field's table that lost a target
-   * to them (the other side links to one record only): their computed fields follow.
-   */
-  async writeNew(sql: Sql, field: FieldMeta, pairs: [string, string[]][]): Promise<string[]> {
-    const all = [...new Set(pairs.flatMap(([, ids]) => ids))];
-    if (!all.length) return [];
-    const s = linkStorage(field);
-    const o = linkOptions(field);
-    const single = this.singleOtherSide(field);
-    if (single && all.length < pairs.reduce((n, [, ids]) => n + ids.length, 0)) {
-      throw new DomainError('VALIDATION_FAILED', `Two records of the batch link to the same record through "${field.key}", which links to one record only from the other side`, {
-        [field.key]: { code: 'SINGLE_LINK', message: `"${single.key}" of ${this.schema.tableById(o.table)!.key} links to one record only` },
-      });
-    }
-    await this.checkTargets(sql, field, all);
-    const fid = uuidLiteral(s.fieldId);
-    let previous: string[] = [];
-    if (single) previous = await this.takeTargets(sql, fid, s, all);
-    const self: string[] = [];
-    const other: string[] = [];
-    const pos: number[] = [];
-    for (const [rid, ids] of pairs) ids.forEach((id, i) => (self.push(rid), other.push(id), pos.push(i)));
-    await sql.exec(
-      `INSERT INTO record_link (workspace_id, field_id, ${s.self}, ${s.other}, position)
-       SELECT $1, ${fid}, u.a, u.b, u.p FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS u(a, b, p)
-       ON CONFLICT (workspace_id, field_id, from_id, to_id) DO UPDATE SET position = EXCLUDED.position`,
-      [this.ws.id, self, other, pos],
-    );
-    return previous;
-  }
-
-  /** The other side's field when it links to one record only (a line's order), else undefined. */
-  private singleOtherSide(field: FieldMeta): FieldMeta | undefined {
-    const o = linkOptions(field);
-    const pair = o.pair ? this.schema.tableById(o.table)?.fields.find((f) => f.id === o.pair) : undefined;
-    return pair && linkOptions(pair).multiple === false ? pair : undefined;
-  }
-
-  /** The targets leave the records they linked to (the other side links to one record only); returns those records. */
-  private async takeTargets(sql: Sql, fid: string, s: { self: string; other: string }, ids: string[]): Promise<string[]> {
-    const gone = await sql.query<{ id: string }>(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) RETURNING ${s.self} AS id`, [this.ws.id, ids]);
-    return [...new Set(gone.map((g) => g.id))];
-  }
-
-  /** The linked table, after checking that every id is a live record of it. */
-  private async checkTargets(sql: Sql, field: FieldMeta, ids: string[]): Promise<TableMeta> {
-    const target = this.schema.tableById(linkOptions(field).table);
-    if (!target) throw new DomainError('VALIDATION_FAILED', `The table linked by "${field.key}" no longer exists`, { [field.key]: { code: 'LINK_TABLE_GONE', message: 'the linked table was deleted' } });
-    if (!ids.length) return target;
-    const found = await sql.query<{ id: string }>(
-      `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(target.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-      [this.ws.id, ids],
-    );
-    const ok = new Set(found.map((r) => r.id));
-    const missing = ids.filter((i) => !ok.has(i));
-    if (missing.length) {
-      throw new DomainError('VALIDATION_FAILED', `"${field.key}" links to records that do not exist or are in the trash`, {
-        [field.key]: { code: 'LINK_NOT_FOUND', message: `not found in ${target.key}: ${missing.slice(0, 5).join(', ')}` },
-      });
-    }
-    return target;
-  }
-
-  /**
-   * Replaces a record's links through one field. Targets must exist and be live. Returns
-   * the other records of the field's table that lost a target to it (as `writeNew`).
-   */
-  async write(sql: Sql, recordId: string, field: FieldMeta, ids: string[]): Promise<string[]> {
-    await this.checkTargets(sql, field, ids);
-    const s = linkStorage(field);
-    const fid = uuidLiteral(s.fieldId);
-    await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.self} = $2`, [this.ws.id, recordId]);
-    if (!ids.length) return [];
-    // the other side links to one record only: the targets leave their previous record
-    const previous = this.singleOtherSide(field) ? await this.takeTargets(sql, fid, s, ids) : [];
-    await sql.exec(
-      `INSERT INTO record_link (workspace_id, field_id, ${s.self}, ${s.other}, position)
-       SELECT $1, ${fid}, $2, u.id, u.ord::int - 1 FROM unnest($3::uuid[]) WITH ORDINALITY AS u(id, ord)
-       ON CONFLICT (workspace_id, field_id, from_id, to_id) DO UPDATE SET position = EXCLUDED.position`,
-      [this.ws.id, recordId, ids],
-    );
-    return previous.filter((id) => id !== recordId);
+    for (const r of rows) out.get(r.rid)?.push(r.oid);
+    return out;
   }
 
   /**
    * Everything a delete takes with it: the records of `table` to trash plus, through
-   * cascade links, their dependants (per table). A restricting link to a live record
-   * refuses the whole delete before anything moves.
+   * cascade links, their dependants (per table). Refused whole before anything moves when
+   * a restricting link holds a live record (409: `count` counts only the records the user
+   * may read, and names their table and field only if the user may read them) or when the
+   * cascade reaches a record the user may not delete (403, naming no record). Unlink links
+   * need nothing: the records on the other side lose a link to a record that is gone, as
+   * with any delete.
    */
-  async collectCascade(sql: Sql, table: TableMeta, ids: string[]): Promise<Map<string, Set<string>>> {
+  async collectCascade(sql: Sql, user: CurrentUser, table: TableMeta, ids: string[]): Promise<Map<string, Set<string>>> {
     await this.schema.fresh(sql);
     const all = this.schema.cachedList();
     const result = new Map<string, Set<string>>([[table.id, new Set(ids)]]);
@@ -296,14 +224,23 @@ export class LinkService {
             const fresh = rows.map((r) => r.id).filter((id) => !seen.has(id));
             if (!fresh.length) continue;
             const mode = linkOptions(f).onDelete;
+            const named = this.access.readableTable(user, holder)?.fields.some((x) => x.id === f.id);
             if (mode === 'restrict') {
-              throw new DomainError('DELETE_RESTRICTED', `Records of "${holder.label}" still link to this record through "${f.label}"; remove those links first`, {
-                table: holder.key,
-                field: f.key,
-                count: fresh.length,
-              });
+              const count = named ? (await this.access.readableIds(sql, user, holder, fresh)).size : 0;
+              throw new DomainError(
+                'DELETE_RESTRICTED',
+                named ? `Records of "${holder.label}" still link to this record through "${f.label}"; remove those links first` : 'Other records still link to this record; it cannot be deleted',
+                named ? { table: holder.key, field: f.key, count } : { count },
+              );
             }
             if (mode === 'cascade') {
+              if ((await this.access.idsOutside(sql, user, holder, 'delete', fresh)).length) {
+                throw new DomainError(
+                  'FORBIDDEN',
+                  named ? `Deleting this record would also delete records of "${holder.label}" (through "${f.label}") that you may not delete; nothing was deleted` : 'Deleting this record would also delete records you may not delete; nothing was deleted',
+                  named ? { table: holder.key, field: f.key } : undefined,
+                );
+              }
               for (const id of fresh) seen.add(id);
               result.set(holder.id, seen);
               next.push([holder, fresh]);
@@ -314,6 +251,22 @@ export class LinkService {
       frontier = next;
     }
     return result;
+  }
+
+  /**
+   * A delete batch comes back whole or not at all: FORBIDDEN unless the user may restore
+   * (delete) every record of it still in the trash, whoever deleted them.
+   */
+  async assertRestorable(sql: Sql, user: CurrentUser, batch: string): Promise<void> {
+    const rows = await sql.query<{ table_id: string; id: string }>(`SELECT table_id, id FROM record WHERE workspace_id = $1 AND delete_batch = $2 AND deleted_at IS NOT NULL`, [this.ws.id, batch]);
+    const byTable = new Map<string, string[]>();
+    for (const r of rows) byTable.set(r.table_id, [...(byTable.get(r.table_id) ?? []), r.id]);
+    for (const [tableId, ids] of byTable) {
+      const t = this.schema.tableById(tableId);
+      if (t && (await this.access.idsOutside(sql, user, t, 'delete', ids)).length) {
+        throw new DomainError('FORBIDDEN', 'This record was deleted together with records you may not restore; nothing was restored');
+      }
+    }
   }
 
   /** Removes a link field's rows (the field and its pair are being deleted). */

@@ -25,6 +25,7 @@ import { SchemaService } from '../tables/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { RecordsReadService } from './records-read.service.js';
 import { LinkService } from '../links/link.service.js';
+import { LinkWriteService } from '../links/link-write.service.js';
 import { AutonumberService } from './autonumber.service.js';
 import { AttachmentRefs } from '../attachments/attachment-refs.service.js';
 import { ComputedService } from '../computed/computed.service.js';
@@ -77,6 +78,7 @@ export class RecordsWriteService {
     private readonly access: AccessService,
     private readonly reader: RecordsReadService,
     private readonly links: LinkService,
+    private readonly linkWrites: LinkWriteService,
     private readonly autonumbers: AutonumberService,
     private readonly attachmentRefs: AttachmentRefs,
     private readonly computed: ComputedService,
@@ -190,7 +192,7 @@ export class RecordsWriteService {
           const w = linkWrites[i]!.find(([lf]) => lf.id === f.id);
           if (w && w[1].length) pairs.push([p.id, w[1]]);
         });
-        addAll(losers, table.id, await this.links.writeNew(sql, f, pairs));
+        addAll(losers, table.id, await this.linkWrites.writeNew(sql, user, f, pairs));
       }
       const touched = losers;
       for (const writes of linkWrites) for (const [f, ids] of writes) addAll(touched, linkTarget(f), ids);
@@ -263,7 +265,7 @@ export class RecordsWriteService {
       const linkSlots = new Set(linkChanges.map(([f]) => f.slot));
       for (const [slot, v] of Object.entries(changed)) if (!linkSlots.has(slot)) (v === null ? remove.push(slot) : (set[slot] = v));
       const losers: string[] = []; // other records of this table whose targets this one took
-      for (const [f, , next] of linkChanges) losers.push(...(await this.links.write(sql, cur.id, f, next)));
+      for (const [f, before, next] of linkChanges) losers.push(...(await this.linkWrites.write(sql, user, cur.id, f, before, next)));
       const next: Record<string, unknown> = { ...cur.data, ...set };
       for (const slot of remove) delete next[slot];
       await this.access.assertRowsAllowed(sql, user, table, 'update', [{ id: cur.id, data: next, owner_id: cur.owner_id }]);
@@ -296,7 +298,7 @@ export class RecordsWriteService {
     await this.db.tx(async (sql) => {
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
-      const plan = await this.links.collectCascade(sql, table, [cur.id]);
+      const plan = await this.links.collectCascade(sql, user, table, [cur.id]);
       const batch = uuidv7();
       for (const [tableId, ids] of plan) {
         const t = this.schema.tableById(tableId)!;
@@ -319,6 +321,7 @@ export class RecordsWriteService {
       const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true, trashed: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'No such record in the trash');
       const [b] = await sql.query<{ delete_batch: string | null }>(`SELECT delete_batch FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, cur.id]);
+      if (b?.delete_batch) await this.links.assertRestorable(sql, user, b.delete_batch);
       const restored = await this.guard(table, () =>
         b?.delete_batch
           ? sql.query<{ table_id: string; id: string; version: number }>(
