@@ -1,6 +1,6 @@
 /** The field-type registry: one definition per type name; a duplicate is refused. */
 import { DomainError } from './errors.js';
-import type { AnyFieldType, FieldMeta, FieldTypeDef } from './types.js';
+import type { AnyFieldType, FieldMeta, FieldTypeDef, FilterOp } from './types.js';
 
 const registry = new Map<string, AnyFieldType>();
 
@@ -36,4 +36,40 @@ export function effectiveField(field: FieldMeta): FieldMeta {
     f = next;
   }
   return f;
+}
+
+/** What a field can do, as the query layer decides it: read by the UI to offer only that. */
+export interface FieldCapabilities {
+  /** The type its filters and sorts follow: a formula's result type, else its own type. */
+  readonly filterType: string;
+  /** Read-only, computed by the engine. */
+  readonly computed: boolean;
+  readonly sortable: boolean;
+  readonly canBePrimary: boolean;
+  readonly searchable: boolean;
+  readonly canBeUnique: boolean;
+  /** The filter operators the filter compiler accepts for this field. */
+  readonly operators: readonly FilterOp[];
+}
+
+/**
+ * A field's capabilities, from its type's flags and, for filters and sorts, those of the
+ * type it delegates to (effectiveField): a formula giving money filters like money, a
+ * volatile one only by isEmpty/isNotEmpty. Takes a field of the metadata or of the wire
+ * (only `type` and `options` are read).
+ */
+export function fieldCapabilities(field: { type: string; options?: Record<string, unknown> }): FieldCapabilities {
+  const own = getFieldType(field.type);
+  const meta = { id: '', tableId: '', key: '', label: '', slot: '', required: false, unique: false, defaultValue: null, searchable: false, position: 0, type: field.type, options: field.options ?? {} };
+  const eff = effectiveField(meta);
+  const filters = eff === meta ? own : getFieldType(eff.type);
+  return {
+    filterType: eff.type,
+    computed: own.computed,
+    sortable: filters.sortable,
+    canBePrimary: own.canBePrimary,
+    searchable: own.searchable,
+    canBeUnique: own.canBeUnique,
+    operators: filters.operators,
+  };
 }

@@ -1,0 +1,158 @@
+/**
+ * The wire contract of the HTTP API v1 (DESIGN.md, "HTTP API (v1)", and docs/api.md) as
+ * types: what the API answers and the designer reads. Written once, here, so that the two
+ * sides cannot drift; the API's own output types are checked against these in
+ * apps/api/src/wire-contract.spec.ts.
+ *
+ * Fields and records speak keys, never slots or field ids. Values in `data` are in their
+ * wire form (money `{amount, currency}`, numbers as JSON numbers or decimal strings past 15
+ * digits, dates `YYYY-MM-DD`), as each field type's `toWire` gives them.
+ *
+ * The generic parameters only narrow: a client that reads options loosely may say
+ * `WireField<Record<string, any>>`; the shape stays the same.
+ */
+import type { ErrorCode } from './errors.js';
+import type { WireRule } from './rules/rule-types.js';
+
+/** A field as `GET /api/tables/:t` lists it. */
+export interface WireField<O extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  key: string;
+  label: string;
+  type: string;
+  options: O;
+  required: boolean;
+  unique: boolean;
+  /** The default in wire form, or null. */
+  default: unknown;
+  searchable: boolean;
+  position: number;
+  /** Names the table's records (the table's primaryField). */
+  primary: boolean;
+}
+
+export interface WireTable<F extends WireField<any> = WireField> {
+  id: string;
+  key: string;
+  label: string;
+  /** The key of the field that names records, or null. */
+  primaryField: string | null;
+  position: number;
+  fields: F[];
+}
+
+export interface WireRecord<D extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  version: number;
+  /** Field key → wire value; a computed field's cell error is `{error, message}`. */
+  data: D;
+  owner: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Set in the trash only. */
+  deletedAt?: string;
+  /** With ?expand: the linked records' display values. */
+  expanded?: Record<string, unknown>;
+}
+
+/** A page of records (`GET …/records`, `POST …/records/query`, `GET …/trash`). */
+export interface WireRecordList<R extends WireRecord<any> = WireRecord> {
+  items: R[];
+  /** Null when counting would cost too much; an estimate when totalIsEstimate. */
+  total: number | null;
+  totalIsEstimate: boolean;
+  /** Pass as `after` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+/** One change of a record as its history lists it (newest first). */
+export interface WireHistoryEvent {
+  id: string;
+  at: string;
+  version: number;
+  action: string;
+  user: { id: string; name: string | null } | null;
+  /** Field key → the value before and after, in wire form. */
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+export interface CardLayoutSection {
+  title: string;
+  /** 1 to 4. */
+  columns: number;
+  /** Field keys. */
+  fields: string[];
+}
+
+export interface CardLayoutTab {
+  title: string;
+  sections: CardLayoutSection[];
+}
+
+/** `…/layouts/card`: tabs → sections → field keys, and links shown as sub-tables. */
+export interface CardLayoutSpec {
+  tabs: CardLayoutTab[];
+  subtables: { field: string }[];
+}
+
+export interface LayoutColumn {
+  field: string;
+  width?: number;
+}
+
+/** `…/layouts/table`: the grid's columns, in order, with their widths. */
+export interface TableLayoutSpec {
+  columns: LayoutColumn[];
+  /** Columns kept in view while scrolling sideways. */
+  frozen?: number;
+}
+
+/** A saved view of a table: a filter, a sort and optionally its own columns. */
+export interface WireView {
+  id: string;
+  name: string;
+  /** A filter as `POST …/records/query` takes it. */
+  filter: unknown;
+  /** Comma-separated field keys, `-` for descending. */
+  sort: string | null;
+  columns: LayoutColumn[] | null;
+}
+
+export interface WireUser {
+  id: string;
+  email: string;
+  name: string;
+  /** Role names. */
+  roles: string[];
+  /** Group names. */
+  groups: string[];
+  attributes: Record<string, unknown>;
+  active: boolean;
+}
+
+export interface WireRole {
+  id: string;
+  name: string;
+  /** Shipped with the product; its name cannot change. */
+  builtin: boolean;
+  /** Users holding it. */
+  users: number;
+  rules: WireRule[];
+  updatedAt: string;
+}
+
+export interface WireGroup {
+  id: string;
+  name: string;
+  members: number;
+}
+
+/** Every error answer: a code of the closed set, a sentence, and details per code. */
+export interface WireErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** VALIDATION_FAILED: `{<field key or path>: {code, message}}`. */
+    details?: unknown;
+  };
+}
