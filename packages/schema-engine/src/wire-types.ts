@@ -1,8 +1,8 @@
 /**
  * The wire contract of the HTTP API v1 (DESIGN.md, "HTTP API (v1)", and docs/api.md) as
- * types: what the API answers and the designer reads. Written once, here, so that the two
- * sides cannot drift; the API's own output types are checked against these in
- * apps/api/src/wire-contract.spec.ts.
+ * types: what the API answers and the designer reads, written once so that the two sides
+ * cannot drift. (The API still declares its own output types beside its services; they are
+ * to become these — issue 13, item 1.)
  *
  * Fields and records speak keys, never slots or field ids. Values in `data` are in their
  * wire form (money `{amount, currency}`, numbers as JSON numbers or decimal strings past 15
@@ -51,8 +51,16 @@ export interface WireRecord<D extends Record<string, unknown> = Record<string, u
   updatedAt: string;
   /** Set in the trash only. */
   deletedAt?: string;
-  /** With ?expand: the linked records' display values. */
-  expanded?: Record<string, unknown>;
+  /** With ?expand: link field key → the linked records, named by their primary value. */
+  expanded?: Record<string, WireLinkedRef[]>;
+}
+
+/** A linked record as `expand` gives it; `name` only when the reader may read it. */
+export interface WireLinkedRef {
+  id: string;
+  /** The linked record's primary value, in wire form. */
+  name?: unknown;
+  readable: boolean;
 }
 
 /** A page of records (`GET …/records`, `POST …/records/query`, `GET …/trash`). */
