@@ -31,6 +31,58 @@ export interface WireField<O extends Record<string, unknown> = Record<string, un
   primary: boolean;
 }
 
+/** A field as a create or change answers it: with the recompute job a computed field's change started. */
+export type WireFieldSaved<O extends Record<string, unknown> = Record<string, unknown>> = WireField<O> & { job?: string };
+
+/** A field to create (`POST …/fields`) or change (`PATCH …/fields/:f`; absent keys keep their value). */
+export type WireFieldBody = Partial<Pick<WireField, 'key' | 'label' | 'type' | 'options' | 'required' | 'unique' | 'default' | 'searchable' | 'position'>>;
+
+/** One value a type change cannot convert: the record, its value now (old type, wire form) and why. */
+export interface WireLostValue {
+  id: string;
+  value: unknown;
+  code: string;
+  reason: string;
+}
+
+/** `PATCH …/fields/:f?dryRun=true` with a new type (docs/type-changes.md): counts over live records. */
+export interface WireTypeChangeDryRun {
+  dryRun: true;
+  /** The field's key. */
+  field: string;
+  from: string;
+  to: string;
+  /** The options the change would give the field (carried choices, the previous type's, or the new type's defaults). */
+  options: Record<string, unknown>;
+  total: number;
+  convertible: number;
+  lost: number;
+  empty: number;
+  /** At most 10. */
+  examples: WireLostValue[];
+  /** Text → select: values that are not choices. */
+  missingChoices?: string[];
+  /** A unique field: converted values that would repeat (the change would be refused). */
+  duplicates?: { value: unknown; count: number }[];
+  /** Going back to the previous type: how many records get their earlier value back (part of `convertible`). */
+  restored?: number;
+}
+
+/** A long job (type change, recompute) as `GET /api/jobs/:id` answers it. */
+export interface WireJob<R = unknown> {
+  id: string;
+  kind: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  done: number;
+  /** Null while not yet counted. */
+  total: number | null;
+  error: { code: string; message: string; details?: unknown } | null;
+  /** Filled when the job is done (a type change: its counts and examples). */
+  result?: R;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface WireTable<F extends WireField<any> = WireField> {
   id: string;
   key: string;
@@ -124,6 +176,17 @@ export interface WireView {
   /** Comma-separated field keys, `-` for descending. */
   sort: string | null;
   columns: LayoutColumn[] | null;
+}
+
+/** `GET /api/workspace`: what every signed-in user may read of the workspace's settings. */
+export interface WireWorkspace {
+  name: string;
+  /** ISO 4217: new money fields and amounts typed without a code. */
+  baseCurrency: string;
+  /** IANA: the day relative dates and date filters mean. */
+  timeZone: string;
+  /** BCP 47: how values are shown and read. */
+  locale: string;
 }
 
 export interface WireUser {

@@ -11,6 +11,7 @@ import './field-types/all.js';
 
 export type * from './wire-types.js';
 export { ERROR_CODES, type ErrorCode } from './errors.js';
+export { KEY_RE, isReservedKey } from './keys.js';
 export { FILTER_OPS, type FilterOp } from './types.js';
 export { fieldCapabilities, fieldTypeNames, hasFieldType, type FieldCapabilities } from './registry.js';
 export { compareDecimal, isDecimal, normalizeDecimal, numberToDecimalString, sumDecimals } from './decimal.js';
