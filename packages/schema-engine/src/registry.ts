@@ -1,6 +1,6 @@
 /** The field-type registry: one definition per type name; a duplicate is refused. */
 import { DomainError } from './errors.js';
-import type { AnyFieldType, FieldMeta, FieldTypeDef, FilterOp } from './types.js';
+import type { AnyFieldType, FieldMeta, FieldTypeDef } from './types.js';
 
 const registry = new Map<string, AnyFieldType>();
 
@@ -38,19 +38,14 @@ export function effectiveField(field: FieldMeta): FieldMeta {
   return f;
 }
 
-/** What a field can do, as the query layer decides it: read by the UI to offer only that. */
-export interface FieldCapabilities {
+/**
+ * What a field can do, as the query layer decides it: read by the UI to offer only that.
+ * The flags of FieldTypeDef; sortable and operators those of the type it filters as.
+ */
+export type FieldCapabilities = Pick<AnyFieldType, 'computed' | 'sortable' | 'canBePrimary' | 'searchable' | 'canBeUnique' | 'operators'> & {
   /** The type its filters and sorts follow: a formula's result type, else its own type. */
   readonly filterType: string;
-  /** Read-only, computed by the engine. */
-  readonly computed: boolean;
-  readonly sortable: boolean;
-  readonly canBePrimary: boolean;
-  readonly searchable: boolean;
-  readonly canBeUnique: boolean;
-  /** The filter operators the filter compiler accepts for this field. */
-  readonly operators: readonly FilterOp[];
-}
+};
 
 /**
  * A field's capabilities, from its type's flags and, for filters and sorts, those of the
