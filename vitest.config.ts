@@ -1,9 +1,13 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 /**
- * One runner for the whole repository: unit tests beside the code in packages/*, HTTP
- * integration tests in tests/ (against a real database: PGlite by default, the server in
+ * One runner for the whole repository: unit tests beside the code in packages/* and apps/*,
+ * HTTP integration tests in tests/ (against a real database: PGlite by default, the server in
  * DATABASE_URL when set), browser tests in tests/e2e.
+ *
+ * The unit project compiles Svelte too: the designer's pure logic reaches modules with runes
+ * (`*.svelte.ts` state), which run in node as Svelte's server build runs them.
  */
 export default defineConfig({
   test: {
@@ -11,9 +15,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.spec.ts'],
+          include: ['packages/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts'],
           environment: 'node',
         },
+        plugins: [svelte({ configFile: false })],
       },
       {
         test: {

@@ -12,11 +12,8 @@ import {
   DomainError,
   effectiveField,
   getFieldType,
-  isCurrency,
-  minorUnits,
   normalizeDecimal,
-  formatDecimal,
-  parseDecimal,
+  padToMinorUnits,
   resolveField,
   SqlBuilder,
   slotJson,
@@ -276,7 +273,7 @@ function wireValue(v: ValueSpec, raw: unknown): unknown {
   if (v.fn === 'count') return Number(raw);
   if (v.type === 'date' || v.type === 'dateTime') return raw;
   const exact = normalizeDecimal(String(raw));
-  if (v.type === 'money') return { amount: formatDecimal(parseDecimal(exact), isCurrency(v.currency!) ? minorUnits(v.currency!) : 0), currency: v.currency };
+  if (v.type === 'money') return { amount: padToMinorUnits(exact, v.currency!), currency: v.currency };
   return exact;
 }
 

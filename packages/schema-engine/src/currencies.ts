@@ -10,6 +10,7 @@
  * withdrawn recently (ANG, CUC, HRK, SLL, ZWL) are still accepted so that older data and
  * imports stay valid.
  */
+import { formatDecimal, parseDecimal } from './decimal.js';
 
 const BY_MINOR_UNITS: Record<number, string> = {
   0: 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF',
@@ -47,4 +48,13 @@ export function minorUnits(code: string): number {
 /** Every known code, sorted. */
 export function currencyCodes(): string[] {
   return Object.keys(CURRENCIES).sort();
+}
+
+/**
+ * An exact amount as money is written: with the currency's minor units ("4.5" EUR is
+ * "4.50", "1200" JPY stays "1200"); a code not in the table keeps the digits it has.
+ * Pads only: an amount with more decimals than the currency has keeps them.
+ */
+export function padToMinorUnits(amount: unknown, currency: string): string {
+  return formatDecimal(parseDecimal(amount), isCurrency(currency) ? CURRENCIES[currency]! : 0);
 }

@@ -1,6 +1,7 @@
 /** Exact decimals: parsing, formatting, rounding, comparison, and JS numbers as text. */
 import { describe, expect, test } from 'vitest';
-import { compareDecimal, formatDecimal, normalizeDecimal, numberToDecimalString, parseDecimal, roundDecimal } from './decimal.js';
+import { compareDecimal, formatDecimal, isDecimal, normalizeDecimal, numberToDecimalString, parseDecimal, roundDecimal, sumDecimals } from './decimal.js';
+import { padToMinorUnits } from './currencies.js';
 import { ValueError } from './errors.js';
 
 describe('parseDecimal', () => {
@@ -85,5 +86,43 @@ describe('compareDecimal', () => {
     ['12345678901234567890.000000000001', '12345678901234567890', 1],
   ])('%s vs %s', (a, b, want) => {
     expect(compareDecimal(a, b)).toBe(want);
+  });
+});
+
+describe('sumDecimals (as PostgreSQL sums numeric, normalised as the API answers)', () => {
+  test.each([
+    [[], '0'],
+    [['0.1', '0.2'], '0.3'],
+    [[0.1, 0.2], '0.3'],
+    [['19.99', '0.01', '-20'], '0'],
+    [['1.50', '2.5'], '4'],
+    [['-0.5', '0.25'], '-0.25'],
+    [[1e21, 1], '1000000000000000000001'],
+    [[1.23456789012345e-10, '1'], '1.000000000123456789012345'],
+    [['99999999999999999999.99', '0.01'], '100000000000000000000'],
+    [['12345678901234567890.123456789', '-0.000000001'], '12345678901234567890.123456788'],
+  ])('%j → %s', (values, want) => {
+    expect(sumDecimals(values)).toBe(want);
+  });
+
+  test('refuses what is not a decimal, as parseDecimal does', () => {
+    expect(() => sumDecimals(['1', 'abc'])).toThrow(ValueError);
+    expect(isDecimal('abc')).toBe(false);
+    expect(isDecimal(' 1.5 ')).toBe(true);
+    expect(isDecimal(Infinity)).toBe(false);
+  });
+});
+
+describe('padToMinorUnits', () => {
+  test.each([
+    ['4.5', 'EUR', '4.50'],
+    ['4', 'EUR', '4.00'],
+    ['1200', 'JPY', '1200'],
+    ['1.5', 'KWD', '1.500'],
+    ['0.125', 'EUR', '0.125'],
+    ['-0.1', 'EUR', '-0.10'],
+    ['4.50', 'XXX', '4.5'],
+  ])('%s %s → %s', (amount, currency, want) => {
+    expect(padToMinorUnits(amount, currency)).toBe(want);
   });
 });

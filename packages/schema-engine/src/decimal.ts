@@ -34,6 +34,16 @@ export function parseDecimal(input: unknown): Decimal {
   return { neg, int, frac };
 }
 
+/** Whether parseDecimal accepts the value (a decimal string or a finite number, at most 40 digits). */
+export function isDecimal(input: unknown): boolean {
+  try {
+    parseDecimal(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The shortest decimal text of a JS number, kept to 15 significant digits, never exponent form. */
 export function numberToDecimalString(n: number): string {
   let s = String(n);
@@ -83,6 +93,24 @@ export function roundDecimal(d: Decimal, scale: number): Decimal {
 
 export function scaleOf(d: Decimal): number {
   return d.frac.length;
+}
+
+/**
+ * The exact sum of decimal strings and JS numbers (read as parseDecimal reads them: a
+ * number by its shortest text, 15 significant digits), normalised like normalizeDecimal.
+ * This is what PostgreSQL's `sum(numeric)` gives, as the API puts it on the wire: a
+ * grid's footer over its loaded rows and the server's aggregate over all rows agree.
+ */
+export function sumDecimals(values: readonly unknown[]): string {
+  const ds = values.map(parseDecimal);
+  const scale = Math.max(0, ...ds.map(scaleOf));
+  let total = 0n;
+  for (const d of ds) total += BigInt((d.neg ? '-' : '') + d.int + d.frac.padEnd(scale, '0'));
+  const neg = total < 0n;
+  const digits = (neg ? -total : total).toString().padStart(scale + 1, '0');
+  const int = digits.slice(0, digits.length - scale).replace(/^0+(?=\d)/, '');
+  const frac = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return formatDecimal({ neg, int, frac });
 }
 
 /** Compares two decimal strings exactly. */

@@ -1,6 +1,7 @@
 /** @tabula/schema-engine: metadata model, field-type registry, validation, filter → SQL. */
 export * from './errors.js';
 export * from './types.js';
+export type * from './wire-types.js';
 export * from './decimal.js';
 export * from './uuid.js';
 export * from './keys.js';

@@ -1,8 +1,16 @@
-/** UUIDv7 made by the application: time-ordered, valid on every node (RFC 9562). */
-import { randomBytes } from 'node:crypto';
+/**
+ * UUIDv7 made by the application: time-ordered, valid on every node (RFC 9562).
+ * Random bits come from Web Crypto (`globalThis.crypto`, in Node since 19 and in every
+ * browser), so this module, and the field types that check ids with `isUuid`, load in the
+ * designer as well as in the API.
+ */
 
 let lastMs = 0;
 let seq = 0;
+
+function randomBytes(n: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+}
 
 export function uuidv7(): string {
   let ms = Date.now();
@@ -13,14 +21,17 @@ export function uuidv7(): string {
     ms = lastMs;
   } else {
     lastMs = ms;
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    const r = randomBytes(2);
+    seq = ((r[0]! << 8) | r[1]!) & 0x7ff;
   }
   const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
+  // 48-bit big-endian milliseconds (beyond 32 bits, so no bit operators on the whole)
+  for (let i = 5, t = ms; i >= 0; i--, t = Math.floor(t / 256)) b[i] = t % 256;
   b[6] = 0x70 | ((seq >> 8) & 0x0f);
   b[7] = seq & 0xff;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
+  let h = '';
+  for (const x of b) h += x.toString(16).padStart(2, '0');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

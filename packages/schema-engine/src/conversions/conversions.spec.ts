@@ -156,5 +156,7 @@ describe('conversions', () => {
     expect(shiftDecimal('-19.5', -2)).toBe('-0.195');
     expect(shiftDecimal('5', -3)).toBe('0.005');
     expect(shiftDecimal('0.05', 3)).toBe('50');
+    expect(shiftDecimal(1e-7, 2)).toBe('0.00001');
+    expect(shiftDecimal(0.07, 2)).toBe('7');
   });
 });

@@ -73,8 +73,11 @@ export function parseNumberText(input: string): string {
   return formatDecimal(parseDecimal(sign + plain));
 }
 
-/** Moves the decimal point: shiftDecimal("0.195", 2) → "19.5", shiftDecimal("19.5", -2) → "0.195". */
-export function shiftDecimal(value: string, places: number): string {
+/**
+ * Moves the decimal point exactly: shiftDecimal("0.195", 2) → "19.5", shiftDecimal("19.5", -2)
+ * → "0.195" (a fraction ↔ percent points). A JS number is read by its shortest text.
+ */
+export function shiftDecimal(value: string | number, places: number): string {
   const d = parseDecimal(value);
   let digits = d.int + d.frac;
   let point = d.int.length + places;

@@ -5,8 +5,12 @@
 import { ValueError } from '../errors.js';
 import type { ValueContext } from '../types.js';
 
-const ANCHORS = ['today', 'startOfWeek', 'startOfMonth', 'startOfYear', 'endOfMonth'] as const;
-const UNITS = ['day', 'week', 'month', 'year'] as const;
+export const RELATIVE_ANCHORS = ['today', 'startOfWeek', 'startOfMonth', 'startOfYear', 'endOfMonth'] as const;
+export type RelativeAnchor = (typeof RELATIVE_ANCHORS)[number];
+export const RELATIVE_UNITS = ['day', 'week', 'month', 'year'] as const;
+export type RelativeUnit = (typeof RELATIVE_UNITS)[number];
+const ANCHORS = RELATIVE_ANCHORS;
+const UNITS = RELATIVE_UNITS;
 
 export function isRelative(v: unknown): v is { relative: string; offset?: number; unit?: string } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'relative' in v;

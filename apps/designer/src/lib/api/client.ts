@@ -4,12 +4,16 @@
  * the API's `{code, message, details}`; network failures get code NETWORK. Requests in
  * flight are counted for the global progress bar.
  */
+import type { ErrorCode, WireErrorBody } from '@tabula/schema-engine/wire';
 import { progress } from '../state/progress.svelte';
+
+/** The API's codes, and the designer's own for a failure the API did not answer. */
+export type ClientErrorCode = ErrorCode | 'NETWORK' | `HTTP_${number}`;
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ClientErrorCode,
     message: string,
     readonly details?: any,
   ) {
@@ -73,7 +77,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
     done();
   }
   if (!res.ok) {
-    const err = parsed?.error;
+    const err = (parsed as Partial<WireErrorBody> | undefined)?.error;
     const e = new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? defaultMessage(res.status), err?.details);
     if (res.status === 401 && !opts.noAuthRedirect) for (const fn of unauthenticatedListeners) fn();
     throw e;

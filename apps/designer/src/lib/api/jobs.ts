@@ -1,22 +1,9 @@
 /** Long jobs (type changes, recomputes): poll `/api/jobs/:id` until done, reporting progress. */
+import type { WireJob } from '@tabula/schema-engine/wire';
 import { api, enc } from './client';
 
-export interface JobError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
-export interface Job {
-  id: string;
-  kind: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  error?: JobError | string | null;
-  /** Filled when the job is done (a type change: its counts and examples). */
-  result?: Record<string, unknown> | null;
-}
+/** A job; its result (when done) read loosely: a type change's counts and examples. */
+export type Job = WireJob<Record<string, unknown> | null>;
 
 export async function waitForJob(id: string, onProgress: (j: Job) => void, signal?: AbortSignal): Promise<Job> {
   for (let delay = 200; ; delay = Math.min(2000, delay * 1.5)) {
@@ -31,9 +18,8 @@ export async function waitForJob(id: string, onProgress: (j: Job) => void, signa
 }
 
 /** Why a job failed, as a sentence (repeated values of a unique field are named). */
-export function jobErrorMessage(error: Job['error']): string {
+export function jobErrorMessage(error: Job['error'] | undefined): string {
   if (!error) return 'the server did not say why';
-  if (typeof error === 'string') return error;
   const dups = (error.details as { duplicates?: { value: unknown; count: number }[] } | undefined)?.duplicates;
   const named = Array.isArray(dups) && dups.length ? ` (${dups.slice(0, 3).map((d) => `${typeof d.value === 'string' ? d.value : JSON.stringify(d.value)} ×${d.count}`).join(', ')})` : '';
   return (error.message || error.code) + named;

@@ -1,114 +1,37 @@
-/** Wire shapes of the v1 API as the designer uses them (see DESIGN.md, HTTP API). */
+/**
+ * The designer's names for the wire types of the v1 API. The shapes are defined once, in
+ * `@tabula/schema-engine/wire`, for the API and the designer alike; here they only get
+ * the short names the screens use, and options and record data are read loosely (`any`):
+ * the field type's module in field-types/ knows what they hold.
+ */
+import type {
+  CardLayoutSection,
+  CardLayoutSpec,
+  CardLayoutTab,
+  TableLayoutSpec,
+  WireField,
+  WireGroup,
+  WireHistoryEvent,
+  WireRecord,
+  WireRecordList,
+  WireRole,
+  WireRule,
+  WireTable,
+  WireUser,
+  WireView,
+} from '@tabula/schema-engine/wire';
 
-export interface Choice {
-  id?: string;
-  value: string;
-  color?: string;
-}
-
-export interface Field {
-  id: string;
-  key: string;
-  label: string;
-  type: string;
-  options: Record<string, any>;
-  required: boolean;
-  unique: boolean;
-  default: unknown;
-  searchable: boolean;
-  position: number;
-  primary: boolean;
-}
-
-export interface Table {
-  id: string;
-  key: string;
-  label: string;
-  primaryField: string | null;
-  position: number;
-  fields: Field[];
-}
-
-export interface RecordT {
-  id: string;
-  version: number;
-  data: Record<string, any>;
-  owner: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt?: string;
-}
-
-export interface ListResult {
-  items: RecordT[];
-  total: number | null;
-  totalIsEstimate: boolean;
-  nextCursor: string | null;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  groups: string[];
-  attributes: Record<string, unknown>;
-  active?: boolean;
-}
-
-export interface HistoryEvent {
-  id: string;
-  at: string;
-  version: number;
-  action: string;
-  user: { id: string; name: string | null } | null;
-  changes: Record<string, { from: unknown; to: unknown }>;
-}
-
-export interface CardSection {
-  title: string;
-  columns: number;
-  fields: string[];
-}
-export interface CardTab {
-  title: string;
-  sections: CardSection[];
-}
-export interface CardLayout {
-  tabs: CardTab[];
-  subtables?: { field: string }[];
-}
-
-export interface TableLayout {
-  columns: { field: string; width?: number }[];
-}
-
-export interface SavedView {
-  id: string;
-  name: string;
-  filter: unknown;
-  sort: string | null;
-  columns: { field: string; width?: number }[] | null;
-  /** Seen by everyone who may read the table (changed only with `manage settings`), or its author's alone. */
-  shared?: boolean;
-}
-
-export interface Rule {
-  action: string;
-  subject: string;
-  fields?: string[];
-  conditions?: Record<string, unknown>;
-  inverted?: boolean;
-}
-
-export interface Role {
-  id: string;
-  name: string;
-  rules: Rule[];
-  builtin?: boolean;
-}
-
-export interface Group {
-  id: string;
-  name: string;
-}
+export type Field = WireField<Record<string, any>>;
+export type Table = WireTable<Field>;
+export type RecordT = WireRecord<Record<string, any>>;
+export type ListResult = WireRecordList<RecordT>;
+export type HistoryEvent = WireHistoryEvent;
+export type CardSection = CardLayoutSection;
+export type CardTab = CardLayoutTab;
+export type CardLayout = CardLayoutSpec;
+export type TableLayout = TableLayoutSpec;
+export type SavedView = WireView;
+export type User = WireUser;
+export type Rule = WireRule;
+export type Role = WireRole;
+export type Group = WireGroup;

@@ -9,7 +9,6 @@ export const boolean = base({
   icon: '☑',
   group: 'Choices',
   description: 'A check box',
-  operators: ['eq', 'ne', 'isEmpty', 'isNotEmpty'],
   editor: 'boolean',
   align: 'center',
   format: (v) => (v === true ? '✓' : ''),

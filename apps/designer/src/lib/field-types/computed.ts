@@ -1,6 +1,6 @@
 /** Read-only types computed by the engine: formula, lookup, rollup, autonumber. */
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format/format';
-import { base, isEmpty, ORDERED_OPS, type UIFieldType } from './field-type';
+import { base, isEmpty, type UIProps } from './field-type';
 
 /** A computed value of any type, shown by its shape. */
 export function formatAny(v: any): string {
@@ -15,10 +15,10 @@ export function formatAny(v: any): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-const computed = (p: Partial<UIFieldType> & Pick<UIFieldType, 'type' | 'label' | 'icon' | 'description'>) =>
-  base({ group: 'Computed', computed: true, hasDefault: false, operators: ORDERED_OPS, editor: 'none', core: false, format: formatAny, toText: formatAny, parse: () => ({ error: 'is computed and cannot be changed' }), ...p });
+const computed = (p: Partial<UIProps> & Pick<UIProps, 'type' | 'label' | 'icon' | 'description'>) =>
+  base({ group: 'Computed', hasDefault: false, editor: 'none', core: false, format: formatAny, toText: formatAny, parse: () => ({ error: 'is computed and cannot be changed' }), ...p });
 
 export const formula = computed({ type: 'formula', label: 'Formula', icon: 'ƒ', description: 'Computed from other fields, e.g. price * qty', defaultOptions: () => ({ expression: '' }), summable: true });
-export const lookup = computed({ type: 'lookup', label: 'Lookup', icon: '↳', description: 'A field of the linked record (the client’s city)', defaultOptions: () => ({ link: '', field: '' }), sortable: false });
+export const lookup = computed({ type: 'lookup', label: 'Lookup', icon: '↳', description: 'A field of the linked record (the client’s city)', defaultOptions: () => ({ link: '', field: '' }) });
 export const rollup = computed({ type: 'rollup', label: 'Rollup', icon: 'Σ', description: 'Sum, average, count, min or max over linked records', defaultOptions: () => ({ link: '', field: '', aggregate: 'sum' }), summable: true });
-export const autonumber = computed({ type: 'autonumber', label: 'Autonumber', icon: '№', description: 'A running number such as INV-2026-0001', canBePrimary: true, canBeUnique: false, defaultOptions: () => ({ format: '{0000}', gapless: false }), operators: ['eq', 'ne', 'contains', 'startsWith', 'in', 'nin', 'isEmpty', 'isNotEmpty'] });
+export const autonumber = computed({ type: 'autonumber', label: 'Autonumber', icon: '№', description: 'A running number such as INV-2026-0001', defaultOptions: () => ({ format: '{0000}', gapless: false }) });

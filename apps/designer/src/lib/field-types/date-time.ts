@@ -1,6 +1,6 @@
 import { formatDateTime } from '../format/format';
 import { readDate } from './date';
-import { base, isEmpty, ORDERED_OPS } from './field-type';
+import { base, isEmpty } from './field-type';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -17,9 +17,6 @@ export const dateTime = base({
   icon: 'clock',
   group: 'Dates',
   description: 'A moment: day and time',
-  canBePrimary: true,
-  canBeUnique: true,
-  operators: ORDERED_OPS,
   editor: 'dateTime',
   format: (v) => (isEmpty(v) ? '' : formatDateTime(String(v))),
   toText: (v) => (isEmpty(v) ? '' : toLocalInput(String(v)).replace('T', ' ')),

@@ -1,5 +1,5 @@
 import { formatDate, locale } from '../format/format';
-import { base, isEmpty, ORDERED_OPS } from './field-type';
+import { base, isEmpty } from './field-type';
 
 /** The order of day, month and year in the locale's short date ("dmy", "mdy", "ymd"). */
 let ordered: { locale: string; order: string } | undefined;
@@ -42,9 +42,6 @@ export const date = base({
   icon: 'calendar',
   group: 'Dates',
   description: 'A calendar day',
-  canBePrimary: true,
-  canBeUnique: true,
-  operators: ORDERED_OPS,
   editor: 'date',
   format: (v) => (isEmpty(v) ? '' : formatDate(String(v))),
   parse(t) {

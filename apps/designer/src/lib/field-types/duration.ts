@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../format/format';
-import { base, isEmpty, ORDERED_OPS } from './field-type';
+import { base, isEmpty } from './field-type';
 
 export const duration = base({
   type: 'duration',
@@ -7,7 +7,6 @@ export const duration = base({
   icon: 'clock',
   group: 'Dates',
   description: 'A length of time (h:mm:ss), stored in seconds',
-  operators: ORDERED_OPS,
   editor: 'duration',
   align: 'right',
   summable: true,

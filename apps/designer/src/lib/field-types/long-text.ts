@@ -1,4 +1,4 @@
-import { base, TEXT_OPS } from './field-type';
+import { base } from './field-type';
 
 export const longText = base({
   type: 'longText',
@@ -6,10 +6,7 @@ export const longText = base({
   icon: '¶',
   group: 'Text',
   description: 'Several lines: notes, descriptions',
-  canBePrimary: true,
-  searchable: true,
-  canBeUnique: true,
-  operators: TEXT_OPS,
+  defaultOp: 'contains',
   editor: 'longText',
   format: (v) => (v == null ? '' : String(v).replace(/\s*\n\s*/g, ' ⏎ ')),
 });

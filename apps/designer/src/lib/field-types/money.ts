@@ -1,6 +1,6 @@
 /** Money: `{"amount":"19.99","currency":"EUR"}`; amounts stay decimal strings. */
 import { formatMoney, readDecimal } from '../format/format';
-import { base, isEmpty, ORDERED_OPS } from './field-type';
+import { base, isEmpty } from './field-type';
 import { workspace } from '../state/workspace.svelte';
 
 const CODE_RE = /\b([A-Za-z]{3})\b/;
@@ -12,7 +12,6 @@ export const money = base({
   icon: '¤',
   group: 'Numbers',
   description: 'An exact amount in a currency',
-  operators: ORDERED_OPS,
   editor: 'money',
   align: 'right',
   summable: true,

@@ -1,5 +1,5 @@
 import { formatNumber, readDecimal } from '../format/format';
-import { base, isEmpty, ORDERED_OPS } from './field-type';
+import { base, isEmpty } from './field-type';
 
 export const number = base({
   type: 'number',
@@ -7,9 +7,6 @@ export const number = base({
   icon: '#',
   group: 'Numbers',
   description: 'A number with a fixed number of decimals',
-  canBePrimary: true,
-  canBeUnique: true,
-  operators: ORDERED_OPS,
   editor: 'number',
   align: 'right',
   summable: true,

@@ -1,5 +1,5 @@
 import type { Field } from '../api/types';
-import { base, EQUALITY_OPS, isEmpty } from './field-type';
+import { base, isEmpty } from './field-type';
 
 export function choiceValues(f: Field): string[] {
   return ((f.options?.choices ?? []) as { value: string }[]).map((c) => c.value);
@@ -16,8 +16,6 @@ export const select = base({
   icon: '◉',
   group: 'Choices',
   description: 'One choice from a list, with colours',
-  canBePrimary: true,
-  operators: EQUALITY_OPS,
   editor: 'select',
   defaultOptions: () => ({ choices: [] }),
   parse(t, f) {
@@ -34,8 +32,6 @@ export const multiSelect = base({
   icon: '☰',
   group: 'Choices',
   description: 'Several choices from a list',
-  sortable: false,
-  operators: ['contains', 'in', 'nin', 'eq', 'ne', 'isEmpty', 'isNotEmpty'],
   editor: 'multiSelect',
   defaultOptions: () => ({ choices: [] }),
   format: (v) => (Array.isArray(v) ? v.join(', ') : ''),

@@ -1,4 +1,4 @@
-import { base, TEXT_OPS } from './field-type';
+import { base } from './field-type';
 
 export const text = base({
   type: 'text',
@@ -6,9 +6,6 @@ export const text = base({
   icon: 'Aa',
   group: 'Text',
   description: 'One line of text: names, codes, titles',
-  canBePrimary: true,
-  searchable: true,
-  canBeUnique: true,
-  operators: TEXT_OPS,
+  defaultOp: 'contains',
   parse: (t) => (/[\r\n]/.test(t) ? { error: 'must be one line' } : { value: t === '' ? null : t }),
 });

@@ -1,5 +1,5 @@
 import { users } from '../state/users.svelte';
-import { base, EQUALITY_OPS, isEmpty } from './field-type';
+import { base, isEmpty } from './field-type';
 
 export const user = base({
   type: 'user',
@@ -7,10 +7,7 @@ export const user = base({
   icon: 'user',
   group: 'Relations',
   description: 'A person who uses Tabula',
-  sortable: false,
-  canBeUnique: true,
   hasDefault: false,
-  operators: EQUALITY_OPS,
   editor: 'user',
   format: (v) => (isEmpty(v) ? '' : users.name(String(v))),
   toText: (v) => (isEmpty(v) ? '' : users.name(String(v))),

@@ -1,8 +1,8 @@
 /** email, phone and url: one line of text checked by the API. */
-import { base, TEXT_OPS } from './field-type';
+import { base } from './field-type';
 
 function make(type: string, label: string, icon: string, description: string) {
-  return base({ type, label, icon, group: 'Text', description, canBePrimary: true, searchable: true, canBeUnique: true, operators: TEXT_OPS, parse: (t) => ({ value: t.trim() === '' ? null : t.trim() }) });
+  return base({ type, label, icon, group: 'Text', description, defaultOp: 'contains', parse: (t) => ({ value: t.trim() === '' ? null : t.trim() }) });
 }
 
 export const email = make('email', 'Email', '@', 'An email address');

@@ -5,14 +5,14 @@
  * view). Condition values stay in the builder's text form until sent, so half-typed input
  * never breaks the grid.
  */
+import type { FilterOp, RelativeAnchor, RelativeUnit } from '@tabula/schema-engine/wire';
 import type { Field, Table } from '../api/types';
 import { fieldTypes } from '../field-types/registry';
-import type { FilterOp } from '../field-types/field-type';
 import { readDecimal } from '../format/format';
-import { shiftDecimal } from '../field-types/percent';
+import { fromPoints, toPoints } from '../field-types/percent';
 
-export type Anchor = 'today' | 'startOfWeek' | 'startOfMonth' | 'startOfYear' | 'endOfMonth';
-export type Unit = 'day' | 'week' | 'month' | 'year';
+export type Anchor = RelativeAnchor;
+export type Unit = RelativeUnit;
 
 export interface Condition {
   kind: 'condition';
@@ -52,13 +52,15 @@ export const OP_LABELS: Record<FilterOp, string> = {
 
 export const DATE_OP_LABELS: Partial<Record<FilterOp, string>> = { lt: 'before', lte: 'on or before', gt: 'after', gte: 'on or after', eq: 'on', ne: 'not on' };
 
-export const ANCHORS: { value: Anchor; label: string }[] = [
-  { value: 'today', label: 'today' },
-  { value: 'startOfWeek', label: 'start of this week' },
-  { value: 'startOfMonth', label: 'start of this month' },
-  { value: 'endOfMonth', label: 'end of this month' },
-  { value: 'startOfYear', label: 'start of this year' },
-];
+const ANCHOR_LABELS: Record<Anchor, string> = {
+  today: 'today',
+  startOfWeek: 'start of this week',
+  startOfMonth: 'start of this month',
+  endOfMonth: 'end of this month',
+  startOfYear: 'start of this year',
+};
+/** The anchors of relative dates (every one the engine knows), in the order of the menu. */
+export const ANCHORS: { value: Anchor; label: string }[] = (Object.keys(ANCHOR_LABELS) as Anchor[]).map((value) => ({ value, label: ANCHOR_LABELS[value] }));
 
 export function isDateField(f: Field | undefined): boolean {
   return !!f && (f.type === 'date' || f.type === 'dateTime');
@@ -66,7 +68,7 @@ export function isDateField(f: Field | undefined): boolean {
 
 export function newCondition(t: Table, fieldKey?: string): Condition {
   const f = t.fields.find((x) => x.key === fieldKey) ?? t.fields.find((x) => x.primary) ?? t.fields[0];
-  const ops = f ? fieldTypes.get(f.type).operators : (['eq'] as FilterOp[]);
+  const ops: FilterOp[] = f ? fieldTypes.operators(f) : ['eq'];
   return { kind: 'condition', field: f?.key ?? '', op: ops[0], value: '', value2: '', values: [], relative: false, anchor: 'today', offset: 0, unit: 'day' };
 }
 
@@ -96,10 +98,8 @@ function operand(f: Field, text: string): unknown {
       const d = readDecimal(t.replace(/[A-Za-z€$£¥]/g, ''));
       return d ?? undefined;
     }
-    case 'percent': {
-      const d = readDecimal(t.replace('%', ''));
-      return d === null ? undefined : Number(shiftDecimal(d, -2));
-    }
+    case 'percent':
+      return fromPoints(t) ?? undefined;
     case 'boolean':
       return t === 'true';
     case 'date':
@@ -121,7 +121,8 @@ function conditionToApi(t: Table, c: Condition): unknown | undefined {
     if (c.unit !== 'day') rel.unit = c.unit;
     return { field: c.field, op: c.op, value: rel };
   }
-  if (c.op === 'in' || c.op === 'nin') {
+  // records picked for a link are a list whatever the operator (eq on a link is "links to one of")
+  if (c.op === 'in' || c.op === 'nin' || f.type === 'link') {
     const list = (c.values.length ? c.values : c.value.split(/[,;]/)).map((v) => operand(f, v)).filter((v) => v !== undefined);
     return list.length ? { field: c.field, op: c.op, value: list } : undefined;
   }
@@ -149,7 +150,7 @@ export function activeCount(t: Table, g: Group): number {
 function valueText(f: Field | undefined, v: unknown): string {
   if (v === null || v === undefined) return '';
   if (!f) return String(v);
-  if (f.type === 'percent' && typeof v === 'number') return shiftDecimal(String(v), 2);
+  if (f.type === 'percent' && typeof v === 'number') return toPoints(v);
   if (f.type === 'boolean') return v ? 'true' : 'false';
   if (f.type === 'duration') return fieldTypes.get('duration').toText(v, f);
   if (typeof v === 'object') return JSON.stringify(v);

@@ -1,5 +1,8 @@
 /** The chip style of a select choice: its colour (hex or palette name) as a soft background. */
-const PALETTE: Record<string, [string, string]> = {
+import { CHOICE_PALETTE } from '@tabula/schema-engine/wire';
+
+/** Background and text colour of each palette name the engine accepts. */
+const PALETTE: Record<(typeof CHOICE_PALETTE)[number], [string, string]> = {
   gray: ['#eceef1', '#3c4452'],
   brown: ['#f1e7df', '#6b4530'],
   red: ['#fde4e1', '#9d231a'],
@@ -14,16 +17,17 @@ const PALETTE: Record<string, [string, string]> = {
   pink: ['#fbe3ef', '#9c1f5c'],
 };
 
-export const PALETTE_NAMES = Object.keys(PALETTE);
+export const PALETTE_NAMES: readonly string[] = CHOICE_PALETTE;
 
 export function paletteHex(name: string): string {
-  return PALETTE[name]?.[1] ?? name;
+  return PALETTE[name as keyof typeof PALETTE]?.[1] ?? name;
 }
 
 export function choiceColor(choices: { value: string; color?: string }[], value: string): string {
   const c = choices.find((x) => x.value === value)?.color;
   if (!c) return '';
-  if (PALETTE[c]) return `background:${PALETTE[c][0]};color:${PALETTE[c][1]}`;
+  const p = PALETTE[c as keyof typeof PALETTE];
+  if (p) return `background:${p[0]};color:${p[1]}`;
   if (/^#[0-9a-f]{6}$/i.test(c)) return `background:${c}26;color:${darken(c)};box-shadow:inset 0 0 0 1px ${c}55`;
   return '';
 }

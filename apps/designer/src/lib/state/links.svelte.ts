@@ -61,7 +61,7 @@ async function flush(): Promise<void> {
 }
 
 /** Names that came with a list (`expand=links`): `{fieldKey: [{id, name, readable}]}` per record. */
-export function rememberExpanded(t: Table, recs: (RecordT & { expanded?: Record<string, { id: string; name?: unknown; readable: boolean }[]> })[]): void {
+export function rememberExpanded(t: Table, recs: RecordT[]): void {
   for (const f of t.fields) {
     if (f.type !== 'link') continue;
     const target = schema.table(f.options?.table);

@@ -9,11 +9,12 @@
 import { createMongoAbility, type MongoAbility } from '@casl/ability';
 import { unpackRules } from '@casl/ability/extra';
 import { api } from '../api/client';
+import type { RuleAction } from '@tabula/schema-engine/wire';
 import type { User } from '../api/types';
 import { features } from './features.svelte';
 import { workspace } from './workspace.svelte';
 
-export type Action = 'read' | 'create' | 'update' | 'delete' | 'export' | 'manage';
+export type Action = RuleAction;
 
 class Session {
   user = $state<User | null>(null);

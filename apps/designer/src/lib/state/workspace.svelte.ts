@@ -3,15 +3,11 @@
  * read them): values are shown and read in its locale, and new money fields, amounts typed
  * without a currency and the examples in placeholders use its base currency.
  */
+import type { WireWorkspace } from '@tabula/schema-engine/wire';
 import { api } from '../api/client';
 import { setLocale } from '../format/format';
 
-export interface WorkspaceSettings {
-  name: string;
-  baseCurrency: string;
-  timeZone: string;
-  locale: string;
-}
+export type WorkspaceSettings = WireWorkspace;
 
 class Workspace {
   name = $state('');
