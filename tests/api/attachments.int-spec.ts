@@ -390,8 +390,8 @@ describe('the trash, removal and bad input', () => {
   });
 
   it('the write-path check refuses ids of other records and rewrites items from their rows', async () => {
-    const { AttachmentRefs } = await import('@tabula/api/attachments/attachment-refs.service.js');
-    const { SchemaService } = await import('@tabula/api/tables/schema.service.js');
+    const { AttachmentRefs } = await import('@tabula/api/records/attachment-refs.service.js');
+    const { SchemaService } = await import('@tabula/api/schema/schema.service.js');
     const refs = server.tabula.app.get(AttachmentRefs);
     const table = await server.tabula.app.get(SchemaService).table('docs');
     const slot = table.fields.find((f: { key: string }) => f.key === 'files')!.slot;

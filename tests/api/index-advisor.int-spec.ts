@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexAdvisor } from '@tabula/api/jobs/index-advisor.service.js';
-import { SchemaService } from '@tabula/api/tables/schema.service.js';
+import { SchemaService } from '@tabula/api/schema/schema.service.js';
 import { WorkspaceService } from '@tabula/api/workspace/workspace.service.js';
 import { buildListQuery, searchCondition, SqlBuilder, type ListParams } from '@tabula/schema-engine';
 import { Client, q, setupAdmin, startTabula, type TestServer } from '../helpers/tabula.js';

@@ -14,7 +14,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
-import { configFromEnv, type AppConfig } from './config.js';
+import { configFromEnv, type AppConfig } from './common/config.js';
 import { Database } from './database/database.js';
 import { WorkspaceService } from './workspace/workspace.service.js';
 import { IndexAdvisor } from './jobs/index-advisor.service.js';
@@ -24,7 +24,7 @@ import { MAX_FILES_PER_UPLOAD } from './attachments/attachments.service.js';
 import { raiseBulkBodyLimit } from './records/bulk-body-limit.js';
 export { writeSnapshot, listSnapshots } from './backup/snapshot.js';
 
-export { configFromEnv, type AppConfig } from './config.js';
+export { configFromEnv, type AppConfig } from './common/config.js';
 export { Database } from './database/database.js';
 export { DataDirLockedError, lockDataDir } from './database/data-dir-lock.js';
 

@@ -11,7 +11,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createApp } from './app.js';
-import { workersFromEnv } from './config.js';
+import { workersFromEnv } from './common/config.js';
 import { DataDirLockedError } from './database/data-dir-lock.js';
 
 /** Message a worker sends the primary once it listens. */

@@ -174,7 +174,7 @@ const commands = {
   },
   /** The SQL that the API's list endpoint would run for these parameters (as the admin). */
   async listSql({ table, params }) {
-    const schema = await service('tables/schema.service.js', 'SchemaService');
+    const schema = await service('schema/schema.service.js', 'SchemaService');
     const ws = await service('workspace/workspace.service.js', 'WorkspaceService');
     const t = await schema.table(table);
     const q = buildListQuery(t, params, { workspaceId: ws.id, ...ws.valueContext() });
@@ -182,7 +182,7 @@ const commands = {
   },
   /** The pivot statement the report builder generates for a spec (an administrator's view: no scope). */
   async pivotSql({ table, spec }) {
-    const schema = await service('tables/schema.service.js', 'SchemaService');
+    const schema = await service('schema/schema.service.js', 'SchemaService');
     const ws = await service('workspace/workspace.service.js', 'WorkspaceService');
     const { buildPivotQuery, parsePivotSpec } = await import('@tabula/report-builder');
     const t = await schema.table(table);
@@ -191,7 +191,7 @@ const commands = {
   },
   /** Table metadata: ids, slots and the SQL expressions of the field-type registry. */
   async tableMeta({ table }) {
-    const schema = await service('tables/schema.service.js', 'SchemaService');
+    const schema = await service('schema/schema.service.js', 'SchemaService');
     const ws = await service('workspace/workspace.service.js', 'WorkspaceService');
     const t = await schema.table(table);
     return {

@@ -39,9 +39,9 @@ import {
   type TableMeta,
   type TableRights,
 } from '@tabula/schema-engine';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from './current-user.js';
 import type { Sql } from '../database/database.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 /** A record as it is or would be stored: what a write is checked against. */

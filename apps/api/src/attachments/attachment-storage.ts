@@ -22,7 +22,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '../database/database.provider.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../common/config.js';
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
 /** Leftovers of interrupted uploads older than this are removed at start. */

@@ -7,7 +7,7 @@
  */
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { AccessService } from '../access/access.service.js';
 import { AttachmentGc } from './attachment-gc.service.js';
 import { AttachmentsService } from './attachments.service.js';

@@ -24,13 +24,13 @@ import { DomainError, getFieldType, isDomainError, isUuid, uuidv7, type FieldMet
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { AccessService, type Access } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
-import { RecordsReadService } from '../records/records-read.service.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { RecordsWriteService } from '../records/records-write.service.js';
 import type { WireRecord } from '../records/record-wire.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
+import { RecordStore } from '../store/record-store.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { AttachmentRefs, ATTACHMENT_TYPE, itemOf } from './attachment-refs.service.js';
+import { AttachmentRefs, ATTACHMENT_TYPE, itemOf } from '../records/attachment-refs.service.js';
 import { AttachmentStorage, type ReceivedBlob } from './attachment-storage.js';
 import { downloadHeaders } from './download-headers.js';
 import { sniffType } from './sniff-type.js';
@@ -67,7 +67,7 @@ export class AttachmentsService {
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly access: AccessService,
-    private readonly reader: RecordsReadService,
+    private readonly store: RecordStore,
     private readonly writer: RecordsWriteService,
     private readonly storage: AttachmentStorage,
     private readonly refs: AttachmentRefs,
@@ -77,7 +77,7 @@ export class AttachmentsService {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'update');
     const field = this.attachmentField(table, fieldRef, acc);
-    const cur = await this.reader.fetchOne(this.db, table, recordId, acc.scope);
+    const cur = await this.store.fetch(this.db, table, recordId, acc.scope);
     if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
     if (!req.isMultipart()) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the files as multipart/form-data');
@@ -125,7 +125,7 @@ export class AttachmentsService {
       throw e;
     }
     if (!acc.canRead(field)) throw notFound();
-    const rec = await this.reader.fetchOne(this.db, table, row.record_id, acc.scope);
+    const rec = await this.store.fetch(this.db, table, row.record_id, acc.scope);
     if (!rec || !this.current(field, rec.data).some((a) => a.id === row.id)) throw notFound();
     const stream = await this.storage.open(row.sha256);
     if (!stream) throw new DomainError('INTERNAL', 'The file is missing from storage');
@@ -177,7 +177,7 @@ export class AttachmentsService {
   /** Appends through the record write path; a conflict on this field is retried on the fresh value. */
   private async append(user: CurrentUser, table: TableMeta, field: FieldMeta, recordId: string, items: Item[], multiple: boolean, acc: Access): Promise<WireRecord> {
     for (let attempt = 1; ; attempt++) {
-      const cur = await this.reader.fetchOne(this.db, table, recordId, acc.scope);
+      const cur = await this.store.fetch(this.db, table, recordId, acc.scope);
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
       const next = multiple ? [...this.current(field, cur.data), ...items] : items;
       try {

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from './auth.service.js';
-import { SESSION_COOKIE } from './auth.guard.js';
-import { User, type CurrentUser } from './current-user.js';
+import { SESSION_COOKIE, tokenFrom } from './auth.guard.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { Public } from './public.decorator.js';
 import { APP_CONFIG } from '../database/database.provider.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../common/config.js';
 import { packRules } from '@casl/ability/extra';
 import { AccessService } from '../access/access.service.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 
 function cookie(token: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
@@ -53,6 +53,14 @@ export class AuthController {
     await this.auth.logout(user);
     reply.header('Set-Cookie', cookie('', 0));
     return { ok: true };
+  }
+
+  /** Who is signed in, without a 401 when nobody is: `{user: null}`. */
+  @Public()
+  @Get('auth/session')
+  async session(@Req() req: FastifyRequest) {
+    const user = await this.auth.authenticate(tokenFrom(req.headers as Record<string, string | string[] | undefined>));
+    return { user: user ? await this.auth.publicUser(user.id) : null };
   }
 
   @Get('auth/me')

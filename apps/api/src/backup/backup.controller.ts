@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { DomainError } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../common/config.js';
 import { listSnapshots } from './snapshot.js';
 import { SnapshotService } from './snapshot.service.js';
 

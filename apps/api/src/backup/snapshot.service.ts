@@ -6,7 +6,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../common/config.js';
 import { listSnapshots, writeSnapshot } from './snapshot.js';
 
 const DAY = 24 * 3600_000;

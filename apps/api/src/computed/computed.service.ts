@@ -17,7 +17,7 @@ import type { FormulaValue } from '@tabula/formula';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { buildPlan, readSet, type SqlRecompute, type TablePlan } from './computed-plan.js';
 import { aggregateValues, lookupValues } from './computed-sql.js';

@@ -18,11 +18,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { compileFormula, type CompiledFormula, type FormulaErrorDetails } from '@tabula/formula';
 import { DomainError, linkOptions, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
-import { RecordsReadService } from '../records/records-read.service.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
+import { RecordStore } from '../store/record-store.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { formulaSchema, type AggSpec } from './computed-plan.js';
 import { aggregateValues } from './computed-sql.js';
@@ -39,7 +39,7 @@ export class FormulaPreviewService {
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly access: AccessService,
-    private readonly reader: RecordsReadService,
+    private readonly store: RecordStore,
     private readonly rates: RatesService,
   ) {}
 
@@ -49,7 +49,7 @@ export class FormulaPreviewService {
     const acc = this.access.forTable(user, full, 'read');
     let row: { id: string; data: Record<string, unknown> } | undefined;
     if (recordId !== undefined) {
-      row = typeof recordId === 'string' ? await this.reader.fetchOne(this.db, full, recordId, acc.scope) : undefined;
+      row = typeof recordId === 'string' ? await this.store.fetch(this.db, full, recordId, acc.scope) : undefined;
       if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
     }
     const table: TableMeta = { ...full, fields: full.fields.filter((f) => acc.canRead(f)) };

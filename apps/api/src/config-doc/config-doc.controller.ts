@@ -5,7 +5,7 @@
 import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from '../access/access.service.js';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { ConfigDocService } from './config-doc.service.js';
 import { TemplatesService } from './templates.service.js';
 

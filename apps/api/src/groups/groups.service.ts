@@ -7,7 +7,7 @@ import { DomainError, isUuid, uuidv7 } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AuthService } from '../auth/auth.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { bodyWithKeys, beginRightsChange, parseName } from '../access/rights-admin.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 

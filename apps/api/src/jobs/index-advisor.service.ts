@@ -22,9 +22,9 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { filterIndexExpr, getFieldType, listUsage, slotText, sortIndexExpr, statisticsExprs, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../common/config.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { partitionName } from '../tables/partition.js';
+import { partitionName } from '../schema/partition.js';
 
 export const MAX_PER_TABLE = 8;
 const USES_TO_WANT = 3;

@@ -10,7 +10,7 @@
 import { Controller, Get, Injectable, Param, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { DomainError, isUuid } from '@tabula/schema-engine';
 import { map, type Observable } from 'rxjs';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { ACCEPTED, JobsService, type JobOut } from './jobs.service.js';
 
 @Controller('jobs')

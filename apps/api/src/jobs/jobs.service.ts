@@ -25,7 +25,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { DomainError, isDomainError, uuidv7 } from '@tabula/schema-engine';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../common/config.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed';

@@ -6,10 +6,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { DomainError, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { LayoutsService } from './layouts.service.js';
 import { ViewsService, type ViewUser } from './views.service.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 
 function kindOf(kind: string): 'card' | 'table' {
   if (kind !== 'card' && kind !== 'table') throw new DomainError('NOT_FOUND', 'Layouts are "card" or "table"');

@@ -8,7 +8,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { cardForReader, defaultCardSpec, defaultTableSpec, parseCardSpec, parseTableSpec, specToIds, specToKeys, tableForReader, type CardSpec, type TableSpec } from './layout-spec.js';
 

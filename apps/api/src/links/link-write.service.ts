@@ -20,9 +20,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, isDomainError, linkOptions, linkStorage, uuidLiteral, uuidv7, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import type { Sql } from '../database/database.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { LinkService } from './link.service.js';
 

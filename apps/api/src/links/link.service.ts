@@ -21,8 +21,8 @@ import {
 } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
 import { AccessService } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
-import { SchemaService } from '../tables/schema.service.js';
+import type { CurrentUser } from '../access/current-user.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';

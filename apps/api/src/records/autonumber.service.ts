@@ -13,7 +13,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { autonumberPeriod, formatAutonumber, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
-import { partitionName } from '../tables/partition.js';
+import { partitionName } from '../schema/partition.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 interface AutoOpts {

@@ -8,10 +8,11 @@ import { DomainError, getFieldType, isUuid, type TableMeta } from '@tabula/schem
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { AccessService } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
-import { SchemaService } from '../tables/schema.service.js';
+import type { CurrentUser } from '../access/current-user.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { RecordsReadService } from './records-read.service.js';
+import { RecordStore } from '../store/record-store.js';
+import { RecordsWriteService } from './records-write.service.js';
 
 @Injectable()
 export class HistoryService {
@@ -20,13 +21,14 @@ export class HistoryService {
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly access: AccessService,
-    private readonly reader: RecordsReadService,
+    private readonly store: RecordStore,
+    private readonly writer: RecordsWriteService,
   ) {}
 
   async list(user: CurrentUser, tableRef: string, id: string) {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'read');
-    const row = (await this.reader.fetchOne(this.db, table, id, acc.scope)) ?? (await this.reader.fetchOne(this.db, table, id, acc.scope, { trashed: true }));
+    const row = (await this.store.fetch(this.db, table, id, acc.scope)) ?? (await this.store.fetch(this.db, table, id, acc.scope, { trashed: true }));
     if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
     const events = await this.db.query<{ id: string; at: Date; version: number; action: string; user_id: string | null; user_name: string | null; diff: Record<string, [unknown, unknown]> | null }>(
       `SELECT a.id, a.at, a.version, a.action, a.user_id, u.name AS user_name, a.diff
@@ -52,10 +54,10 @@ export class HistoryService {
    * events are undone field by field, and the result is written as an ordinary update
    * (its own history row; with `version`, the usual conflict check).
    */
-  async restore(user: CurrentUser, tableRef: string, id: string, eventId: string, body: unknown, writer: { update(u: CurrentUser, t: string, id: string, b: unknown): Promise<unknown> }) {
+  async restore(user: CurrentUser, tableRef: string, id: string, eventId: string, body: unknown) {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'update');
-    const row = await this.reader.fetchOne(this.db, table, id, acc.scope);
+    const row = await this.store.fetch(this.db, table, id, acc.scope);
     if (!row || !isUuid(eventId)) throw new DomainError('NOT_FOUND', 'Record or history event not found');
     const [event] = await this.db.query<{ version: number; at: Date }>(
       `SELECT version, at FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND id = $4`,
@@ -75,7 +77,7 @@ export class HistoryService {
       }
     }
     const version = typeof body === 'object' && body !== null && 'version' in body ? (body as { version: unknown }).version : undefined;
-    return writer.update(user, table.id, row.id, version === undefined ? { data } : { data, version });
+    return this.writer.update(user, table.id, row.id, version === undefined ? { data } : { data, version });
   }
 
   private diffToWire(table: TableMeta, diff: Record<string, [unknown, unknown]> | null, canRead: (f: TableMeta['fields'][number]) => boolean) {

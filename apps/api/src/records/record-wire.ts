@@ -1,15 +1,6 @@
 /** A record row → its wire form `{id, version, data, owner, createdAt, updatedAt}`. */
 import { encodeRecordData, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
-
-export interface RecordRow {
-  id: string;
-  version: number;
-  data: Record<string, unknown>;
-  owner_id: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-  deleted_at?: Date | string | null;
-}
+import type { RecordRow } from '../store/record-store.js';
 
 export interface WireRecord {
   id: string;
@@ -42,5 +33,3 @@ export function toWire(table: TableMeta, row: RecordRow, canRead?: (f: FieldMeta
   if (errors) for (const f of table.fields) if (errors[f.slot] && f.key in out.data) out.data[f.key] = errors[f.slot];
   return out;
 }
-
-export const RECORD_COLUMNS = 'r.id, r.version, r.data, r.owner_id, r.created_at, r.updated_at, r.deleted_at';

@@ -19,7 +19,6 @@ import {
   isUuid,
   parseFilterParam,
   SqlBuilder,
-  uuidLiteral,
   type FieldMeta,
   type ListParams,
   type TableMeta,
@@ -29,11 +28,12 @@ import type { Database, Sql } from '../database/database.js';
 import { AccessService, type Access } from '../access/access.service.js';
 import { LinkService, type LinkExpand } from '../links/link.service.js';
 import { ComputedService } from '../computed/computed.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
+import { RECORD_COLUMNS, type RecordRow } from '../store/record-store.js';
+import { toWire, type WireRecord } from './record-wire.js';
 
 export interface ListResult {
   items: WireRecord[];
@@ -207,18 +207,6 @@ export class RecordsReadService {
     }
   }
 
-  /** One live record within a scope (the compiled rights condition is the authority), or undefined. */
-  async fetchOne(sql: Sql, table: TableMeta, id: string, scope: unknown, opts: { forUpdate?: boolean; trashed?: boolean } = {}): Promise<RecordRow | undefined> {
-    if (!isUuid(id)) return undefined;
-    const b = new SqlBuilder();
-    const where = buildWhere(table, { filter: undefined }, { workspaceId: this.ws.id, scope, trashed: opts.trashed, ...this.ws.valueContext() }, b);
-    const [row] = await sql.query<RecordRow>(
-      `SELECT ${RECORD_COLUMNS} FROM record r WHERE ${where} AND r.id = ${b.param(id.toLowerCase(), 'uuid')}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
-      b.values,
-    );
-    return row;
-  }
-
   /** The planner's estimate of the matches (its row estimate for the WHERE, with the advisor's expression statistics). */
   private async estimate(explainText: string, values: unknown[]): Promise<number> {
     const [row] = await this.db.query<{ 'QUERY PLAN': unknown }>(explainText, values);
@@ -230,11 +218,6 @@ export class RecordsReadService {
 
   private noteUse(table: TableMeta, params: ListParams): void {
     this.advisor.noteList(table, params);
-  }
-
-  /** Partition literal, exposed for services that write (kept next to the read path). */
-  tableLiteral(table: TableMeta): string {
-    return uuidLiteral(table.id);
   }
 }
 

@@ -19,21 +19,22 @@ import {
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AccessService } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { translatePgError } from '../common/error-filter.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { RecordsReadService } from './records-read.service.js';
 import { LinkService } from '../links/link.service.js';
 import { LinkWriteService } from '../links/link-write.service.js';
 import { AutonumberService } from './autonumber.service.js';
-import { AttachmentRefs } from '../attachments/attachment-refs.service.js';
+import { AttachmentRefs } from './attachment-refs.service.js';
 import { ComputedService } from '../computed/computed.service.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
-import { RECORD_COLUMNS, toWire, type RecordRow, type WireRecord } from './record-wire.js';
+import { RECORD_COLUMNS, RecordStore, type RecordRow } from '../store/record-store.js';
+import { toWire, type WireRecord } from './record-wire.js';
 import { unknownUsers } from './unknown-users.js';
 import { idsTaken, usedRecordIds } from './used-record-ids.js';
-import { partitionName } from '../tables/partition.js';
+import { partitionName } from '../schema/partition.js';
 
 /** Records per create request answered with the full records (the default). */
 export const MAX_BATCH = 1000;
@@ -77,6 +78,7 @@ export class RecordsWriteService {
     private readonly schema: SchemaService,
     private readonly access: AccessService,
     private readonly reader: RecordsReadService,
+    private readonly store: RecordStore,
     private readonly links: LinkService,
     private readonly linkWrites: LinkWriteService,
     private readonly autonumbers: AutonumberService,
@@ -230,7 +232,7 @@ export class RecordsWriteService {
     const version0 = this.schema.currentVersion;
     return this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version0);
-      const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
+      const cur = await this.store.fetch(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
       await this.attachmentRefs.verifyPatch(sql, table, cur.id, patch);
       const changed: Record<string, unknown> = {};
@@ -287,7 +289,7 @@ export class RecordsWriteService {
       for (const [f, before, next] of linkChanges) addAll(touched, linkTarget(f), [...before, ...next]);
       if (losers.length) addAll(touched, table.id, losers);
       await this.computed.afterWrite(sql, table, [cur.id], touched, Object.keys(changed), { own });
-      const now = this.computed.needsPostPass(table) ? await this.reader.fetchOne(sql, table, cur.id, undefined) : row;
+      const now = this.computed.needsPostPass(table) ? await this.store.fetch(sql, table, cur.id, undefined) : row;
       return (await this.reader.withLinks(sql, table, [now ?? row!], acc, undefined, user))[0]!;
     });
   }
@@ -296,7 +298,7 @@ export class RecordsWriteService {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'delete');
     await this.db.tx(async (sql) => {
-      const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true });
+      const cur = await this.store.fetch(sql, table, id, acc.scope, { forUpdate: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
       const plan = await this.links.collectCascade(sql, user, table, [cur.id]);
       const batch = uuidv7();
@@ -318,7 +320,7 @@ export class RecordsWriteService {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'delete');
     return this.db.tx(async (sql) => {
-      const cur = await this.reader.fetchOne(sql, table, id, acc.scope, { forUpdate: true, trashed: true });
+      const cur = await this.store.fetch(sql, table, id, acc.scope, { forUpdate: true, trashed: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'No such record in the trash');
       const [b] = await sql.query<{ delete_batch: string | null }>(`SELECT delete_batch FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, cur.id]);
       if (b?.delete_batch) await this.links.assertRestorable(sql, user, b.delete_batch);
@@ -340,7 +342,7 @@ export class RecordsWriteService {
         const t = this.schema.tableById(tid);
         if (t) await this.computed.afterWrite(sql, t, ids);
       }
-      const row = await this.reader.fetchOne(sql, table, cur.id, acc.scope);
+      const row = await this.store.fetch(sql, table, cur.id, acc.scope);
       return (await this.reader.withLinks(sql, table, [row!], acc))[0]!;
     });
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '@tabula/schema-engine';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { RecordsReadService } from './records-read.service.js';
 import { RecordsWriteService } from './records-write.service.js';
 import { HistoryService } from './history.service.js';
@@ -77,7 +77,7 @@ export class RecordsController {
   @Post('records/:id/history/:eventId/restore')
   @HttpCode(200)
   async restoreVersion(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Param('eventId') eventId: string, @Body() body: unknown) {
-    return this.history.restore(user, table, id, eventId, body, this.writer);
+    return this.history.restore(user, table, id, eventId, body);
   }
 
   @Get('records/:id/history')

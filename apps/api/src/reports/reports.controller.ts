@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { ReportsService } from './reports.service.js';
 
 @Controller('tables/:table')

@@ -7,10 +7,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { buildPivotQuery, parsePivotSpec, shapePivot, type PivotResult } from '@tabula/report-builder';
 import { DomainError } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

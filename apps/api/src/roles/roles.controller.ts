@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from '../access/access.service.js';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { RolesService } from './roles.service.js';
 
 /** `/api/roles`: roles and their rules, for administrators only. `:id` is the id or the name. */

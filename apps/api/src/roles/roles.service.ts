@@ -23,9 +23,9 @@ import {
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AuthService } from '../auth/auth.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { assertAdministratorRemains, bodyWithKeys, beginRightsChange, parseName } from '../access/rights-admin.js';
-import { SchemaService } from '../tables/schema.service.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 export const ADMINISTRATOR = 'Administrator';

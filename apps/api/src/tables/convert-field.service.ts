@@ -47,9 +47,9 @@ import type { Database, Sql } from '../database/database.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { accepted, JobsService, type JobError, type JobStep, type StepResult } from '../jobs/jobs.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { partitionName, uniqueIndexName } from './partition.js';
-import { SchemaService } from './schema.service.js';
-import type { FieldOut } from './tables.service.js';
+import { partitionName, uniqueIndexName } from '../schema/partition.js';
+import { SchemaService } from '../schema/schema.service.js';
+import { fieldOut } from './table-wire.js';
 
 export const CONVERT_JOB = 'convert-field';
 export const BATCH = 2000;
@@ -102,10 +102,6 @@ interface Row {
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const shapeOf = (f: FieldMeta): FieldShape => ({ type: f.type, slot: f.slot, options: f.options, required: f.required, unique: f.unique, defaultValue: f.defaultValue ?? null, searchable: f.searchable });
-
-function wireField(t: TableMeta, f: FieldMeta): FieldOut {
-  return { id: f.id, key: f.key, label: f.label, type: f.type, options: f.options, required: f.required, unique: f.unique, default: f.defaultValue, searchable: f.searchable, position: f.position, primary: f.id === t.primaryFieldId };
-}
 
 @Injectable()
 export class ConvertFieldService {
@@ -186,7 +182,7 @@ export class ConvertFieldService {
     });
     this.jobs.kick();
     const { startedBy: _by, ...out } = (await this.jobs.get(id))!;
-    return accepted({ job: out, field: wireField(table, field) }, `/api/jobs/${id}`);
+    return accepted({ job: out, field: fieldOut(table, field) }, `/api/jobs/${id}`);
   }
 
   /** Fields whose options name this one: formulas (by id), lookups and rollups through a link, an autonumber's dateField. */

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import type { FastifyRequest } from 'fastify';
 import { AcceptedInterceptor } from '../jobs/jobs.controller.js';
 import { AccessService } from '../access/access.service.js';
-import { User, type CurrentUser } from '../auth/current-user.js';
+import { User, type CurrentUser } from '../access/current-user.js';
 import { TablesService } from './tables.service.js';
 
 @Controller('tables')

@@ -24,59 +24,14 @@ import { ComputedService } from '../computed/computed.service.js';
 import { prepareComputed } from '../computed/computed-definition.js';
 import { isComputedSource } from '../computed/computed-plan.js';
 import { AutonumberService } from '../records/autonumber.service.js';
-import { createPartitionSql, partitionName, uniqueIndexName } from './partition.js';
-import { SchemaService } from './schema.service.js';
+import { createPartitionSql, partitionName, uniqueIndexName } from '../schema/partition.js';
+import { SchemaService } from '../schema/schema.service.js';
 import { ConvertFieldService } from './convert-field.service.js';
 import { RolesService, type RemovalActor } from '../roles/roles.service.js';
-
-export interface FieldOut {
-  id: string;
-  key: string;
-  label: string;
-  type: string;
-  options: Record<string, unknown>;
-  required: boolean;
-  unique: boolean;
-  default: unknown;
-  searchable: boolean;
-  position: number;
-  primary: boolean;
-  /** The recompute job a new or changed computed field started. */
-  job?: string;
-}
-
-export interface TableOut {
-  id: string;
-  key: string;
-  label: string;
-  primaryField: string | null;
-  position: number;
-  fields: FieldOut[];
-}
+import { fieldOut, tableOut, type FieldOut, type TableOut } from './table-wire.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
-
-export function tableOut(t: TableMeta): TableOut {
-  const primary = t.fields.find((f) => f.id === t.primaryFieldId);
-  return { id: t.id, key: t.key, label: t.label, primaryField: primary?.key ?? null, position: t.position, fields: t.fields.map((f) => fieldOut(t, f)) };
-}
-
-export function fieldOut(t: TableMeta, f: FieldMeta): FieldOut {
-  return {
-    id: f.id,
-    key: f.key,
-    label: f.label,
-    type: f.type,
-    options: f.options,
-    required: f.required,
-    unique: f.unique,
-    default: f.defaultValue,
-    searchable: f.searchable,
-    position: f.position,
-    primary: f.id === t.primaryFieldId,
-  };
 }
 
 @Injectable()

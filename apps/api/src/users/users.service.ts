@@ -11,7 +11,7 @@ import { DomainError, isUuid, uuidv7 } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { AuthService, type PublicUser } from '../auth/auth.service.js';
-import type { CurrentUser } from '../auth/current-user.js';
+import type { CurrentUser } from '../access/current-user.js';
 import { hashPassword } from '../auth/password.js';
 import { assertAdministratorRemains, beginRightsChange, resolveRefs } from '../access/rights-admin.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
