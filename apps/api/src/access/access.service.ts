@@ -24,14 +24,11 @@ import {
   bothScopes,
   subjectKey,
   canSubject,
-  compileFilter,
   derivedFieldReader,
   DomainError,
   imagesOutsideScope,
-  SqlBuilder,
   tableRights,
   toCaslRules,
-  uuidLiteral,
   type CaslRawRule,
   type FieldMeta,
   type RecordImage,
@@ -42,6 +39,8 @@ import {
 import type { CurrentUser } from './current-user.js';
 import type { Sql } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { RecordStore } from '../store/record-store.js';
+import { rightsScope, SYSTEM, type RightsScope } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 /** A record as it is or would be stored: what a write is checked against. */
@@ -54,21 +53,10 @@ export interface RowImage {
 export type RecordAction = 'read' | 'create' | 'update' | 'delete' | 'export';
 
 export interface Access {
-  /** Row scope as a filter tree, or undefined for every row. */
-  scope: unknown;
+  /** The rows the user may take the action on: what every read of the record store for them passes. */
+  scope: RightsScope;
   canRead(field: FieldMeta): boolean;
   canWrite(field: FieldMeta): boolean;
-}
-
-interface StoredRow {
-  id: string;
-  data: Record<string, unknown>;
-  owner_id: string | null;
-  created_by: string | null;
-  updated_by: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-  version: number;
 }
 
 export function ruleUser(user: CurrentUser): RuleUser {
@@ -82,6 +70,7 @@ export class AccessService {
   constructor(
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
+    private readonly store: RecordStore,
   ) {}
 
   /**
@@ -102,10 +91,10 @@ export class AccessService {
     const read = this.rights(user, table, 'read');
     if (!read.allowed) throw new DomainError('NOT_FOUND', 'Table not found');
     const canRead = this.fieldReader(user, table, read);
-    if (action === 'read') return { scope: read.scope, canRead, canWrite: () => false };
+    if (action === 'read') return { scope: rightsScope(read.scope), canRead, canWrite: () => false };
     const act = this.rights(user, table, action);
     if (!act.allowed) throw new DomainError('FORBIDDEN', `You may not ${action} records of "${table.key}"`);
-    return { scope: bothScopes(read.scope, act.scope), canRead, canWrite: (f) => act.field(f.id) };
+    return { scope: rightsScope(bothScopes(read.scope, act.scope)), canRead, canWrite: (f) => act.field(f.id) };
   }
 
   /** The table with only the fields the user may read, or undefined when they may not read it. */
@@ -137,11 +126,8 @@ export class AccessService {
     if (action === 'create') {
       images = rows.map((r) => ({ id: r.id, data: r.data, owner_id: r.owner_id, created_by: user.id, updated_by: user.id, created_at: now, updated_at: now, version: 1 }));
     } else {
-      const stored = await sql.query<StoredRow>(
-        `SELECT id, data, owner_id, created_by, updated_by, created_at, updated_at, version FROM record
-          WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[])`,
-        [this.ws.id, rows.map((r) => r.id)],
-      );
+      // the stored rows are what is judged: read as they are, whoever may see them
+      const stored = await this.store.images(sql, table, rows.map((r) => r.id), SYSTEM);
       const byId = new Map(stored.map((s) => [s.id, s]));
       if (rows.some((r) => !byId.has(r.id))) throw new DomainError('NOT_FOUND', 'Record not found');
       images = stored.map((s) => ({ ...s, created_at: iso(s.created_at), updated_at: iso(s.updated_at) }));
@@ -167,8 +153,7 @@ export class AccessService {
   async readableIds(sql: Sql, user: CurrentUser, table: TableMeta, ids: string[]): Promise<Set<string>> {
     const read = this.rights(user, table, 'read');
     if (!ids.length || !read.allowed) return new Set();
-    const rows = await sql.query<{ id: string }>(...this.storedIn(table, read.scope, ids, 'AND r.deleted_at IS NULL'));
-    return new Set(rows.map((r) => r.id));
+    return this.store.idsWithin(sql, table, ids, rightsScope(read.scope), { live: true });
   }
 
   /**
@@ -184,16 +169,8 @@ export class AccessService {
     const act = this.rights(user, table, action);
     if (!read.allowed || !act.allowed) return [...ids];
     if (read.scope === undefined && act.scope === undefined) return [];
-    const rows = await sql.query<{ id: string }>(...this.storedIn(table, bothScopes(read.scope, act.scope), ids));
-    const inside = new Set(rows.map((r) => r.id));
+    const inside = await this.store.idsWithin(sql, table, ids, rightsScope(bothScopes(read.scope, act.scope)), { live: false });
     return ids.filter((id) => !inside.has(id));
-  }
-
-  private storedIn(table: TableMeta, scope: unknown, ids: string[], extra = ''): [string, unknown[]] {
-    const b = new SqlBuilder();
-    const head = `SELECT r.id FROM record r WHERE r.workspace_id = ${b.param(this.ws.id, 'uuid')} AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY(${b.param(ids, 'uuid[]')}) ${extra}`;
-    const where = scope === undefined ? '' : ` AND COALESCE(${compileFilter(table, scope, { alias: 'r', sql: b, ...this.ws.valueContext() })}, FALSE)`;
-    return [head + where, b.values];
   }
 
   /**

@@ -6,8 +6,10 @@
  * (position for the owning side, the other record's id for the inverse side). Rollups and
  * aggregates over links are left to the post-write recompute (`canEvaluateNew` false).
  */
-import { getFieldType, linkStorage, slotLiteral, uuidLiteral, type FieldMeta } from '@tabula/schema-engine';
+import { getFieldType, linkStorage, type FieldMeta } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
+import type { RecordStore } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import type { LookupSpec, TablePlan } from './computed-plan.js';
 
 /**
@@ -26,7 +28,7 @@ export function canEvaluateNew(plan: TablePlan): boolean {
 export type NewLinks = Map<string, Map<string, string[]>>;
 
 /** lookup field id → new record id → the linked records' values (wire form), as `lookupValues` gives them once the links are written. */
-export async function lookupValuesForNew(sql: Sql, ws: string, specs: Map<string, LookupSpec>, links: NewLinks): Promise<Map<string, Map<string, unknown[]>>> {
+export async function lookupValuesForNew(sql: Sql, store: RecordStore, specs: Map<string, LookupSpec>, links: NewLinks): Promise<Map<string, Map<string, unknown[]>>> {
   const out = new Map<string, Map<string, unknown[]>>();
   for (const [fieldId, spec] of specs) {
     const map = new Map<string, unknown[]>();
@@ -35,11 +37,7 @@ export async function lookupValuesForNew(sql: Sql, ws: string, specs: Map<string
     for (const byField of links.values()) for (const id of byField.get(spec.link.id) ?? []) all.add(id);
     if (!all.size) continue;
     // live records only, as the link reads (a missing one fails the link write in the same transaction)
-    const rows = await sql.query<{ id: string; v: unknown }>(
-      `SELECT id, data->${slotLiteral(spec.field.slot)} AS v FROM record
-        WHERE workspace_id = $1 AND table_id = ${uuidLiteral(spec.target.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-      [ws, [...all]],
-    );
+    const rows = await store.liveValues(sql, spec.target, [...all], spec.field.slot, SYSTEM);
     const value = new Map(rows.map((r) => [r.id, r.v]));
     const def = getFieldType(spec.field.type);
     const ordered = ownsLinks(spec.link) ? (ids: string[]) => ids : (ids: string[]) => [...ids].sort();

@@ -4,6 +4,8 @@
  */
 import { compileFilter, effectiveField, getFieldType, linkStorage, slotLiteral, SqlBuilder, uuidLiteral, type ValueContext } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
+import { lateralLiveRecord } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import type { AggSpec, LookupSpec } from './computed-plan.js';
 
 function join(spec: { link: AggSpec['link']; target: AggSpec['target'] }): { from: string; self: string; fieldId: string } {
@@ -11,11 +13,8 @@ function join(spec: { link: AggSpec['link']; target: AggSpec['target'] }): { fro
   return {
     self: `l.${s.self}`,
     fieldId: s.fieldId,
-    // One primary-key probe per link row, whatever the statistics say: as a plain join, a
-    // partition and a record_link just filled by an import (no ANALYZE yet, 1 row estimated)
-    // made the planner scan the whole partition per link row (10,000 lines: 109 s).
-    // OFFSET 0 keeps the subquery from being flattened back into that join.
-    from: `record_link l CROSS JOIN LATERAL (SELECT t.* FROM record t WHERE t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(spec.target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL OFFSET 0) t`,
+    // computed values see every linked record (a preview's reader scope is a WHERE condition on `t`)
+    from: `record_link l ${lateralLiveRecord('t', spec.target.id, s.other, SYSTEM)}`,
   };
 }
 

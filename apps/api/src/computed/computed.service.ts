@@ -12,12 +12,14 @@
  * - Computed values never bump `version` and never write history.
  */
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { linkOptions, linkStorage, slotLiteral, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { linkOptions, linkStorage, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import type { FormulaValue } from '@tabula/formula';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { RecordStore, type SqlRecomputeResult } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { buildPlan, readSet, type SqlRecompute, type TablePlan } from './computed-plan.js';
 import { aggregateValues, lookupValues } from './computed-sql.js';
@@ -61,6 +63,7 @@ export class ComputedService implements OnModuleInit {
     @Inject(DATABASE) private readonly db: Database,
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
+    private readonly store: RecordStore,
     private readonly rates: RatesService,
     private readonly jobs: JobsService,
   ) {}
@@ -85,8 +88,7 @@ export class ComputedService implements OnModuleInit {
       // the page of rows is read and locked in one statement (id order, as every lock here)
       let total = step.total;
       if (total === null) {
-        const [c] = await step.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL`, [this.ws.id]);
-        total = c!.n;
+        total = await this.store.countLive(step.sql, table, SYSTEM);
       }
       const fields = this.plan(table).order;
       const inSql = this.plan(table).sql;
@@ -104,10 +106,7 @@ export class ComputedService implements OnModuleInit {
         if (changed.size) await this.propagate(step.sql, new Map([[table.id, changed]]), new Map(), false, inline);
         return { done: step.done + r.n, total, finished: r.n < batch, data: { ...step.data, after: r.last ?? step.data.after } };
       }
-      const rows = await step.sql.query<{ id: string; data: Record<string, unknown> }>(
-        `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL ${step.data.after ? 'AND id > $2' : ''} ORDER BY id LIMIT ${batch} FOR UPDATE`,
-        step.data.after ? [this.ws.id, step.data.after] : [this.ws.id],
-      );
+      const rows = await this.store.lockLivePage(step.sql, table, step.data.after, batch, SYSTEM);
       this.recomputed.evaluator += rows.length;
       if (rows.length) {
         // the batch's changes reach the records that read them (an order's total follows its lines)
@@ -244,7 +243,7 @@ export class ComputedService implements OnModuleInit {
     const plan = this.plan(table);
     if (!plan.linked.length) return true;
     if (!canEvaluateNew(plan) || !rows.length) return false;
-    const looks = await lookupValuesForNew(sql, this.ws.id, plan.lookups, links);
+    const looks = await lookupValuesForNew(sql, this.store, plan.lookups, links);
     const rate = await this.rateFn(sql, table);
     const ctx = this.ws.valueContext();
     for (const row of rows) {
@@ -270,58 +269,24 @@ export class ComputedService implements OnModuleInit {
     if (!ids.length) return new Map();
     const todo = fields ?? plan.order;
     if (!todo.length) return new Map();
-    const rows = await sql.query<{ id: string; data: Record<string, unknown> }>(
-      `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
-      [this.ws.id, ids],
-    );
+    // computed values see every record: the records they read and the records they are stored on
+    const rows = await this.store.lockLive(sql, table, ids, SYSTEM);
     return this.recomputeRows(sql, table, rows, rate, todo);
   }
 
   /**
-   * One step of a whole-table recompute in SQL: the next `batch` live rows after `after` are
-   * locked (id order), the formula is evaluated where its guard holds, and the rows whose
-   * value or cell error changes are written — what recomputeRows stores, without the rows
-   * leaving the database. Returns the rows seen, the last id, the ids written and the ids
-   * left to the evaluator.
+   * One step of a whole-table recompute in SQL (RecordStore.recomputeInSql): the formula's
+   * stored form is a number's normalised text, money at least at its currency's minor units.
    */
-  private async sqlStep(sql: Sql, table: TableMeta, rec: SqlRecompute, after: string | undefined, batch: number): Promise<{ n: number; last: string | null; changed: string[]; rest: string[] }> {
+  private async sqlStep(sql: Sql, table: TableMeta, rec: SqlRecompute, after: string | undefined, batch: number): Promise<SqlRecomputeResult> {
     const f = rec.formula;
-    const slot = slotLiteral(rec.field.slot);
     const v = 'b.v';
-    // the stored form: a number's normalised text; money at least at its currency's minor units
     const stored =
       f.type === 'money'
         ? `jsonb_build_object('a', CASE WHEN scale(trim_scale(${v})) >= ${rec.minor} THEN trim_scale(${v})::text ELSE round(${v}, ${rec.minor})::text END, 'c', '${f.currency}')`
         : `to_jsonb(trim_scale(${v})::text)`;
-    const tid = uuidLiteral(table.id);
-    const [r] = await sql.query<{ n: number; last: string | null; changed: string[]; rest: string[] }>(
-      `WITH b AS (
-         SELECT r.id, r.data, ${f.value} AS v, coalesce((${f.guard}), false) AS ok
-           FROM record r ${f.laterals}
-          WHERE r.workspace_id = $1 AND r.table_id = ${tid} AND r.deleted_at IS NULL ${after ? 'AND r.id > $2' : ''}
-          ORDER BY r.id LIMIT ${batch} FOR UPDATE OF r
-       ), w AS (
-         SELECT b.id, b.data, ${stored} AS nv FROM b WHERE b.ok
-       ), u AS (
-         UPDATE record t
-            SET data = CASE
-                  WHEN NOT coalesce(w.data->'_e' ? ${slot}, false) THEN t.data || jsonb_build_object(${slot}, w.nv)
-                  WHEN (w.data->'_e') - ${slot} = '{}'::jsonb THEN (t.data || jsonb_build_object(${slot}, w.nv)) - '_e'
-                  ELSE jsonb_set(t.data || jsonb_build_object(${slot}, w.nv), '{_e}', (w.data->'_e') - ${slot}) END
-           FROM w
-          WHERE t.workspace_id = $1 AND t.table_id = ${tid} AND t.id = w.id
-            -- by primary key: a join to the CTE's unknown row count could scan the whole partition
-            AND t.id = ANY(ARRAY(SELECT id FROM w))
-            AND (w.data->${slot} IS DISTINCT FROM w.nv OR coalesce(w.data->'_e' ? ${slot}, false))
-         RETURNING t.id
-       )
-       SELECT (SELECT count(*) FROM b)::int AS n,
-              (SELECT (array_agg(id ORDER BY id DESC))[1] FROM b)::text AS last,
-              (SELECT coalesce(array_agg(id), '{}') FROM u)::text[] AS changed,
-              (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM b WHERE NOT ok)::text[] AS rest`,
-      after ? [this.ws.id, after] : [this.ws.id],
-    );
-    return { n: r!.n, last: r!.last, changed: r!.changed, rest: r!.rest };
+    // computed values see every record
+    return this.store.recomputeInSql(sql, table, { slot: rec.field.slot, value: f.value, guard: f.guard, laterals: f.laterals, stored }, after, batch, SYSTEM);
   }
 
   /** Recomputes `fields` of rows already read and locked, and writes the changed ones with one statement. */
@@ -343,13 +308,7 @@ export class ComputedService implements OnModuleInit {
         changed.set(row.id, slots);
       }
     }
-    if (patches.length) {
-      await sql.exec(
-        `UPDATE record r SET data = jsonb_strip_nulls(r.data || u.data) FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
-          WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id AND r.id = ANY($3::uuid[])`,
-        [this.ws.id, JSON.stringify(patches), patches.map((p) => p.id)],
-      );
-    }
+    if (patches.length) await this.store.mergeData(sql, table, patches, { stripNulls: true });
     return changed;
   }
 

@@ -23,14 +23,12 @@ import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
 import { RecordStore } from '../store/record-store.js';
+import { NO_ROWS, scopeFilter } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { formulaSchema, type AggSpec } from './computed-plan.js';
 import { aggregateValues } from './computed-sql.js';
 import { wireById } from './computed-values.js';
 import { RatesService } from './rates.service.js';
-
-/** Rows of a table the reader may not read at all: none (the filter tree `or: []` compiles to FALSE). */
-const NO_ROWS = { or: [] };
 
 @Injectable()
 export class FormulaPreviewService {
@@ -88,7 +86,7 @@ export class FormulaPreviewService {
       const target = link && this.schema.tableById(linkOptions(link).table);
       if (!link || !target) continue;
       const field = a.fieldId ? (target.fields.find((f) => f.id === a.fieldId) ?? null) : null;
-      const scope = this.access.readableTable(user, target) ? this.access.forTable(user, target, 'read').scope : NO_ROWS;
+      const scope = scopeFilter(this.access.readableTable(user, target) ? this.access.forTable(user, target, 'read').scope : NO_ROWS);
       specs.push({ key: a.key, link, target, field, fn: a.fn, scope });
     }
     return specs;

@@ -18,11 +18,14 @@
  * See docs/adr/0011-links-and-cascades-within-rights.md.
  */
 import { Injectable } from '@nestjs/common';
-import { DomainError, isDomainError, linkOptions, linkStorage, uuidLiteral, uuidv7, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { DomainError, isDomainError, linkOptions, linkStorage, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
 import type { CurrentUser } from '../access/current-user.js';
 import type { Sql } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { AuditLog } from '../store/audit-log.js';
+import { joinRecord, RecordStore } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { LinkService } from './link.service.js';
 
@@ -40,6 +43,8 @@ export class LinkWriteService {
     private readonly schema: SchemaService,
     private readonly access: AccessService,
     private readonly links: LinkService,
+    private readonly store: RecordStore,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -116,7 +121,7 @@ export class LinkWriteService {
     const fid = uuidLiteral(s.fieldId);
     const held = await sql.query<{ id: string; live: boolean }>(
       `SELECT DISTINCT l.${s.self} AS id, h.deleted_at IS NULL AS live FROM record_link l
-         JOIN record h ON h.workspace_id = l.workspace_id AND h.table_id = ${uuidLiteral(table.id)} AND h.id = l.${s.self}
+         ${joinRecord('h', table.id, s.self, SYSTEM, { live: false })}
         WHERE l.workspace_id = $1 AND l.field_id = ${fid} AND l.${s.other} = ANY($2::uuid[]) AND l.${s.self} <> ALL($3::uuid[])`,
       [this.ws.id, added, writers],
     );
@@ -178,23 +183,12 @@ export class LinkWriteService {
       const after = await this.links.values(sql, m.field, ids);
       const changed = ids.filter((id) => JSON.stringify(m.before.get(id)) !== JSON.stringify(after.get(id)));
       if (!changed.length) continue;
-      const bumped = await sql.query<{ id: string; version: number }>(
-        `UPDATE record SET version = version + 1, updated_at = now(), updated_by = $3
-          WHERE workspace_id = $1 AND table_id = ${uuidLiteral(m.table.id)} AND id = ANY($2::uuid[]) RETURNING id, version`,
-        [this.ws.id, changed, user.id],
-      );
-      await sql.exec(
-        `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff)
-         SELECT $1::uuid, u.eid, $2::uuid, u.rid, u.v, 'update', $3::uuid, u.diff FROM unnest($4::uuid[], $5::uuid[], $6::int[], $7::jsonb[]) AS u(eid, rid, v, diff)`,
-        [
-          this.ws.id,
-          m.table.id,
-          user.id,
-          bumped.map(() => uuidv7()),
-          bumped.map((b) => b.id),
-          bumped.map((b) => b.version),
-          bumped.map((b) => JSON.stringify({ [m.field.slot]: [m.before.get(b.id), after.get(b.id)] })),
-        ],
+      const bumped = await this.store.bumpVersions(sql, m.table, changed, user.id);
+      await this.audit.recordChanges(
+        sql,
+        m.table.id,
+        user.id,
+        bumped.map((b) => ({ recordId: b.id, version: b.version, diff: { [m.field.slot]: [m.before.get(b.id), after.get(b.id)] } })),
       );
     }
   }

@@ -5,7 +5,7 @@
  * deleter's rights; written by link-write.service.ts. Trashed records drop out of every link
  * without their rows being touched, so a restore brings the links back.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   compileFilter,
   DomainError,
@@ -23,13 +23,13 @@ import type { Sql } from '../database/database.js';
 import { AccessService } from '../access/access.service.js';
 import type { CurrentUser } from '../access/current-user.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { joinRecord, RecordStore } from '../store/record-store.js';
+import { scopeFilter, SYSTEM, type RightsScope } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { DATABASE } from '../database/database.provider.js';
-import type { Database } from '../database/database.js';
 
 /** How `expand` sees a linked table: its read scope for the reader and the fields they may read. */
 export interface LinkExpand {
-  scope(target: TableMeta): unknown;
+  scope(target: TableMeta): RightsScope;
   canRead?(target: TableMeta, field: FieldMeta): boolean;
 }
 
@@ -42,10 +42,10 @@ export interface LinkedRef {
 @Injectable()
 export class LinkService {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly access: AccessService,
+    private readonly store: RecordStore,
   ) {}
 
   linkFields(table: TableMeta): FieldMeta[] {
@@ -150,7 +150,7 @@ export class LinkService {
     let readable = 'TRUE';
     if (expand) {
       const primary = target.fields.find((f) => f.id === target.primaryFieldId);
-      const scope = expand.scope(target);
+      const scope = scopeFilter(expand.scope(target));
       readable = scope === undefined ? 'TRUE' : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
       if (primary && (expand.canRead?.(target, primary) ?? true)) name = `CASE WHEN ${readable} THEN ${slotJson('t', primary.slot)} END`;
     }
@@ -159,7 +159,7 @@ export class LinkService {
       readable,
       order: s.self === 'from_id' ? ['l.position', 'l.to_id'] : ['l.from_id'],
       from: `FROM record_link l
-             JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL`,
+             ${joinRecord('t', target.id, s.other, SYSTEM, { live: true })}`,
       where: `l.workspace_id = ${b.param(this.ws.id, 'uuid')} AND l.field_id = ${uuidLiteral(s.fieldId)}`,
     };
   }
@@ -184,7 +184,7 @@ export class LinkService {
     if (!target || !recordIds.length) return out;
     const rows = await sql.query<{ rid: string; oid: string }>(
       `SELECT l.${s.self} AS rid, l.${s.other} AS oid FROM record_link l
-         JOIN record t ON t.workspace_id = l.workspace_id AND t.table_id = ${uuidLiteral(target.id)} AND t.id = l.${s.other} AND t.deleted_at IS NULL
+         ${joinRecord('t', target.id, s.other, SYSTEM, { live: true })}
         WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.self} = ANY($2::uuid[])
         ORDER BY l.${s.self}, ${s.self === 'from_id' ? 'l.position, l.to_id' : 'l.from_id'}`,
       [this.ws.id, recordIds],
@@ -216,7 +216,7 @@ export class LinkService {
             const s = linkStorage(f);
             const rows = await sql.query<{ id: string }>(
               `SELECT DISTINCT l.${s.self} AS id FROM record_link l
-                 JOIN record h ON h.workspace_id = l.workspace_id AND h.table_id = ${uuidLiteral(holder.id)} AND h.id = l.${s.self} AND h.deleted_at IS NULL
+                 ${joinRecord('h', holder.id, s.self, SYSTEM, { live: true })}
                 WHERE l.workspace_id = $1 AND l.field_id = ${uuidLiteral(s.fieldId)} AND l.${s.other} = ANY($2::uuid[])`,
               [this.ws.id, recIds],
             );
@@ -258,7 +258,7 @@ export class LinkService {
    * (delete) every record of it still in the trash, whoever deleted them.
    */
   async assertRestorable(sql: Sql, user: CurrentUser, batch: string): Promise<void> {
-    const rows = await sql.query<{ table_id: string; id: string }>(`SELECT table_id, id FROM record WHERE workspace_id = $1 AND delete_batch = $2 AND deleted_at IS NOT NULL`, [this.ws.id, batch]);
+    const rows = await this.store.trashedInBatch(sql, batch, SYSTEM);
     const byTable = new Map<string, string[]>();
     for (const r of rows) byTable.set(r.table_id, [...(byTable.get(r.table_id) ?? []), r.id]);
     for (const [tableId, ids] of byTable) {
@@ -272,9 +272,5 @@ export class LinkService {
   /** Removes a link field's rows (the field and its pair are being deleted). */
   async dropField(sql: Sql, field: FieldMeta): Promise<void> {
     await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = $2`, [this.ws.id, linkStorage(field).fieldId]);
-  }
-
-  get database(): Database {
-    return this.db;
   }
 }

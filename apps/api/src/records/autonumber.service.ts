@@ -10,10 +10,11 @@
  * takes one block per period, periods in a fixed order.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { autonumberPeriod, formatAutonumber, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { autonumberPeriod, formatAutonumber, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
-import { partitionName } from '../schema/partition.js';
+import { RecordStore } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 
 interface AutoOpts {
@@ -32,6 +33,7 @@ export class AutonumberService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     private readonly ws: WorkspaceService,
+    private readonly store: RecordStore,
   ) {}
 
   fields(table: TableMeta, gapless?: boolean): FieldMeta[] {
@@ -59,19 +61,13 @@ export class AutonumberService {
 
   /** Numbers the records that exist when an autonumber field is added, in creation order. */
   async backfill(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
-    const rows = await sql.query<{ id: string; data: Record<string, unknown>; created: string }>(
-      `SELECT id, data, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created FROM ${partitionName(table.id)} WHERE deleted_at IS NULL ORDER BY created_at, id`,
-    );
+    const rows = await this.store.liveByCreation(sql, table, SYSTEM);
     if (!rows.length) return;
     const numbered = rows.map((r) => ({ id: r.id, data: { ...r.data }, created: r.created }));
     await this.number(sql, table, field, numbered, (r) => (r as { created?: string }).created);
     for (let i = 0; i < numbered.length; i += 2000) {
       const patch = numbered.slice(i, i + 2000).map((r) => ({ id: r.id, data: { [field.slot]: r.data[field.slot] } }));
-      await sql.exec(
-        `UPDATE record r SET data = r.data || u.data FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, data jsonb)
-          WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = u.id AND r.id = ANY($3::uuid[])`,
-        [this.ws.id, JSON.stringify(patch), patch.map((p) => p.id)],
-      );
+      await this.store.mergeData(sql, table, patch, { stripNulls: false });
     }
   }
 

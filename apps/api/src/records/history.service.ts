@@ -10,7 +10,7 @@ import type { Database } from '../database/database.js';
 import { AccessService } from '../access/access.service.js';
 import type { CurrentUser } from '../access/current-user.js';
 import { SchemaService } from '../schema/schema.service.js';
-import { WorkspaceService } from '../workspace/workspace.service.js';
+import { AuditLog } from '../store/audit-log.js';
 import { RecordStore } from '../store/record-store.js';
 import { RecordsWriteService } from './records-write.service.js';
 
@@ -18,10 +18,10 @@ import { RecordsWriteService } from './records-write.service.js';
 export class HistoryService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly access: AccessService,
     private readonly store: RecordStore,
+    private readonly audit: AuditLog,
     private readonly writer: RecordsWriteService,
   ) {}
 
@@ -30,13 +30,7 @@ export class HistoryService {
     const acc = this.access.forTable(user, table, 'read');
     const row = (await this.store.fetch(this.db, table, id, acc.scope)) ?? (await this.store.fetch(this.db, table, id, acc.scope, { trashed: true }));
     if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
-    const events = await this.db.query<{ id: string; at: Date; version: number; action: string; user_id: string | null; user_name: string | null; diff: Record<string, [unknown, unknown]> | null }>(
-      `SELECT a.id, a.at, a.version, a.action, a.user_id, u.name AS user_name, a.diff
-         FROM audit_event a LEFT JOIN app_user u ON u.workspace_id = a.workspace_id AND u.id = a.user_id
-        WHERE a.workspace_id = $1 AND a.table_id = $2 AND a.record_id = $3
-        ORDER BY a.at DESC, a.id DESC LIMIT 500`,
-      [this.ws.id, table.id, row.id],
-    );
+    const events = await this.audit.history(this.db, table.id, row.id);
     return {
       items: events.map((e) => ({
         id: e.id,
@@ -59,19 +53,13 @@ export class HistoryService {
     const acc = this.access.forTable(user, table, 'update');
     const row = await this.store.fetch(this.db, table, id, acc.scope);
     if (!row || !isUuid(eventId)) throw new DomainError('NOT_FOUND', 'Record or history event not found');
-    const [event] = await this.db.query<{ version: number; at: Date }>(
-      `SELECT version, at FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND id = $4`,
-      [this.ws.id, table.id, row.id, eventId],
-    );
+    const event = await this.audit.event(this.db, table.id, row.id, eventId);
     if (!event || event.version === null) throw new DomainError('NOT_FOUND', 'History event not found');
-    const later = await this.db.query<{ diff: Record<string, [unknown, unknown]> | null }>(
-      `SELECT diff FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND version > $4 AND diff IS NOT NULL ORDER BY version DESC, at DESC`,
-      [this.ws.id, table.id, row.id, event.version],
-    );
+    const later = await this.audit.diffsAfter(this.db, table.id, row.id, event.version);
     const data: Record<string, unknown> = {};
-    for (const e of later) {
+    for (const diff of later) {
       for (const f of table.fields) {
-        const d = e.diff?.[f.slot];
+        const d = diff?.[f.slot];
         if (!d || getFieldType(f.type).computed || !acc.canWrite(f)) continue;
         data[f.key] = d[0] === null || d[0] === undefined ? null : getFieldType(f.type).toWire(d[0], f);
       }

@@ -10,8 +10,6 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  buildListQuery,
-  buildWhere,
   COUNT_CAP,
   ESTIMATE_COUNT_CAP,
   parseOffset,
@@ -32,7 +30,8 @@ import type { CurrentUser } from '../access/current-user.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { RECORD_COLUMNS, type RecordRow } from '../store/record-store.js';
+import { RecordStore, type RecordRow } from '../store/record-store.js';
+import { NO_ROWS, type RightsScope } from '../store/row-scope.js';
 import { toWire, type WireRecord } from './record-wire.js';
 
 export interface ListResult {
@@ -54,6 +53,7 @@ export class RecordsReadService {
     @Inject(DATABASE) private readonly db: Database,
     private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
+    private readonly store: RecordStore,
     private readonly access: AccessService,
     private readonly advisor: IndexAdvisor,
     private readonly links: LinkService,
@@ -79,7 +79,7 @@ export class RecordsReadService {
     if (count !== undefined && count !== 'none' && count !== 'exact' && count !== 'estimate') {
       throw new DomainError('VALIDATION_FAILED', 'count must be "none", "estimate" or "exact"', { count: { code: 'INVALID_COUNT', message: 'none, estimate or exact' } });
     }
-    const q = buildListQuery(table, params, { workspaceId: this.ws.id, scope: acc.scope, canRead: acc.canRead, trashed: opts.trashed, ...this.ws.valueContext() });
+    const q = this.store.listQuery(table, params, acc.scope, { canRead: acc.canRead, trashed: opts.trashed });
     this.noteUse(table, params);
     const linked = this.withLinkColumns(table, acc, input.expand, user, q.text, q.values);
     const mode = count === 'none' ? 'none' : count === 'estimate' ? 'estimate' : 'exact';
@@ -120,10 +120,8 @@ export class RecordsReadService {
     const table = await this.schema.table(tableRef, undefined, user.schemaVersion);
     const acc = this.access.forTable(user, table, 'read');
     if (!isUuid(id)) throw new DomainError('NOT_FOUND', 'Record not found');
-    const b = new SqlBuilder();
-    const where = buildWhere(table, { filter: undefined }, { workspaceId: this.ws.id, scope: acc.scope, ...this.ws.valueContext() }, b);
-    const one = `SELECT ${RECORD_COLUMNS} FROM record r WHERE ${where} AND r.id = ${b.param(id.toLowerCase(), 'uuid')}`;
-    const linked = this.withLinkColumns(table, acc, expand, user, one, b.values);
+    const one = this.store.oneQuery(table, id, acc.scope);
+    const linked = this.withLinkColumns(table, acc, expand, user, one.text, one.values);
     const [row] = await this.db.query<RecordRow & Record<string, unknown>>(linked.text, linked.values);
     if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
     return (await linked.items([row]))[0]!;
@@ -199,11 +197,11 @@ export class RecordsReadService {
   }
 
   /** The read scope of a linked table; a table the user may not read matches nothing. */
-  private readScopeOrNothing(user: CurrentUser, t: TableMeta): unknown {
+  private readScopeOrNothing(user: CurrentUser, t: TableMeta): RightsScope {
     try {
       return this.access.forTable(user, t, 'read').scope;
     } catch {
-      return { or: [] };
+      return NO_ROWS;
     }
   }
 

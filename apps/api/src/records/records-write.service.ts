@@ -12,7 +12,6 @@ import {
   type FieldMeta,
   isDomainError,
   isUuid,
-  uuidLiteral,
   uuidv7,
   type TableMeta,
 } from '@tabula/schema-engine';
@@ -30,10 +29,12 @@ import { AutonumberService } from './autonumber.service.js';
 import { AttachmentRefs } from './attachment-refs.service.js';
 import { ComputedService } from '../computed/computed.service.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
-import { RECORD_COLUMNS, RecordStore, type RecordRow } from '../store/record-store.js';
+import { AuditLog } from '../store/audit-log.js';
+import { RecordStore, type RecordRow } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import { toWire, type WireRecord } from './record-wire.js';
 import { unknownUsers } from './unknown-users.js';
-import { idsTaken, usedRecordIds } from './used-record-ids.js';
+import { idsTaken } from './used-record-ids.js';
 import { partitionName } from '../schema/partition.js';
 
 /** Records per create request answered with the full records (the default). */
@@ -79,6 +80,7 @@ export class RecordsWriteService {
     private readonly access: AccessService,
     private readonly reader: RecordsReadService,
     private readonly store: RecordStore,
+    private readonly audit: AuditLog,
     private readonly links: LinkService,
     private readonly linkWrites: LinkWriteService,
     private readonly autonumbers: AutonumberService,
@@ -164,8 +166,8 @@ export class RecordsWriteService {
     const wantRows = !opts.returnIds && !this.computed.needsPostPassOnCreate(table);
     const rows = await this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version);
-      const taken = await usedRecordIds(sql, this.ws.id, this.schema.cachedList(), clientIds);
-      if (taken.length) throw idsTaken(taken);
+      const used = await this.store.usedIds(sql, this.schema.cachedList(), clientIds, SYSTEM);
+      if (used.size) throw idsTaken(clientIds.filter((id) => used.has(id)));
       // gapless numbers first: the rows are then inserted once, numbered (autonumber.service.ts)
       await this.autonumbers.numberGapless(sql, table, prepared);
       await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
@@ -173,16 +175,7 @@ export class RecordsWriteService {
       const own = await this.computed.evaluateOwn(sql, table, prepared);
       // lookups from the links sent with the records: the rows are then inserted final (no second write)
       const linkedDone = await this.computed.evaluateLinkedNew(sql, table, prepared, this.computed.needsPostPass(table) ? newLinks(prepared, linkWrites) : new Map());
-      const inserted = await this.guard(table, () =>
-        sql.query<RecordRow>(
-          `INSERT INTO record (workspace_id, table_id, id, data, owner_id, created_by, updated_by)
-           SELECT $1::uuid, ${uuidLiteral(table.id)}, u.id, u.data, $2::uuid, $2::uuid, $2::uuid
-             FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, data jsonb)
-           ON CONFLICT (workspace_id, table_id, id) DO NOTHING
-           RETURNING ${opts.returnIds ? 'id' : 'id, version, data, owner_id, created_at, updated_at'}`,
-          [this.ws.id, user.id, JSON.stringify(prepared)],
-        ),
-      );
+      const inserted = await this.guard(table, () => this.store.insert(sql, table, prepared, user.id, { returnIds: opts.returnIds }));
       if (inserted.length !== prepared.length) {
         const got = new Set(inserted.map((r) => r.id));
         throw idsTaken(prepared.filter((p) => !got.has(p.id)).map((p) => p.id));
@@ -202,9 +195,8 @@ export class RecordsWriteService {
       if (single) {
         const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
         for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
-        await this.audit(sql, table, inserted[0]!.id, 1, 'create', user, diff);
-      }
-      else await this.auditSummary(sql, table, 'create', user, { count: inserted.length, ids: inserted.slice(0, 1000).map((r) => r.id) });
+        await this.audit.recordChange(sql, table.id, inserted[0]!.id, 1, 'create', user.id, diff);
+      } else await this.audit.tableEvent(sql, table.id, 'bulk_create', user.id, { count: inserted.length, ids: inserted.slice(0, 1000).map((r) => r.id) });
       return inserted;
     });
     this.advisor.noteWrites(table, prepared.length, linkWrites.reduce((n, w) => n + w.reduce((m, [, ids]) => m + ids.length, 0), 0));
@@ -212,7 +204,8 @@ export class RecordsWriteService {
     const inserted = new Map(rows.map((r) => [r.id, r]));
     let fresh = inserted;
     if (!wantRows) {
-      const again = await this.db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM record r WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY($2::uuid[])`, [this.ws.id, prepared.map((p) => p.id)]);
+      // as stored, with the computed values the write settled
+      const again = await this.store.rowsById(this.db, table, prepared.map((p) => p.id), SYSTEM);
       fresh = new Map(again.map((r) => [r.id, r]));
     }
     const final = prepared.map((p) => fresh.get(p.id) ?? inserted.get(p.id)!);
@@ -274,22 +267,16 @@ export class RecordsWriteService {
       // the record's own formulas are evaluated here, so the row is written once (the lock is held)
       const image = { id: cur.id, data: next };
       const own = await this.computed.evaluateOwn(sql, table, [image]);
-      const [row] = await this.guard(table, () =>
-        sql.query<RecordRow>(
-          `UPDATE record r SET data = $4::jsonb, version = r.version + 1, updated_at = now(), updated_by = $3
-            WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = $2
-            RETURNING ${RECORD_COLUMNS}`,
-          [this.ws.id, cur.id, user.id, JSON.stringify(image.data)],
-        ),
-      );
+      const row = await this.guard(table, () => this.store.update(sql, table, cur.id, image.data, user.id));
       const diff = diffOf(cur.data, changed);
       for (const [f, before, next] of linkChanges) diff[f.slot] = [before, next];
-      await this.audit(sql, table, cur.id, row!.version, 'update', user, diff);
+      await this.audit.recordChange(sql, table.id, cur.id, row!.version, 'update', user.id, diff);
       const touched = new Map<string, Set<string>>();
       for (const [f, before, next] of linkChanges) addAll(touched, linkTarget(f), [...before, ...next]);
       if (losers.length) addAll(touched, table.id, losers);
       await this.computed.afterWrite(sql, table, [cur.id], touched, Object.keys(changed), { own });
-      const now = this.computed.needsPostPass(table) ? await this.store.fetch(sql, table, cur.id, undefined) : row;
+      // with its link-fed computed values as the post-pass stored them, which need no right of the writer
+      const now = this.computed.needsPostPass(table) ? await this.store.fetch(sql, table, cur.id, SYSTEM) : row;
       return (await this.reader.withLinks(sql, table, [now ?? row!], acc, undefined, user))[0]!;
     });
   }
@@ -304,12 +291,8 @@ export class RecordsWriteService {
       const batch = uuidv7();
       for (const [tableId, ids] of plan) {
         const t = this.schema.tableById(tableId)!;
-        const rows = await sql.query<{ id: string; version: number }>(
-          `UPDATE record SET deleted_at = now(), delete_batch = $3, updated_by = $4
-            WHERE workspace_id = $1 AND table_id = ${uuidLiteral(t.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL RETURNING id, version`,
-          [this.ws.id, [...ids], batch, user.id],
-        );
-        for (const r of rows) await this.audit(sql, t, r.id, r.version, 'delete', user, null, r.id === cur.id ? undefined : { cascadeOf: cur.id, batch });
+        const rows = await this.store.trash(sql, t, [...ids], batch, user.id);
+        for (const r of rows) await this.audit.recordChange(sql, t.id, r.id, r.version, 'delete', user.id, null, r.id === cur.id ? undefined : { cascadeOf: cur.id, batch });
         await this.computed.afterWrite(sql, t, rows.map((r) => r.id));
       }
     });
@@ -322,20 +305,10 @@ export class RecordsWriteService {
     return this.db.tx(async (sql) => {
       const cur = await this.store.fetch(sql, table, id, acc.scope, { forUpdate: true, trashed: true });
       if (!cur) throw new DomainError('NOT_FOUND', 'No such record in the trash');
-      const [b] = await sql.query<{ delete_batch: string | null }>(`SELECT delete_batch FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, cur.id]);
-      if (b?.delete_batch) await this.links.assertRestorable(sql, user, b.delete_batch);
-      const restored = await this.guard(table, () =>
-        b?.delete_batch
-          ? sql.query<{ table_id: string; id: string; version: number }>(
-              `UPDATE record SET deleted_at = NULL, delete_batch = NULL, updated_at = now(), updated_by = $3 WHERE workspace_id = $1 AND delete_batch = $2 AND deleted_at IS NOT NULL RETURNING table_id, id, version`,
-              [this.ws.id, b.delete_batch, user.id],
-            )
-          : sql.query<{ table_id: string; id: string; version: number }>(
-              `UPDATE record SET deleted_at = NULL, updated_at = now(), updated_by = $3 WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2 RETURNING table_id, id, version`,
-              [this.ws.id, cur.id, user.id],
-            ),
-      );
-      for (const r of restored) await this.audit(sql, this.schema.tableById(r.table_id) ?? table, r.id, r.version, 'restore', user, null);
+      const batch = await this.store.deleteBatch(sql, table, cur.id, SYSTEM);
+      if (batch) await this.links.assertRestorable(sql, user, batch);
+      const restored = await this.guard(table, () => (batch ? this.store.restoreBatch(sql, batch, user.id) : this.store.restoreOne(sql, table, cur.id, user.id)));
+      for (const r of restored) await this.audit.recordChange(sql, (this.schema.tableById(r.table_id) ?? table).id, r.id, r.version, 'restore', user.id, null);
       const byTable = new Map<string, string[]>();
       for (const r of restored) byTable.set(r.table_id, [...(byTable.get(r.table_id) ?? []), r.id]);
       for (const [tid, ids] of byTable) {
@@ -352,11 +325,10 @@ export class RecordsWriteService {
     const table = await this.schema.table(tableRef);
     this.access.requireAdmin(user);
     return this.db.tx(async (sql) => {
-      const gone = await sql.query<{ id: string }>(`DELETE FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NOT NULL RETURNING id`, [this.ws.id]);
-      const ids = gone.map((g) => g.id);
+      const ids = await this.store.purgeTrash(sql, table);
       if (ids.length) await sql.exec(`DELETE FROM attachment WHERE workspace_id = $1 AND table_id = $2 AND record_id = ANY($3::uuid[])`, [this.ws.id, table.id, ids]);
       if (ids.length) await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND (from_id = ANY($2::uuid[]) OR to_id = ANY($2::uuid[]))`, [this.ws.id, ids]);
-      await this.auditSummary(sql, table, 'purge', user, { count: ids.length });
+      await this.audit.tableEvent(sql, table.id, 'bulk_purge', user.id, { count: ids.length });
       return { deleted: ids.length };
     });
   }
@@ -365,36 +337,15 @@ export class RecordsWriteService {
   private async conflictingSlots(sql: Sql, table: TableMeta, cur: RecordRow, version: number, slots: string[]): Promise<string[]> {
     if (version > cur.version) return slots.length ? slots : ['*'];
     if (!slots.length) return [];
-    const rows = await sql.query<{ diff: Record<string, unknown> | null }>(
-      `SELECT diff FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND version > $4 AND action IN ('create', 'update')`,
-      [this.ws.id, table.id, cur.id, version],
-    );
-    const changedSince = new Set(rows.flatMap((r) => Object.keys(r.diff ?? {})));
+    const diffs = await this.audit.diffsSince(sql, table.id, cur.id, version);
+    const changedSince = new Set(diffs.flatMap((d) => Object.keys(d ?? {})));
     return slots.filter((s) => changedSince.has(s));
-  }
-
-  async audit(sql: Sql, table: TableMeta, recordId: string, version: number, action: string, user: CurrentUser, diff: Record<string, unknown> | null, summary?: unknown): Promise<void> {
-    await sql.exec(
-      `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
-      [this.ws.id, uuidv7(), table.id, recordId, version, action, user.id, diff === null ? null : JSON.stringify(diff), summary === undefined ? null : JSON.stringify(summary)],
-    );
   }
 
   /** Stored values of the fields a user writes (computed ones are not history). */
   private userSlots(table: TableMeta, data: Record<string, unknown>): Record<string, unknown> {
     const computed = new Set(table.fields.filter((f) => getFieldType(f.type).computed).map((f) => f.slot));
     return Object.fromEntries(Object.entries(data).filter(([slot]) => !computed.has(slot)));
-  }
-
-  private async auditSummary(sql: Sql, table: TableMeta, action: string, user: CurrentUser, summary: unknown): Promise<void> {
-    await sql.exec(`INSERT INTO audit_event (workspace_id, id, table_id, action, user_id, summary) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      this.ws.id,
-      uuidv7(),
-      table.id,
-      `bulk_${action}`,
-      user.id,
-      JSON.stringify(summary),
-    ]);
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module.js';
 import { SchemaModule } from '../schema/schema.module.js';
-import { WorkspaceModule } from '../workspace/workspace.module.js';
+import { StoreModule } from '../store/store.module.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
-@Module({ imports: [WorkspaceModule, SchemaModule, AccessModule], controllers: [ReportsController], providers: [ReportsService] })
+@Module({ imports: [SchemaModule, StoreModule, AccessModule], controllers: [ReportsController], providers: [ReportsService] })
 export class ReportsModule {}

@@ -4,14 +4,14 @@
  * reader could list, and only fields they may read can be grouped or aggregated.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { buildPivotQuery, parsePivotSpec, shapePivot, type PivotResult } from '@tabula/report-builder';
+import { parsePivotSpec, shapePivot, type PivotResult } from '@tabula/report-builder';
 import { DomainError } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
 import type { CurrentUser } from '../access/current-user.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
-import { WorkspaceService } from '../workspace/workspace.service.js';
+import { RecordStore } from '../store/record-store.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,16 +21,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export class ReportsService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    private readonly ws: WorkspaceService,
     private readonly schema: SchemaService,
     private readonly access: AccessService,
+    private readonly store: RecordStore,
   ) {}
 
   async pivot(user: CurrentUser, tableRef: string, body: unknown): Promise<PivotResult> {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'read');
     const spec = parsePivotSpec(table, body, acc.canRead);
-    const q = buildPivotQuery(table, spec, { workspaceId: this.ws.id, scope: acc.scope, canRead: acc.canRead, ...this.ws.valueContext() });
+    const q = this.store.pivotQuery(table, spec, acc.scope, { canRead: acc.canRead });
     return shapePivot(spec, await this.db.query(q.text, q.values));
   }
 

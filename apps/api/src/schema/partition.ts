@@ -14,3 +14,8 @@ export function createPartitionSql(tableId: string): string {
 export function uniqueIndexName(tableId: string, slot: string): string {
   return `${partitionName(tableId)}_u_${slot}`;
 }
+
+/** A unique field's index: unique among live records, by the key the field type compares (`keyExpr` over `data`). */
+export function createUniqueIndexSql(tableId: string, slot: string, keyExpr: string): string {
+  return `CREATE UNIQUE INDEX ${uniqueIndexName(tableId, slot)} ON ${partitionName(tableId)} (workspace_id, (${keyExpr})) WHERE deleted_at IS NULL`;
+}

@@ -31,11 +31,8 @@ import {
   getFieldType,
   parseFieldDefinition,
   requireConversion,
-  SqlBuilder,
   tallyRow,
   uniqueKeyExpr,
-  uuidLiteral,
-  uuidv7,
   type ConversionContext,
   type ConversionTally,
   type FieldConversionPlan,
@@ -47,8 +44,11 @@ import type { Database, Sql } from '../database/database.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { accepted, JobsService, type JobError, type JobStep, type StepResult } from '../jobs/jobs.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { partitionName, uniqueIndexName } from '../schema/partition.js';
+import { createUniqueIndexSql, uniqueIndexName } from '../schema/partition.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { AuditLog } from '../store/audit-log.js';
+import { RecordStore, type SlotRow } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import { fieldOut } from './table-wire.js';
 
 export const CONVERT_JOB = 'convert-field';
@@ -57,7 +57,6 @@ const COUNT_BATCH = 10_000;
 /** Writers' transactions that began this long before a pass are still caught by it. */
 const MARGIN_SECONDS = 30;
 const MAX_PASSES = 5;
-const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
 type Phase = 'fill' | 'catchup' | 'switch' | 'count' | 'cleanup';
 
@@ -92,13 +91,6 @@ interface ConvertJob {
   failure: JobError | null;
 }
 
-interface Row {
-  id: string;
-  v: unknown;
-  p: unknown;
-  live: boolean;
-}
-
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const shapeOf = (f: FieldMeta): FieldShape => ({ type: f.type, slot: f.slot, options: f.options, required: f.required, unique: f.unique, defaultValue: f.defaultValue ?? null, searchable: f.searchable });
@@ -111,6 +103,8 @@ export class ConvertFieldService {
     private readonly schema: SchemaService,
     private readonly jobs: JobsService,
     private readonly advisor: IndexAdvisor,
+    private readonly store: RecordStore,
+    private readonly audit: AuditLog,
   ) {
     this.jobs.register<ConvertJob>(CONVERT_JOB, (step) => this.step(step));
   }
@@ -176,9 +170,9 @@ export class ConvertFieldService {
         throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
       }
       const [slot] = await sql.query<{ n: number }>(`UPDATE workspace SET next_slot = next_slot + 1 WHERE id = $1 RETURNING next_slot - 1 AS n`, [this.ws.id]);
-      const [size] = await sql.query<{ n: number; now: string }>(`SELECT count(*)::int AS n, now()::text AS now FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)}`, [this.ws.id]);
-      Object.assign(job, { startedAt: size!.now, to: { ...to, slot: `f${slot!.n}` } });
-      return this.jobs.enqueue(CONVERT_JOB, job, size!.n, { sql, startedBy: user?.id ?? null });
+      const size = await this.store.sizeNow(sql, table.id, SYSTEM);
+      Object.assign(job, { startedAt: size.now, to: { ...to, slot: `f${slot!.n}` } });
+      return this.jobs.enqueue(CONVERT_JOB, job, size.n, { sql, startedBy: user?.id ?? null });
     });
     this.jobs.kick();
     const { startedBy: _by, ...out } = (await this.jobs.get(id))!;
@@ -208,11 +202,7 @@ export class ConvertFieldService {
 
   /** The field's shape before its last type change, when it is going back to that type. */
   private async previousShape(table: TableMeta, field: FieldMeta, toType: string): Promise<FieldShape | undefined> {
-    const [row] = await this.db.query<{ summary: { from?: FieldShape; to?: { type: string; slot: string } } }>(
-      `SELECT summary FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id IS NULL AND action = 'type_change' AND summary->>'fieldId' = $3 ORDER BY at DESC, id DESC LIMIT 1`,
-      [this.ws.id, table.id, field.id],
-    );
-    const s = row?.summary;
+    const s = await this.audit.lastTypeChange<{ from?: FieldShape; to?: { type: string; slot: string } }>(this.db, table.id, field.id);
     return s?.from && s.to?.type === field.type && s.to.slot === field.slot && s.from.type === toType ? s.from : undefined;
   }
 
@@ -227,15 +217,10 @@ export class ConvertFieldService {
     return { timeZone: d.ctx.timeZone, baseCurrency: d.ctx.baseCurrency, now: () => new Date(), today: () => day.format(new Date()) };
   }
 
-  /** One keyset batch of records (trash included unless `liveOnly`), optionally only those written since a time. */
-  private async rows(sql: Sql, d: ConvertJob, cursor: string | null, opts: { since?: string | null; liveOnly?: boolean } = {}): Promise<Row[]> {
-    const b = new SqlBuilder();
-    const prev = d.restoreSlot ? `data->${b.param(d.restoreSlot, 'text')}` : 'NULL::jsonb';
-    const since = opts.since ? ` AND updated_at >= ${b.param(opts.since, 'timestamptz')} - make_interval(secs => ${MARGIN_SECONDS})` : '';
-    const text = `SELECT id, data->${b.param(d.from.slot, 'text')} AS v, ${prev} AS p, deleted_at IS NULL AS live FROM record
-      WHERE workspace_id = ${b.param(this.ws.id, 'uuid')} AND table_id = ${uuidLiteral(d.tableId)} AND id > ${b.param(cursor ?? ZERO_ID, 'uuid')}${since}${opts.liveOnly ? ' AND deleted_at IS NULL' : ''}
-      ORDER BY id LIMIT ${BATCH}`;
-    return sql.query<Row>(text, b.values);
+  /** One keyset batch of records (trash included unless `liveOnly`), optionally only those written since a time: a type change converts every record. */
+  private async rows(sql: Sql, d: ConvertJob, cursor: string | null, opts: { since?: string | null; liveOnly?: boolean } = {}): Promise<SlotRow[]> {
+    const batch = { slot: d.from.slot, restoreSlot: d.restoreSlot, after: cursor, since: opts.since, marginSeconds: MARGIN_SECONDS, liveOnly: opts.liveOnly, limit: BATCH };
+    return this.store.slotBatch(sql, d.tableId, batch, SYSTEM);
   }
 
   /** Dry run (and the duplicate check of a unique target): live records only, nothing written. */
@@ -260,7 +245,7 @@ export class ConvertFieldService {
   }
 
   /** Converts rows into the new slot; `clear` also removes the slot where the value is now empty or lost. */
-  private async convertRows(sql: Sql, d: ConvertJob, rows: Row[], clear: boolean): Promise<void> {
+  private async convertRows(sql: Sql, d: ConvertJob, rows: SlotRow[], clear: boolean): Promise<void> {
     const plan = this.plan(d);
     const ctx = this.ctxOf(d);
     const updates: { id: string; v?: unknown }[] = [];
@@ -271,12 +256,7 @@ export class ConvertFieldService {
       else if (clear) updates.push({ id: row.id });
     }
     if (!updates.length) return;
-    await sql.exec(
-      `UPDATE record r SET data = CASE WHEN u.v IS NULL THEN r.data - $2::text ELSE jsonb_set(r.data, ARRAY[$2::text], u.v) END
-         FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, v jsonb)
-        WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(d.tableId)} AND r.id = u.id`,
-      [this.ws.id, d.to.slot, JSON.stringify(updates)],
-    );
+    await this.store.setSlot(sql, d.tableId, d.to.slot, updates);
   }
 
   /** Whether the field is still what the job converts from (not changed, not deleted). */
@@ -315,11 +295,8 @@ export class ConvertFieldService {
     if (d.phase === 'switch') return this.switchOver(sql, d, total, changed);
     if (d.phase === 'count') return this.count(sql, d, total, id, startedBy);
     // cleanup: take the new slot out of every record, then fail with the reason
-    const rows = await sql.query<{ id: string }>(`SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(d.tableId)} AND id > $2 ORDER BY id LIMIT ${BATCH}`, [this.ws.id, d.cursor ?? ZERO_ID]);
-    if (rows.length) {
-      await sql.exec(`UPDATE record SET data = data - $2::text WHERE workspace_id = $1 AND table_id = ${uuidLiteral(d.tableId)} AND id = ANY($3::uuid[]) AND data ? $2::text`, [this.ws.id, d.to.slot, rows.map((r) => r.id)]);
-    }
-    d.cursor = rows.length === BATCH ? rows[rows.length - 1]!.id : null;
+    const ids = await this.store.clearSlotBatch(sql, d.tableId, d.to.slot, d.cursor, BATCH, SYSTEM);
+    d.cursor = ids.length === BATCH ? ids[ids.length - 1]! : null;
     if (d.cursor) return { done: Math.min(d.processed, total), total, finished: false, data: d };
     return { done: Math.min(d.processed, total), total, finished: true, data: d, error: d.failure ?? changed };
   }
@@ -328,7 +305,7 @@ export class ConvertFieldService {
   private async switchOver(sql: Sql, d: ConvertJob, total: number, changed: JobError): Promise<StepResult<ConvertJob>> {
     await sql.query(`SELECT 1 FROM workspace WHERE id = $1 FOR UPDATE`, [this.ws.id]);
     if (!(await this.unchanged(sql, d, true))) return this.fail(d, total, changed);
-    await sql.exec(`LOCK TABLE ${partitionName(d.tableId)} IN SHARE ROW EXCLUSIVE MODE`);
+    await this.store.lockAgainstWrites(sql, d.tableId);
     for (let cursor: string | null = null; ; ) {
       const rows = await this.rows(sql, d, cursor, { since: d.since });
       await this.convertRows(sql, d, rows, true);
@@ -342,14 +319,12 @@ export class ConvertFieldService {
     if (d.rename.key && (await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3 AND id <> $4`, [this.ws.id, d.tableId, d.rename.key, d.fieldId])).length) {
       return this.fail(d, total, { code: 'UNIQUE_VIOLATION', message: `The table already has a field "${d.rename.key}"` });
     }
-    const part = partitionName(d.tableId);
     if (d.to.unique) {
-      const expr = uniqueKeyExpr(plan.to);
-      const dups = await sql.query<{ v: unknown; n: number }>(`SELECT min(data->>$1::text) AS v, count(*)::int AS n FROM ${part} WHERE deleted_at IS NULL AND data ? $1::text GROUP BY ${expr} HAVING count(*) > 1 LIMIT 10`, [d.to.slot]);
+      const dups = await this.store.duplicates(sql, d.tableId, d.to.slot, uniqueKeyExpr(plan.to), 10, SYSTEM);
       if (dups.length) return this.fail(d, total, { code: 'UNIQUE_VIOLATION', message: `"${d.key}" is unique and the converted values repeat`, details: { duplicates: dups.map((r) => ({ value: r.v, count: r.n })) } });
     }
     if (d.from.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(d.tableId, d.from.slot)}`);
-    if (d.to.unique) await sql.exec(`CREATE UNIQUE INDEX ${uniqueIndexName(d.tableId, d.to.slot)} ON ${part} (workspace_id, (${uniqueKeyExpr(plan.to)})) WHERE deleted_at IS NULL`);
+    if (d.to.unique) await sql.exec(createUniqueIndexSql(d.tableId, d.to.slot, uniqueKeyExpr(plan.to)));
     const to = d.to;
     await sql.exec(
       `UPDATE meta_field SET type = $3, slot = $4, options = $5::jsonb, required = $6, is_unique = $7, default_value = $8::jsonb, searchable = $9,
@@ -374,27 +349,15 @@ export class ConvertFieldService {
 
   /** Counts the outcome over live records in batches; the last batch writes the summary audit row. */
   private async count(sql: Sql, d: ConvertJob, total: number, jobId: string, by: string | null): Promise<StepResult<ConvertJob>> {
-    const prev = d.restoreSlot ? `NULLIF(data->$5::text, 'null'::jsonb)` : 'NULL::jsonb';
-    const [c] = await sql.query<{ n: number; convertible: number; lost: number; restored: number; last: string | null }>(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE nv IS NOT NULL)::int AS convertible, count(*) FILTER (WHERE nv IS NULL AND ov IS NOT NULL)::int AS lost,
-              count(*) FILTER (WHERE nv IS NOT NULL AND nv = pv)::int AS restored, max(id::text COLLATE "C") AS last
-         FROM (SELECT id, NULLIF(data->$2::text, 'null'::jsonb) AS nv, NULLIF(data->$3::text, 'null'::jsonb) AS ov, ${prev} AS pv
-                 FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(d.tableId)} AND deleted_at IS NULL AND id > $4::uuid ORDER BY id LIMIT ${COUNT_BATCH}) s`,
-      [this.ws.id, d.to.slot, d.from.slot, d.cursor ?? ZERO_ID, ...(d.restoreSlot ? [d.restoreSlot] : [])],
-    );
+    const c = await this.store.tallySlots(sql, d.tableId, { slot: d.to.slot, fromSlot: d.from.slot, restoreSlot: d.restoreSlot, after: d.cursor, limit: COUNT_BATCH }, SYSTEM);
     const t = d.tally;
-    Object.assign(t, { total: t.total + c!.n, convertible: t.convertible + c!.convertible, lost: t.lost + c!.lost, empty: t.empty + c!.n - c!.convertible - c!.lost, restored: t.restored + c!.restored });
-    d.cursor = c!.n === COUNT_BATCH ? c!.last : null;
+    Object.assign(t, { total: t.total + c.n, convertible: t.convertible + c.convertible, lost: t.lost + c.lost, empty: t.empty + c.n - c.convertible - c.lost, restored: t.restored + c.restored });
+    d.cursor = c.n === COUNT_BATCH ? c.last : null;
     if (d.cursor) return { done: total, total, finished: false, data: d };
     const { examples, missingChoices, restored, ...counts } = t;
     const result = { field: d.key, from: d.from.type, to: d.to.type, ...counts, ...(d.restoreSlot ? { restored } : {}), examples, ...(missingChoices.length ? { missingChoices } : {}) };
-    await sql.exec(`INSERT INTO audit_event (workspace_id, id, table_id, action, user_id, summary) VALUES ($1, $2, $3, 'type_change', $4, $5::jsonb)`, [
-      this.ws.id,
-      uuidv7(),
-      d.tableId,
-      by,
-      JSON.stringify({ fieldId: d.fieldId, key: d.key, job: jobId, from: d.from, to: { type: d.to.type, slot: d.to.slot, options: d.to.options }, ...counts, ...(d.restoreSlot ? { restored } : {}) }),
-    ]);
+    const summary = { fieldId: d.fieldId, key: d.key, job: jobId, from: d.from, to: { type: d.to.type, slot: d.to.slot, options: d.to.options }, ...counts, ...(d.restoreSlot ? { restored } : {}) };
+    await this.audit.tableEvent(sql, d.tableId, 'type_change', by, summary);
     return { done: total, total, finished: true, data: d, result };
   }
 }

@@ -8,7 +8,6 @@ import {
   getFieldType,
   parseFieldDefinition,
   parseTableDefinition,
-  slotText,
   uniqueKeyExpr,
   uuidv7,
   validateKey,
@@ -24,8 +23,10 @@ import { ComputedService } from '../computed/computed.service.js';
 import { prepareComputed } from '../computed/computed-definition.js';
 import { isComputedSource } from '../computed/computed-plan.js';
 import { AutonumberService } from '../records/autonumber.service.js';
-import { createPartitionSql, partitionName, uniqueIndexName } from '../schema/partition.js';
+import { createPartitionSql, createUniqueIndexSql, partitionName, uniqueIndexName } from '../schema/partition.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { RecordStore } from '../store/record-store.js';
+import { SYSTEM } from '../store/row-scope.js';
 import { ConvertFieldService } from './convert-field.service.js';
 import { RolesService, type RemovalActor } from '../roles/roles.service.js';
 import { fieldOut, tableOut, type FieldOut, type TableOut } from './table-wire.js';
@@ -46,6 +47,7 @@ export class TablesService {
     private readonly convert: ConvertFieldService,
     private readonly computed: ComputedService,
     private readonly roles: RolesService,
+    private readonly store: RecordStore,
   ) {}
 
   async list(visible: (t: TableMeta) => TableMeta | undefined = (t) => t): Promise<TableOut[]> {
@@ -345,12 +347,10 @@ export class TablesService {
     if (!def.canBeUnique) throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be unique`, { unique: { code: 'NOT_UNIQUE_CAPABLE', message: `${field.type} cannot be unique` } });
     // the key the index compares (email: lower case), so the duplicate check agrees with it
     const expr = uniqueKeyExpr(field);
-    const dups = await sql.query(
-      `SELECT min(${slotText("", field.slot)}) AS v FROM ${partitionName(table.id)} WHERE deleted_at IS NULL AND ${slotText('', field.slot)} IS NOT NULL GROUP BY ${expr} HAVING count(*) > 1 LIMIT 5`,
-    );
+    const dups = await this.store.duplicates(sql, table.id, field.slot, expr, 5, SYSTEM);
     if (dups.length) {
       throw new DomainError('UNIQUE_VIOLATION', `"${field.key}" has duplicate values; make them distinct first`, { field: field.key, examples: dups.map((d) => d.v) });
     }
-    await sql.exec(`CREATE UNIQUE INDEX ${uniqueIndexName(table.id, field.slot)} ON ${partitionName(table.id)} (workspace_id, (${expr})) WHERE deleted_at IS NULL`);
+    await sql.exec(createUniqueIndexSql(table.id, field.slot, expr));
   }
 }
