@@ -177,6 +177,12 @@ export class TablesService {
       await this.schema.fresh(sql);
       const all = this.schema.cachedList();
       const links = all.flatMap((other) => other.fields.filter((f) => f.type === 'link' && ((f.options as { table?: string }).table === table.id || other.id === table.id)));
+      // lookups, rollups and formulas of other tables that read this one would dangle (and
+      // the configuration would no longer round-trip): refused like a field's delete
+      const dependants = this.dependantsOfAny(new Set([...(all.find((t) => t.id === table.id)?.fields ?? []), ...links].map((f) => f.id)));
+      if (dependants.length) {
+        throw new DomainError('CONFLICT', `"${table.key}" is read by ${dependants.join(', ')}; change or delete those first`, { dependants });
+      }
       await this.roles.followSchemaRemoval(sql, all, { tables: [table.id], fields: links.map((f) => f.id) }, 'table_deleted', actor);
       for (const f of links) {
         await this.links.dropField(sql, f);
@@ -255,11 +261,17 @@ export class TablesService {
 
   /** Computed fields (any table) whose definition names this field. */
   dependantsOf(field: FieldMeta): string[] {
+    return this.dependantsOfAny(new Set([field.id]));
+  }
+
+  /** Computed fields, other than those in `gone`, whose definition names a field of `gone`. */
+  private dependantsOfAny(gone: ReadonlySet<string>): string[] {
     const names: string[] = [];
     for (const t of this.schema.cachedList()) {
       for (const f of t.fields) {
-        if (f.id === field.id || !isComputedSource(f)) continue;
-        if (JSON.stringify(f.options).includes(field.id)) names.push(`${t.key}.${f.key}`);
+        if (gone.has(f.id) || !isComputedSource(f)) continue;
+        const options = JSON.stringify(f.options);
+        if ([...gone].some((id) => options.includes(id))) names.push(`${t.key}.${f.key}`);
       }
     }
     return names;
