@@ -25,6 +25,10 @@ export function translatePgError(e: unknown): DomainError | undefined {
       return new DomainError('VALIDATION_FAILED', 'A required value is missing');
     case '22001':
       return new DomainError('VALIDATION_FAILED', 'A value is too long');
+    case '22P05':
+    case '22021':
+      // U+0000 or an invalid byte sequence: input-checks refuses NUL first; this is the second line
+      return new DomainError('VALIDATION_FAILED', 'A text contains a character that cannot be stored (U+0000)');
     case '22P02':
     case '22003':
     case '22007':
