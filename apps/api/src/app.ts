@@ -22,7 +22,7 @@ import { JobsService } from './jobs/jobs.service.js';
 import { SnapshotService } from './backup/snapshot.service.js';
 import { MAX_FILES_PER_UPLOAD } from './attachments/attachments.service.js';
 import { raiseBulkBodyLimit } from './records/bulk-body-limit.js';
-import { inputCheckOptions, refuseNulCharacters } from './common/input-checks.js';
+import { inputCheckOptions, refuseUnstorableText } from './common/input-checks.js';
 export { writeSnapshot, listSnapshots } from './backup/snapshot.js';
 
 export { configFromEnv, type AppConfig } from './config.js';
@@ -58,7 +58,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     app.setGlobalPrefix('api');
     const fastify = app.getHttpAdapter().getInstance();
     raiseBulkBodyLimit(fastify as never, config.bodyLimit);
-    refuseNulCharacters(fastify as never);
+    refuseUnstorableText(fastify as never);
     if (config.worker !== undefined) {
       // which of the TABULA_WORKERS processes answered (operations, and the tests of that mode)
       const worker = String(config.worker);

@@ -4,8 +4,10 @@
  * - U+0000 anywhere in a request (JSON body, keys included; query string; route params):
  *   PostgreSQL stores no NUL in text or jsonb (22P05 / 22021), so a NUL that reached a
  *   query, a filter or a stored value would surface as a 500 — or, worse, be written
- *   half-way. One check of the parsed values here covers every route, present and future;
- *   the error filter's translation of those PostgreSQL codes is only the second line.
+ *   half-way. Likewise half of a UTF-16 surrogate pair (`"\ud800"` in JSON): not Unicode,
+ *   stored as U+FFFD in text and refused in jsonb. One check of the parsed values here
+ *   covers every route, present and future; the error filter's translation of those
+ *   PostgreSQL codes is only the second line.
  * - Requests that Fastify's router or Node's HTTP parser refuse before any route runs (a
  *   malformed %-escape, an over-long path parameter, a URL plus headers over Node's 16 KB,
  *   a request that cannot be parsed) are answered by those layers in their own JSON shape;
@@ -17,9 +19,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@tabula/schema-engine';
 import { toErrorResponse } from './error-filter.js';
 
-const NUL = '\u0000';
+/** U+0000, or a lone surrogate. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A path to a value, built only when a NUL is found (bodies may hold 10,000 records). */
+/** A path to a value, built only when one is found (bodies may hold 10,000 records). */
 interface Step {
   key: string | number;
   parent: Step | undefined;
@@ -32,25 +35,45 @@ function describe(root: string, step: Step | undefined): string {
 }
 
 /**
- * Where the first U+0000 in `value` is (`body.data.name`, `query.q`), or undefined.
- * Iterative, so a body nested thousands of levels deep cannot overflow the stack here
- * (depth itself is refused later, by each body's own validation).
+ * Where the first text that cannot be stored is in `value` (`body.data.name`, `query.q`),
+ * and that text. Iterative, so a body nested thousands of levels deep cannot overflow the
+ * stack here (depth itself is refused later, by each body's own validation).
  */
-export function findNul(value: unknown, root: string): string | undefined {
+export function findUnstorableText(value: unknown, root: string): { where: string; text: string } | undefined {
   const stack: [unknown, Step | undefined][] = [[value, undefined]];
   while (stack.length) {
     const [v, at] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes(NUL)) return describe(root, at);
+      if (UNSTORABLE.test(v)) return { where: describe(root, at), text: v };
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], { key: i, parent: at }]);
     } else if (typeof v === 'object' && v !== null) {
-      for (const k of Object.keys(v)) {
-        const step = { key: k, parent: at };
-        if (k.includes(NUL)) return describe(root, step);
-        stack.push([(v as Record<string, unknown>)[k], step]);
-      }
+      const keys = Object.keys(v);
+      for (const k of keys) if (UNSTORABLE.test(k)) return { where: describe(root, { key: k, parent: at }), text: k };
+      // pushed last to first, so the first one in the document is reported
+      for (let i = keys.length - 1; i >= 0; i--) stack.push([(v as Record<string, unknown>)[keys[i]!], { key: keys[i]!, parent: at }]);
     }
+  }
+  return undefined;
+}
+
+/**
+ * The query string, and the JSON text it carries (`filter`): there a NUL is still the escape
+ * `\u0000` until the route parses it, so such a value is parsed here too.
+ */
+function findInQuery(query: unknown): { where: string; text: string } | undefined {
+  const found = findUnstorableText(query, 'query');
+  if (found || typeof query !== 'object' || query === null) return found;
+  for (const [k, v] of Object.entries(query)) {
+    if (typeof v !== 'string' || !v.includes('\\u') || !/^\s*[[{"]/.test(v)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      continue; // not JSON: the route refuses it in its own words
+    }
+    const inner = findUnstorableText(parsed, `query.${k}`);
+    if (inner) return inner;
   }
   return undefined;
 }
@@ -60,13 +83,15 @@ function sendError(reply: FastifyReply, e: unknown): void {
   void reply.code(status).send(body);
 }
 
-/** Refuses, with 400 VALIDATION_FAILED naming the place, any request that carries U+0000. */
-export function refuseNulCharacters(fastify: FastifyInstance): void {
+/** Refuses, with 400 VALIDATION_FAILED naming the place, any request that carries text PostgreSQL cannot store. */
+export function refuseUnstorableText(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const where = findNul(req.params, 'params') ?? findNul(req.query, 'query') ?? findNul(req.body, 'body');
-    if (!where) return done();
-    const message = 'contains the character U+0000 (NUL), which cannot be stored';
-    sendError(reply, new DomainError('VALIDATION_FAILED', `${where} ${message}`, { [where]: { code: 'NUL_CHARACTER', message } }));
+    const found = findUnstorableText(req.params, 'params') ?? findInQuery(req.query) ?? findUnstorableText(req.body, 'body');
+    if (!found) return done();
+    const [code, message] = found.text.includes('\u0000')
+      ? ['NUL_CHARACTER', 'contains the character U+0000 (NUL), which cannot be stored']
+      : ['INVALID_UNICODE', 'contains half of a UTF-16 surrogate pair, which is not Unicode text'];
+    sendError(reply, new DomainError('VALIDATION_FAILED', `${found.where} ${message}`, { [found.where]: { code, message } }));
   });
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { AcceptedInterceptor } from '../jobs/jobs.controller.js';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../auth/current-user.js';
+import { DomainError } from '@tabula/schema-engine';
 import { TablesService } from './tables.service.js';
 
 @Controller('tables')
@@ -53,7 +54,7 @@ export class TablesController {
   @UseInterceptors(AcceptedInterceptor) // a type change answers 202 with its job
   async updateField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Body() body: unknown, @Query('dryRun') dryRun?: string) {
     this.access.requireAdmin(user);
-    return this.tables.updateField(table, field, body, dryRun === 'true' || dryRun === '1', user);
+    return this.tables.updateField(table, field, body, parseDryRun(dryRun), user);
   }
 
   @Delete(':table/fields/:field')
@@ -62,4 +63,11 @@ export class TablesController {
     this.access.requireAdmin(user);
     await this.tables.removeField(table, field);
   }
+}
+
+/** `?dryRun=` is a yes or no; anything else would run the change for real, so it is refused. */
+function parseDryRun(v: unknown): boolean {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new DomainError('VALIDATION_FAILED', 'dryRun must be true or false', { dryRun: { code: 'INVALID_BOOLEAN', message: 'true or false' } });
 }
