@@ -58,7 +58,8 @@ beforeAll(async () => {
   setupAttempts.stateAfter = await anon.get('/api/setup');
   setupAttempts.race = await Promise.all([1, 2, 3].map((i) => anon.post('/api/setup', { email: `admin${i}@example.com`, password: PW, name: `Admin ${i}` })));
   admin = new Client(server.url);
-  admin.token = setupAttempts.race.find((r) => r.status === 201)?.body.token;
+  // whichever setup won (on a server that takes common passwords, the first one)
+  admin.token = [setupAttempts.common, ...setupAttempts.race].find((r) => r.status === 201)?.body.token;
   const t = await admin.post('/api/tables', {
     key: 'clients',
     label: 'Clients',
@@ -109,7 +110,7 @@ const fill = (path: string, garbage?: string) =>
   path.replace(/:(\w+)/g, (_m, k: string) => garbage ?? ({ table: 'clients', field: 'amount', name: 'crm' } as Record<string, string>)[k] ?? ids[k]!);
 
 describe('a malformed session cookie', () => {
-  it.each(['%', '%E0%A4%A', '%00', 'x'.repeat(9000)])('%s is 401 on every guarded route, and no session on the public one', async (cookie) => {
+  it.each([['%', '%'], ['%E0%A4%A', '%E0%A4%A'], ['%00', '%00'], ['9,000 characters', 'x'.repeat(9000)]])('%s is 401 on every guarded route, and no session on the public one', async (_label, cookie) => {
     const c = new Client(server.url);
     const headers = { cookie: `theme=dark; tabula_session=${cookie}` };
     for (const [method, path] of ROUTES) {
