@@ -194,6 +194,14 @@ describe('U+0000 and lone surrogates are refused at the edge, naming where, and 
       expect(status, `${text}: ${String(e)}`).toBe(400);
       expect(body.error.code).toBe('VALIDATION_FAILED');
     }
+    // a value the field allows but a btree index cannot hold (1,000 random CJK characters: ~3,000 bytes)
+    const long = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('');
+    const e = await server.tabula.db.tx(async (sql) => {
+      await sql.exec(`CREATE TEMP TABLE long_text (d jsonb) ON COMMIT DROP`);
+      await sql.exec(`CREATE INDEX ON long_text ((d->>'f'))`);
+      return sql.exec(`INSERT INTO long_text VALUES ($1)`, [JSON.stringify({ f: long })]).then(() => undefined, (err: unknown) => err);
+    });
+    expect(toErrorResponse(e), String(e)).toMatchObject({ status: 422, body: { error: { code: 'UNPROCESSABLE' } } });
   });
 });
 

@@ -43,6 +43,10 @@ export function translatePgError(e: unknown): DomainError | undefined {
       return new DomainError('CONFLICT', 'The change collided with another; please retry');
     case '57014':
       return new DomainError('UNPROCESSABLE', 'The query took too long and was cancelled');
+    case '54000':
+    case '54001':
+      // e.g. a long text in a btree index (over 2,704 bytes): a value the field allows, a limit of the database
+      return new DomainError('UNPROCESSABLE', 'The value or the request exceeds a limit of the database');
     default:
       return undefined;
   }
