@@ -2,7 +2,7 @@
  * Passwords are hashed with scrypt (memory-hard, in Node's crypto: no native addon to
  * build). Format: `scrypt$N$r$p$salt$hash`, so parameters can be raised later.
  * A new password must be 8 to 200 characters and not one of the most common passwords
- * (apps/api/data/common-passwords.txt): those fall first to any guessing, throttled or not.
+ * (apps/api/assets/common-passwords.txt): those fall first to any guessing, throttled or not.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ export function dummyHash(): Promise<string> {
 }
 
 /** Where the list is, from src/auth and from dist/auth alike. */
-const COMMON_PASSWORDS_FILE = new URL('../../data/common-passwords.txt', import.meta.url);
+const COMMON_PASSWORDS_FILE = new URL('../../assets/common-passwords.txt', import.meta.url);
 let common: Set<string> | undefined;
 
 /** Whether a password is on the list of common ones, compared lower-cased. */
