@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 # Generates apps/api/assets/common-passwords.txt: the most common passwords of 8+ characters,
 # from the well-known public top lists (as remembered, nothing downloaded) and their usual shapes.
 words = """password passw0rd p@ssword p@ssw0rd iloveyou sunshine princess football baseball basketball
@@ -61,5 +62,6 @@ header = ("# The most common passwords of 8 or more characters, lower-cased, one
           "# public top lists and their usual shapes (a word with digits, a year or '!', keyboard walks,\n"
           "# repeated and sequential digits), in English, Romanian and Russian transliteration.\n"
           "# Generated; refused on setup, user create/update and password change (apps/api/src/auth/password.ts).\n")
-open("__import__("os").path.join(__import__("os").path.dirname(__file__), "..", "apps", "api", "assets", "common-passwords.txt")", "w").write(header + "\n".join(out) + "\n")
+import os
+open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "apps", "api", "assets", "common-passwords.txt"), "w").write(header + "\n".join(out) + "\n")
 print(len(out))
