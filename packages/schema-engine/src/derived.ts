@@ -45,7 +45,7 @@ export function derivationOf(field: { type: string; options: Record<string, unkn
     case 'lookup':
       return { kind: 'lookup', link: text(o.link), field: ref(o.field) };
     case 'aggregate':
-      return { kind: 'aggregate', link: text(o.link), field: ref(o.field), fn: (o.aggregate ?? 'sum') as AggregateFnName };
+      return { kind: 'aggregate', link: text(o.link), field: ref(o.field), fn: String(o.aggregate ?? 'sum') as AggregateFnName };
     default:
       return undefined;
   }

@@ -114,7 +114,7 @@ export type DerivationKind = 'formula' | 'lookup' | 'aggregate';
  * says which it needs, the API owns how.
  */
 export interface FieldStore {
-  /** Creates the inverse of a new link on its target table and pairs the two (nothing when the field is that inverse). */
+  /** Creates the inverse of a new link on its target table and pairs the two (a field created as that inverse is paired with its link). */
   pairInverse(field: FieldMeta): Promise<void>;
   /** Numbers the records that exist when the field is added, in creation order. */
   numberExisting(field: FieldMeta): Promise<void>;
