@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * One runner for the whole repository: unit tests beside the code in packages/*, HTTP
- * integration tests in tests/ (against a real database: PGlite by default, the server in
+ * One runner for the whole repository: unit tests beside the code in packages/* and apps/*,
+ * HTTP integration tests in tests/ (against a real database: PGlite by default, the server in
  * DATABASE_URL when set), browser tests in tests/e2e.
  */
 export default defineConfig({
@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.spec.ts'],
+          include: ['packages/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts'],
           environment: 'node',
         },
       },
