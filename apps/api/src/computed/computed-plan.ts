@@ -5,7 +5,7 @@
  * its lookups, and the link fields through which changes elsewhere reach it.
  */
 import { compileFormula, formulaSchema, formulaToSql, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema, type SqlFormula } from '@tabula/formula';
-import { derivationOf, isCurrency, isDerived, linkOptions, minorUnits, slotLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { derivationOf, derivedKind, isCurrency, isDerived, linkOptions, minorUnits, slotLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 
 export type AggFn = 'SUM' | 'AVG' | 'COUNT' | 'MIN' | 'MAX';
 
@@ -150,7 +150,8 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
     }
   }
   // dependency order among the computed fields (cycles were refused when saving)
-  const computed = table.fields.filter((f) => isDerived(f) && (derivationOf(f)!.kind !== 'formula' || plan.formulas.has(f.id)));
+  // every derived field but a formula that no longer compiles
+  const computed = table.fields.filter((f) => isDerived(f) && (derivedKind(f) !== 'formula' || plan.formulas.has(f.id)));
   const done = new Set<string>();
   const visit = (f: FieldMeta, stack: Set<string>) => {
     if (done.has(f.id) || stack.has(f.id)) return;
