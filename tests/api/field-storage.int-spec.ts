@@ -18,6 +18,16 @@ async function ok<T = any>(p: Promise<{ status: number; body: T }>): Promise<T> 
   return r.body;
 }
 
+async function waitJob(id: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const r = await api.get(`/api/jobs/${id}`);
+    if (r.body.state === 'done') return;
+    if (r.body.state === 'failed') throw new Error(`job failed: ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('job did not finish');
+}
+
 const fieldsOf = async (table: string): Promise<any[]> => (await ok(api.get(`/api/tables/${table}`))).fields;
 
 beforeAll(async () => {
@@ -76,6 +86,7 @@ describe('autonumber', () => {
     expect(bad.body.error.message).toMatch(/text is not a number/);
     const f = await ok(api.post('/api/tables/orders/fields', { key: 'seq', label: 'Seq', type: 'formula', options: { expression: 'VALUE(RIGHT(no, 3)) * 10' } }));
     expect(f.options.resultType).toBe('number');
+    await waitJob(f.job);
     const list = await ok(api.get('/api/tables/orders/records?sort=no'));
     expect(list.items.map((r: any) => r.data.seq)).toEqual([10, 20, 30, 40]);
   });
