@@ -14,26 +14,27 @@ import { parse } from './parser.js';
 import { tokenize } from './tokenizer.js';
 import type { EvalContext, FormulaSchema, FormulaValue } from './types.js';
 import { toWire } from './values.js';
+import { field } from './testing/fields.js';
 
 const lines: FormulaSchema = {
   fields: [
-    { id: 'l_amount', key: 'amount', type: 'money', currency: 'EUR' },
-    { id: 'l_qty', key: 'qty', type: 'number' },
+    field('l_amount', 'amount', 'money', { currency: 'EUR' }),
+    field('l_qty', 'qty', 'number'),
   ],
 };
 
 const schema: FormulaSchema = {
   fields: [
-    { id: 'q', key: 'qty', type: 'number' },
-    { id: 'u', key: 'unit', type: 'number' },
-    { id: 'v', key: 'vat', type: 'percent' },
-    { id: 'd', key: 'hours', type: 'duration' },
-    { id: 'p', key: 'price', type: 'money', currency: 'EUR' },
-    { id: 'c', key: 'cost', type: 'money', currency: 'USD' },
-    { id: 'w', key: 'amt', type: 'money', currency: null },
-    { id: 'f', key: 'flag', type: 'boolean' },
-    { id: 't', key: 'total', type: 'formula', resultType: 'number' },
-    { id: 'l', key: 'lines', type: 'link', linkTable: lines },
+    field('q', 'qty', 'number'),
+    field('u', 'unit', 'number'),
+    field('v', 'vat', 'percent'),
+    field('d', 'hours', 'duration'),
+    field('p', 'price', 'money', { currency: 'EUR' }),
+    field('c', 'cost', 'money', { currency: 'USD' }),
+    field('w', 'amt', 'money', { currency: null }),
+    field('f', 'flag', 'boolean'),
+    field('t', 'total', 'formula', { resultType: 'number' }),
+    field('l', 'lines', 'link', { table: 'linked' }, lines),
   ],
 };
 

@@ -5,11 +5,11 @@
  * side by side.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, isUuid, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { displayExpression } from '@tabula/formula';
+import { derivedKind, DomainError, isUuid, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { displayExpression } from '../computed/computed-definition.js';
 
 interface TableRow {
   id: string;
@@ -90,7 +90,7 @@ export class SchemaService {
     // formulas are stored by field id: their display form follows renames
     for (const t of map.values()) {
       for (const f of t.fields) {
-        if (f.type !== 'formula' || typeof f.options.stored !== 'string') continue;
+        if (derivedKind(f) !== 'formula' || typeof f.options.stored !== 'string') continue;
         const shown = displayExpression(f, t, (id) => map.get(id));
         if (shown !== undefined) f.options = { ...f.options, expression: shown };
       }

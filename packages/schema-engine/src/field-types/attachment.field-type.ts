@@ -111,6 +111,9 @@ function notEmpty(e: string): string {
 export const attachmentFieldType: FieldTypeDef<AttachmentOptions> = {
   type: 'attachment',
   computed: false,
+  derived: false,
+  // a list of files: no formula reads one (a reference passes the checks and is a cell error when not blank)
+  formulaType: () => ({ type: 'any' }),
   sortable: false,
   canBePrimary: false,
   searchable: false,
