@@ -59,7 +59,9 @@ function fastOnly(expression: string): (ctx: EvalContext) => FormulaValue | type
 
 const EDGE_NUMBERS = [
   0, -0, 0.1, 0.2, 0.1 + 0.2, 1.15, -1.15, 0.5, -0.5, 2.5, 0.005, 0.015, -0.045, 1 / 3, 2 / 3, 1e-7, 1e-15, 1.5e-16, 5e-324,
+  // eslint-disable-next-line no-loss-of-precision -- literals past double precision, on purpose
   123456789012345, 123456789012345.6, 999999999999999, 1e15, 1e15 + 1, 1e16, 9007199254740991, 9007199254740993, 1e21, 1.7976931348623157e308,
+  // eslint-disable-next-line no-loss-of-precision -- literals past double precision, on purpose
   -1e15, 12.345678901234, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 4503599627370496.5, 0.19, 0.07, 1.25,
 ];
 
