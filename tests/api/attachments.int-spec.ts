@@ -38,7 +38,7 @@ interface FileSpec {
 /** A multipart upload as a browser sends it (FormData), with the client's claimed types. */
 async function upload(path: string, files: FileSpec[], client = api): Promise<Res> {
   const fd = new FormData();
-  for (const f of files) fd.append('files', new Blob([f.data], { type: f.type ?? 'application/octet-stream' }), f.name);
+  for (const f of files) fd.append('files', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
   return send(path, fd, {}, client);
 }
 
@@ -52,7 +52,7 @@ async function uploadRaw(path: string, parts: { disposition: string; data: Buffe
 }
 
 async function send(path: string, body: FormData | Buffer, headers: Record<string, string>, client = api): Promise<Res> {
-  const res = await fetch(server.url + path, { method: 'POST', headers: { authorization: `Bearer ${client.token}`, ...headers }, body });
+  const res = await fetch(server.url + path, { method: 'POST', headers: { authorization: `Bearer ${client.token}`, ...headers }, body: body instanceof FormData ? body : new Uint8Array(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }

@@ -32,7 +32,7 @@ function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: 
 }
 
 function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', TABULA_LOG: 'error', TABULA_SNAPSHOTS: 'off' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', TABULA_LOG: 'error', TABULA_SNAPSHOTS: 'off' };
   delete env.DATABASE_URL;
   delete env.TABULA_WORKERS;
   delete env.TABULA_WORKER;

@@ -9,7 +9,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
-import { buildListQuery, getFieldType, sortIndexExpr, filterIndexExpr, statisticsExprs, slotText } from '@tabula/schema-engine';
+import { buildListQuery, getFieldType, sortIndexExpr, filterIndexExpr, statisticsExprs } from '@tabula/schema-engine';
 
 const [backend, nArg] = process.argv.slice(2);
 const N = Number(nArg ?? 200000);

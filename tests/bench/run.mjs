@@ -19,7 +19,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import pg from 'pg';
 import autocannon from 'autocannon';
 import { compileFormula } from '@tabula/formula';
-import { Dataset, prng, CATEGORIES, CATEGORY_NAMES, NOUNS, DAYS, isoDay, scaled, round6to2 } from './lib/dataset.mjs';
+import { Dataset, prng, CATEGORY_NAMES, NOUNS, DAYS, isoDay, scaled, round6to2 } from './lib/dataset.mjs';
 import { Api, ServerProcess, median, percentile, qs, round, sleep } from './lib/util.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -770,7 +770,15 @@ async function main() {
     date: new Date().toISOString(),
     commit: gitCommit(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    options: { otherTables: opts.otherTables, otherRecords: opts.otherRecords, seed: opts.seed, pageRequests: opts.pageRequests, loadSeconds: opts.loadSeconds, importConcurrency: opts.importConcurrency, workers: opts.workers ?? null },
+    options: {
+      otherTables: opts.otherTables,
+      otherRecords: opts.otherRecords,
+      seed: opts.seed,
+      pageRequests: opts.pageRequests,
+      loadSeconds: opts.loadSeconds,
+      importConcurrency: opts.importConcurrency,
+      workers: opts.workers ?? null,
+    },
     indexes: warm.built.map((b) => ({ name: b.name, kind: b.kind, state: b.state, reason: b.reason })),
     durationSeconds: round((performance.now() - T0) / 1000, 1),
     cases,

@@ -1,7 +1,7 @@
 /**
  * The API's composition root: one Nest module per feature (each exports what the features
- * above it use; apps/api/src/README.md lists the floors), the database and configuration
- * made before Nest (app.ts), and the hooks the ground floor takes from above.
+ * above it use; apps/api/src/README.md lists the floors), and the database and
+ * configuration, made before Nest (app.ts).
  */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -9,8 +9,6 @@ import type { AppConfig } from './common/config.js';
 import { AllErrorsFilter } from './common/error-filter.js';
 import type { Database } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
-import { SchemaModule } from './schema/schema.module.js';
-import { displayExpression } from './computed/computed-definition.js';
 import { WorkspaceModule } from './workspace/workspace.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -34,8 +32,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(db, config),
-        // formulas are stored by field id; the cache shows them by key through the formula bridge
-        SchemaModule.hooks({ displayExpression }),
         HealthModule,
         WorkspaceModule,
         AuthModule,

@@ -22,6 +22,7 @@ import { JobsService } from './jobs/jobs.service.js';
 import { SnapshotService } from './backup/snapshot.service.js';
 import { MAX_FILES_PER_UPLOAD } from './attachments/attachments.service.js';
 import { raiseBulkBodyLimit } from './records/bulk-body-limit.js';
+import { inputCheckOptions, refuseUnstorableText } from './common/input-checks.js';
 export { writeSnapshot, listSnapshots } from './backup/snapshot.js';
 
 export { configFromEnv, type AppConfig } from './common/config.js';
@@ -49,7 +50,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
   const poolSize = Number(process.env.TABULA_DB_POOL) > 0 ? Math.min(Number(process.env.TABULA_DB_POOL), 100) : undefined;
   const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize });
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 } } as never);
+    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 }, ...inputCheckOptions } as never);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(db, config), adapter, {
       logger: config.logLevel === 'silent' ? false : config.logLevel === 'info' ? ['log', 'warn', 'error'] : ['error', 'warn'],
       abortOnError: false,
@@ -57,6 +58,7 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     app.setGlobalPrefix('api');
     const fastify = app.getHttpAdapter().getInstance();
     raiseBulkBodyLimit(fastify as never, config.bodyLimit);
+    refuseUnstorableText(fastify as never);
     if (config.worker !== undefined) {
       // which of the TABULA_WORKERS processes answered (operations, and the tests of that mode)
       const worker = String(config.worker);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFormula, compileFormula } from './index.js';
 import { schema } from './testing/fixtures.js';
 import type { FormulaCheck } from './types.js';
+import { field } from './testing/fields.js';
 
 function errorOf(expression: string): { position: number; message: string } {
   try {
@@ -80,7 +81,7 @@ describe('type inference', () => {
   });
 
   it('prefers a field named like a keyword when written in lower case', () => {
-    const s = { fields: [...schema.fields, { id: 'f_true', key: 'true', type: 'number' }] };
+    const s = { fields: [...schema.fields, field('f_true', 'true', 'number')] };
     expect(compileFormula('true + 1', s).evaluate({ values: { f_true: 41 } })).toBe('42');
     expect(compileFormula('TRUE', s).evaluate({ values: { f_true: 41 } })).toBe(true);
   });

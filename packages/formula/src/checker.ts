@@ -104,7 +104,7 @@ export function check(raw: RawNode, schema: FormulaSchema, storedForm: boolean):
     const linkName = arg.kind === 'path' ? arg.object : arg;
     const link = resolve(linkName, table);
     if (link === null) return deleted(linkName);
-    if (link.type !== 'link') {
+    if (link.formulaType.type !== 'link') {
       throw formulaError(linkName.pos, `${link.key} is not a link field: ${fn}(link.field) aggregates over linked records`);
     }
     if (!link.linkTable) throw formulaError(linkName.pos, `the table linked by ${link.key} is unknown`);
@@ -136,7 +136,7 @@ export function check(raw: RawNode, schema: FormulaSchema, storedForm: boolean):
     if (a.kind === 'path') return true;
     if (a.kind !== 'name') return false;
     const f = a.isId ? table.byId.get(a.name) : storedForm ? undefined : table.byKey.get(a.name);
-    return f?.type === 'link';
+    return f?.formulaType.type === 'link';
   }
 
   function call(n: Extract<RawNode, { kind: 'call' }>): Node {

@@ -2,6 +2,7 @@ import { DomainError } from '@tabula/schema-engine';
 import { describe, expect, it } from 'vitest';
 import { assertNoCycle, compileFormula, findCycle } from './index.js';
 import type { FormulaSchema } from './types.js';
+import { field } from './testing/fields.js';
 
 describe('findCycle', () => {
   it('returns null for a graph without a cycle', () => {
@@ -30,9 +31,9 @@ describe('findCycle', () => {
   it('works on the dependencies of compiled formulas, and CYCLE names the keys', () => {
     const s: FormulaSchema = {
       fields: [
-        { id: 'id_net', key: 'net', type: 'formula', resultType: 'number' },
-        { id: 'id_vat', key: 'vat', type: 'formula', resultType: 'number' },
-        { id: 'id_gross', key: 'gross', type: 'formula', resultType: 'number' },
+        field('id_net', 'net', 'formula', { resultType: 'number' }),
+        field('id_vat', 'vat', 'formula', { resultType: 'number' }),
+        field('id_gross', 'gross', 'formula', { resultType: 'number' }),
       ],
     };
     const formulas = { id_net: 'gross - vat', id_vat: 'net * 0.19', id_gross: 'net + vat' };

@@ -14,26 +14,27 @@ import { parse } from './parser.js';
 import { tokenize } from './tokenizer.js';
 import type { EvalContext, FormulaSchema, FormulaValue } from './types.js';
 import { toWire } from './values.js';
+import { field } from './testing/fields.js';
 
 const lines: FormulaSchema = {
   fields: [
-    { id: 'l_amount', key: 'amount', type: 'money', currency: 'EUR' },
-    { id: 'l_qty', key: 'qty', type: 'number' },
+    field('l_amount', 'amount', 'money', { currency: 'EUR' }),
+    field('l_qty', 'qty', 'number'),
   ],
 };
 
 const schema: FormulaSchema = {
   fields: [
-    { id: 'q', key: 'qty', type: 'number' },
-    { id: 'u', key: 'unit', type: 'number' },
-    { id: 'v', key: 'vat', type: 'percent' },
-    { id: 'd', key: 'hours', type: 'duration' },
-    { id: 'p', key: 'price', type: 'money', currency: 'EUR' },
-    { id: 'c', key: 'cost', type: 'money', currency: 'USD' },
-    { id: 'w', key: 'amt', type: 'money', currency: null },
-    { id: 'f', key: 'flag', type: 'boolean' },
-    { id: 't', key: 'total', type: 'formula', resultType: 'number' },
-    { id: 'l', key: 'lines', type: 'link', linkTable: lines },
+    field('q', 'qty', 'number'),
+    field('u', 'unit', 'number'),
+    field('v', 'vat', 'percent'),
+    field('d', 'hours', 'duration'),
+    field('p', 'price', 'money', { currency: 'EUR' }),
+    field('c', 'cost', 'money', { currency: 'USD' }),
+    field('w', 'amt', 'money', { currency: null }),
+    field('f', 'flag', 'boolean'),
+    field('t', 'total', 'formula', { resultType: 'number' }),
+    field('l', 'lines', 'link', { table: 'linked' }, lines),
   ],
 };
 
@@ -58,7 +59,9 @@ function fastOnly(expression: string): (ctx: EvalContext) => FormulaValue | type
 
 const EDGE_NUMBERS = [
   0, -0, 0.1, 0.2, 0.1 + 0.2, 1.15, -1.15, 0.5, -0.5, 2.5, 0.005, 0.015, -0.045, 1 / 3, 2 / 3, 1e-7, 1e-15, 1.5e-16, 5e-324,
+  // eslint-disable-next-line no-loss-of-precision -- literals past double precision, on purpose
   123456789012345, 123456789012345.6, 999999999999999, 1e15, 1e15 + 1, 1e16, 9007199254740991, 9007199254740993, 1e21, 1.7976931348623157e308,
+  // eslint-disable-next-line no-loss-of-precision -- literals past double precision, on purpose
   -1e15, 12.345678901234, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 4503599627370496.5, 0.19, 0.07, 1.25,
 ];
 

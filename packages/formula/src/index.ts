@@ -10,6 +10,7 @@ export type { FormulaErrorDetails } from './formula-error.js';
 export { LIMITS } from './limits.js';
 export { formulaToSql, type SqlFormula } from './sql.js';
 export type {
+  FormulaType,
   AggregateFn,
   CellErrorCode,
   CompiledFormula,
@@ -21,3 +22,5 @@ export type {
   FormulaValue,
   ValueType,
 } from './types.js';
+export { displayExpression, fieldInfo, formulaSchema, type TableLookup } from './field-schema.js';
+export { prepareDerived } from './derived-options.js';

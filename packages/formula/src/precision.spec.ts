@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileFormula } from './index.js';
 import type { FormulaSchema } from './types.js';
+import { field } from './testing/fields.js';
 
 const s: FormulaSchema = {
   fields: [
-    { id: 'a', key: 'a', type: 'number' },
-    { id: 'b', key: 'b', type: 'number' },
-    { id: 'm', key: 'm', type: 'money', currency: 'EUR' },
+    field('a', 'a', 'number'),
+    field('b', 'b', 'number'),
+    field('m', 'm', 'money', { currency: 'EUR' }),
   ],
 };
 

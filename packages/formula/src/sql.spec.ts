@@ -8,18 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { compileFormula } from './index.js';
 import { formulaToSql } from './sql.js';
 import type { FormulaSchema } from './types.js';
+import { field } from './testing/fields.js';
 
 const schema: FormulaSchema = {
   fields: [
-    { id: 'q', key: 'qty', type: 'number' },
-    { id: 'u', key: 'unit', type: 'number' },
-    { id: 'v', key: 'vat', type: 'percent' },
-    { id: 'd', key: 'hours', type: 'duration' },
-    { id: 'p', key: 'price', type: 'money', currency: 'EUR' },
-    { id: 'k', key: 'fee', type: 'money', currency: 'EUR' },
-    { id: 'c', key: 'cost', type: 'money', currency: 'USD' },
-    { id: 'w', key: 'amt', type: 'money', currency: null },
-    { id: 't', key: 'total', type: 'formula', resultType: 'number' },
+    field('q', 'qty', 'number'),
+    field('u', 'unit', 'number'),
+    field('v', 'vat', 'percent'),
+    field('d', 'hours', 'duration'),
+    field('p', 'price', 'money', { currency: 'EUR' }),
+    field('k', 'fee', 'money', { currency: 'EUR' }),
+    field('c', 'cost', 'money', { currency: 'USD' }),
+    field('w', 'amt', 'money', { currency: null }),
+    field('t', 'total', 'formula', { resultType: 'number' }),
   ],
 };
 

@@ -85,7 +85,7 @@ export function formulaToSql(
       }
       case 'field': {
         const f = byId.get(n.id);
-        if (!f || !(f.type === 'number' || f.type === 'percent' || (f.type === 'money' && n.t.type === 'money' && n.t.currency === f.currency))) return null;
+        if (!f || !(f.type === 'number' || f.type === 'percent' || (f.type === 'money' && n.t.type === 'money' && typeof n.t.currency === 'string'))) return null;
         const sql = input(f);
         if (sql === null) return null;
         fields.add(f.id);

@@ -19,24 +19,11 @@ export const T: Readonly<Record<Exclude<ValueType, 'money'>, TypeInfo>> = {
 
 export const money = (currency: string | null | undefined): TypeInfo => ({ type: 'money', currency: currency ?? null });
 
-const TEXT_TYPES = new Set(['text', 'longText', 'email', 'phone', 'url', 'select', 'multiSelect', 'user']);
-const NUMBER_TYPES = new Set(['number', 'percent', 'duration']);
-const COMPUTED_TYPES = new Set(['formula', 'lookup', 'rollup']);
-
-/** The static type of a field of the table; 'link' for a link field. */
+/** The static type of a field of the table (its field type's formulaType); 'link' for a link. */
 export function fieldTypeInfo(f: FormulaFieldInfo): TypeInfo | 'link' {
-  if (f.type === 'link') return 'link';
-  if (TEXT_TYPES.has(f.type)) return T.text;
-  if (NUMBER_TYPES.has(f.type)) return T.number;
-  if (f.type === 'money') return money(f.currency);
-  if (f.type === 'boolean') return T.boolean;
-  if (f.type === 'date') return T.date;
-  if (f.type === 'dateTime') return T.dateTime;
-  if (COMPUTED_TYPES.has(f.type) && f.resultType) {
-    return f.resultType === 'money' ? money(f.currency) : { type: f.resultType };
-  }
-  // autonumber (a number or a formatted text such as INV-2026-0001), attachments, unknown types
-  return T.any;
+  const t = f.formulaType;
+  if (t.type === 'link') return 'link';
+  return t.type === 'money' ? money(t.currency) : t;
 }
 
 export function describe(t: TypeInfo): string {

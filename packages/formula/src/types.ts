@@ -3,18 +3,19 @@
  * strings, `{amount, currency}`, ISO dates); inside, numbers are BigNumbers (see values.ts).
  */
 
-/** The static type of an expression, as inferred at check time. */
-export type ValueType = 'number' | 'money' | 'text' | 'boolean' | 'date' | 'dateTime' | 'blank' | 'any';
+import type { FormulaType, ValueType } from '@tabula/schema-engine';
 
+/** The static type of an expression, as inferred at check time (schema-engine's VALUE_TYPES). */
+export type { FormulaType, ValueType };
+
+/** A field of the table as the checker sees it; field-schema.ts builds these from the metadata. */
 export interface FormulaFieldInfo {
   id: string;
   key: string;
-  /** The field-type name: text, longText, number, money, percent, boolean, date, … */
+  /** The field-type name (text, money, link, …): for messages, and for the caller's SQL inputs. */
   type: string;
-  /** Fixed currency of a money field; null (or absent) = each value carries its own. */
-  currency?: string | null;
-  /** For formula, lookup and rollup fields: the type of their values. */
-  resultType?: ValueType;
+  /** Its static type: its field type's `formulaType` (money with its fixed currency or null; a link). */
+  formulaType: FormulaType;
   /** For link fields: the linked table, so that `SUM(lines.amount)` resolves. */
   linkTable?: FormulaSchema;
 }

@@ -32,3 +32,4 @@ export * from './field-types/computed-common.js';
 export * from './field-types/formula.field-type.js';
 export * from './field-types/lookup.field-type.js';
 export * from './field-types/rollup.field-type.js';
+export * from './derived.js';

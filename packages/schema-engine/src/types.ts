@@ -84,14 +84,63 @@ export interface FormatOptions {
   timeZone?: string;
 }
 
+/** The static type of a value in the formula language (packages/formula infers and checks with it). */
+export const VALUE_TYPES = ['number', 'money', 'text', 'boolean', 'date', 'dateTime', 'any', 'blank'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+/**
+ * A field as the formula language sees it: a value of a static type (money with its fixed
+ * currency, or null when each value carries its own), or a link — the list of records of
+ * another table, read only through aggregates such as `SUM(lines.amount)`.
+ */
+export type FormulaType = { type: ValueType; currency?: string | null } | { type: 'link'; table: string };
+
+/**
+ * The three ways the computed engine derives a value. The kind fixes the options a type of
+ * that kind stores (ids once saved; keys in a configuration document), so the engine,
+ * the rights and the configuration document read every type of a kind alike:
+ * - `formula`: an expression over the record and its links — `expression` (display form),
+ *   `stored` (references by id), `resultType`, `currency`, `volatile`;
+ * - `lookup`: the values of a field of the linked records — `link` (a link field of the
+ *   table), `field` (a field of the linked table), `resultType`, `currency`, `multiple`;
+ * - `aggregate`: sum, avg, count, min or max of a field of the linked records — `link`,
+ *   `field` (absent for a count), `aggregate`, `resultType`, `currency`.
+ */
+export type DerivationKind = 'formula' | 'lookup' | 'aggregate';
+
+/**
+ * Storage operations the API lends to a type's lifecycle hooks, inside the transaction
+ * that creates or removes the field (apps/api tables.service implements them): the type
+ * says which it needs, the API owns how.
+ */
+export interface FieldStore {
+  /** Creates the inverse of a new link on its target table and pairs the two (a field created as that inverse is paired with its link). */
+  pairInverse(field: FieldMeta): Promise<void>;
+  /** Numbers the records that exist when the field is added, in creation order. */
+  numberExisting(field: FieldMeta): Promise<void>;
+  /** Deletes the field's rows of the link table. */
+  dropLinks(field: FieldMeta): Promise<void>;
+}
+
 /**
  * One field type. The registry refuses duplicates; a shared table of cases in
  * field-types.spec.ts runs against every registered type.
  */
 export interface FieldTypeDef<O extends Record<string, unknown> = Record<string, unknown>> {
   readonly type: string;
-  /** Read-only, computed by the engine (formula, lookup, rollup, autonumber). */
+  /**
+   * Read-only: users never write the value (input refuses it; it has no default and cannot
+   * be required). True for every derived type, and for autonumber, which the system assigns.
+   */
   readonly computed: boolean;
+  /**
+   * Derived: the value is computed by the computed engine from other values — the record's
+   * own fields or its linked records — stored with the record and recomputed whenever they
+   * change (formula, lookup, rollup); its kind says how (DerivationKind). False otherwise.
+   * Every derived type is `computed`, not every computed type is derived: an autonumber is
+   * assigned once when its record is created and nothing ever recomputes it.
+   */
+  readonly derived: DerivationKind | false;
   readonly sortable: boolean;
   readonly canBePrimary: boolean;
   /** May be marked searchable (quick search with ILIKE on its text). */
@@ -133,6 +182,14 @@ export interface FieldTypeDef<O extends Record<string, unknown> = Record<string,
    * indexes then use that type's SQL expression and operators.
    */
   delegate?(field: FieldMeta): FieldMeta | undefined;
+  /** The field's type as the formula language sees it: the one mapping (packages/formula builds formula schemas from it). */
+  formulaType(field: FieldMeta): FormulaType;
+  /** Storage work once the field's metadata row is written (a link's inverse, an autonumber's numbers for existing records). */
+  afterCreate?(field: FieldMeta, store: FieldStore): Promise<void>;
+  /** Ids of the fields removed together with this one (a link's inverse). */
+  companions?(field: FieldMeta): string[];
+  /** Storage work when the field is removed, in the same transaction (a link's rows). */
+  onRemove?(field: FieldMeta, store: FieldStore): Promise<void>;
   /** Wire value → human text for display and export. */
   format(wire: unknown, field: FieldMeta, opts?: FormatOptions): string;
 }

@@ -26,6 +26,7 @@ import {
   canSubject,
   derivedFieldReader,
   DomainError,
+  isDerived,
   imagesOutsideScope,
   tableRights,
   toCaslRules,
@@ -79,7 +80,7 @@ export class AccessService {
    * (rules/derived-read.ts).
    */
   private fieldReader(user: CurrentUser, table: TableMeta, read: { allowed: boolean; scope: unknown; field(id: string): boolean }): (f: FieldMeta) => boolean {
-    if (!table.fields.some((f) => f.type === 'formula' || f.type === 'lookup' || f.type === 'rollup')) return (f) => read.field(f.id);
+    if (!table.fields.some(isDerived)) return (f) => read.field(f.id);
     return derivedFieldReader(table, (t) => (t.id === table.id ? read : this.rights(user, t, 'read')), (id) => (id === table.id ? table : this.schema.tableById(id)));
   }
 

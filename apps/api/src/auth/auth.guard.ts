@@ -20,10 +20,23 @@ export function tokenFrom(headers: Record<string, string | string[] | undefined>
   if (typeof cookie === 'string') {
     for (const part of cookie.split(';')) {
       const [k, ...v] = part.trim().split('=');
-      if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='));
+      if (k === SESSION_COOKIE) return decodeCookie(v.join('='));
     }
   }
   return undefined;
+}
+
+/**
+ * A cookie value is anyone's input: a malformed %-escape (`%`, `%E0%A4%A`) is no session,
+ * i.e. 401, never a URIError and a 500. Tokens are short ASCII; anything longer is no token.
+ */
+function decodeCookie(raw: string): string | undefined {
+  if (raw.length > 1000) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 @Injectable()

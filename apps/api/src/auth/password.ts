@@ -1,8 +1,11 @@
 /**
  * Passwords are hashed with scrypt (memory-hard, in Node's crypto: no native addon to
  * build). Format: `scrypt$N$r$p$salt$hash`, so parameters can be raised later.
+ * A new password must be 8 to 200 characters and not one of the most common passwords
+ * (apps/api/assets/common-passwords.txt): those fall first to any guessing, throttled or not.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const N = 1 << 15;
 const R = 8;
@@ -36,9 +39,31 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
-export function validatePassword(password: unknown): string | undefined {
-  if (typeof password !== 'string') return 'must be text';
-  if (password.length < 8) return 'must be at least 8 characters';
-  if (password.length > 200) return 'must be at most 200 characters';
+/** Where the list is, from src/auth and from dist/auth alike. */
+const COMMON_PASSWORDS_FILE = new URL('../../assets/common-passwords.txt', import.meta.url);
+let common: Set<string> | undefined;
+
+/** Whether a password is on the list of common ones, compared lower-cased. */
+export function isCommonPassword(password: string): boolean {
+  common ??= new Set(
+    readFileSync(COMMON_PASSWORDS_FILE, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('# ')),
+  );
+  return common.has(password.toLowerCase());
+}
+
+export interface PasswordIssue {
+  code: 'INVALID_PASSWORD' | 'COMMON_PASSWORD';
+  message: string;
+}
+
+/** Why a new password is refused, or undefined if it is acceptable. */
+export function validatePassword(password: unknown): PasswordIssue | undefined {
+  const invalid = (message: string): PasswordIssue => ({ code: 'INVALID_PASSWORD', message });
+  if (typeof password !== 'string') return invalid('must be text');
+  if (password.length < 8) return invalid('must be at least 8 characters');
+  if (password.length > 200) return invalid('must be at most 200 characters');
+  if (isCommonPassword(password)) return { code: 'COMMON_PASSWORD', message: 'is one of the most common passwords; choose another' };
   return undefined;
 }

@@ -5,7 +5,7 @@
  * else is a logged 500 that reveals nothing.
  */
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainError } from '@tabula/schema-engine';
+import { DomainError, type ErrorCode } from '@tabula/schema-engine';
 import { ERROR_STATUS } from './error-status.js';
 
 export interface ErrorBody {
@@ -26,6 +26,10 @@ export function translatePgError(e: unknown): DomainError | undefined {
       return new DomainError('VALIDATION_FAILED', 'A required value is missing');
     case '22001':
       return new DomainError('VALIDATION_FAILED', 'A value is too long');
+    case '22P05':
+    case '22021':
+      // U+0000 or an invalid byte sequence: input-checks refuses NUL first; this is the second line
+      return new DomainError('VALIDATION_FAILED', 'A text contains a character that cannot be stored (U+0000)');
     case '22P02':
     case '22003':
     case '22007':
@@ -40,10 +44,29 @@ export function translatePgError(e: unknown): DomainError | undefined {
       return new DomainError('CONFLICT', 'The change collided with another; please retry');
     case '57014':
       return new DomainError('UNPROCESSABLE', 'The query took too long and was cancelled');
+    case '54000':
+    case '54001':
+      // e.g. a long text in a btree index (over 2,704 bytes): a value the field allows, a limit of the database
+      return new DomainError('UNPROCESSABLE', 'The value or the request exceeds a limit of the database');
     default:
       return undefined;
   }
 }
+
+/** Nest's HttpException statuses → our codes; any other 4xx is a 400. */
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
+  431: 'HEADERS_TOO_LARGE',
+};
 
 /** Fastify / Nest framework errors → our codes. */
 function fromFramework(e: unknown): { status: number; body: ErrorBody } | undefined {
@@ -69,10 +92,10 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody }
   const fw = fromFramework(e);
   if (fw) return fw;
   if (e instanceof HttpException) {
-    const status = e.getStatus();
-    const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 429 ? 'TOO_MANY_REQUESTS' : status < 500 ? 'VALIDATION_FAILED' : 'INTERNAL';
-    const message = status === 404 ? 'Not found' : status < 500 ? e.message : 'Internal error';
-    return { status, body: { error: { code, message } } };
+    // the code's own status, so that code and status always agree (a 415 is never VALIDATION_FAILED)
+    const code = HTTP_CODES[e.getStatus()] ?? (e.getStatus() < 500 ? 'VALIDATION_FAILED' : 'INTERNAL');
+    const message = code === 'NOT_FOUND' ? 'Not found' : code === 'INTERNAL' ? 'Internal error' : e.message;
+    return { status: ERROR_STATUS[code], body: { error: { code, message } } };
   }
   logger.error(e instanceof Error ? e.stack ?? e.message : String(e));
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error' } } };

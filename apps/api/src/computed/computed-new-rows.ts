@@ -6,7 +6,7 @@
  * (position for the owning side, the other record's id for the inverse side). Rollups and
  * aggregates over links are left to the post-write recompute (`canEvaluateNew` false).
  */
-import { getFieldType, linkStorage, type FieldMeta } from '@tabula/schema-engine';
+import { derivedKind, getFieldType, linkStorage, type FieldMeta } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
 import type { RecordStore } from '../store/record-store.js';
 import { SYSTEM } from '../store/row-scope.js';
@@ -19,7 +19,7 @@ import type { LookupSpec, TablePlan } from './computed-plan.js';
  */
 export function canEvaluateNew(plan: TablePlan): boolean {
   return (
-    plan.linked.every((f) => f.type === 'lookup' || (f.type === 'formula' && plan.formulas.get(f.id)?.aggregates.length === 0)) &&
+    plan.linked.every((f) => derivedKind(f) === 'lookup' || plan.formulas.get(f.id)?.aggregates.length === 0) &&
     [...plan.lookups.values()].every((l) => l.target.id !== plan.table.id)
   );
 }

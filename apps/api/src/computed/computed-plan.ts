@@ -4,8 +4,8 @@
  * per row), the aggregates over links it needs (rollups and SUM(lines.x) in formulas),
  * its lookups, and the link fields through which changes elsewhere reach it.
  */
-import { compileFormula, formulaToSql, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema, type SqlFormula } from '@tabula/formula';
-import { effectiveField, isCurrency, linkOptions, minorUnits, slotLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { compileFormula, formulaSchema, formulaToSql, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema, type SqlFormula } from '@tabula/formula';
+import { derivationOf, derivedKind, isCurrency, isDerived, linkOptions, minorUnits, slotLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 
 export type AggFn = 'SUM' | 'AVG' | 'COUNT' | 'MIN' | 'MAX';
 
@@ -74,15 +74,16 @@ function numericInput(table: TableMeta, info: FormulaFieldInfo): string | null {
   if (!f || f.type !== info.type) return null;
   const slot = slotLiteral(f.slot);
   if (f.type === 'number' || f.type === 'percent') return `CASE WHEN r.data->>${slot} ~ ${PLAIN_DECIMAL} THEN (r.data->>${slot})::numeric END`;
-  if (f.type !== 'money' || typeof info.currency !== 'string' || !/^[A-Z]{3}$/.test(info.currency)) return null;
-  return `CASE WHEN r.data->${slot}->>'c' = '${info.currency}' AND r.data->${slot}->>'a' ~ ${PLAIN_DECIMAL} THEN (r.data->${slot}->>'a')::numeric END`;
+  const currency = info.formulaType.type === 'money' ? info.formulaType.currency : undefined;
+  if (f.type !== 'money' || typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return null;
+  return `CASE WHEN r.data->${slot}->>'c' = '${currency}' AND r.data->${slot}->>'a' ~ ${PLAIN_DECIMAL} THEN (r.data->${slot}->>'a')::numeric END`;
 }
 
 function sqlRecompute(plan: TablePlan, schema: FormulaSchema): SqlRecompute | null {
   if (plan.order.length !== 1 || plan.volatile.length) return null;
   const field = plan.order[0]!;
   const compiled = plan.formulas.get(field.id);
-  if (field.type !== 'formula' || !compiled || compiled.volatile || compiled.aggregates.length) return null;
+  if (!compiled || compiled.volatile || compiled.aggregates.length) return null;
   const formula = formulaToSql(compiled.stored, schema, (info) => numericInput(plan.table, info));
   if (!formula || formula.type !== field.options.resultType) return null;
   if (formula.type === 'money' && !isCurrency(formula.currency!)) return null;
@@ -111,37 +112,15 @@ export function readSet(plan: TablePlan, fields: FieldMeta[]): ReadSet {
   return r;
 }
 
-const COMPUTED = new Set(['formula', 'lookup', 'rollup']);
-
-export function isComputedSource(f: FieldMeta): boolean {
-  return COMPUTED.has(f.type);
-}
-
-function fieldInfo(f: FieldMeta, tables: (id: string) => TableMeta | undefined, depth: number): FormulaFieldInfo {
-  const info: FormulaFieldInfo = { id: f.id, key: f.key, type: f.type };
-  if (COMPUTED.has(f.type)) {
-    if (f.options.resultType === 'money') info.currency = (f.options.currency as string | null | undefined) ?? null;
-  } else if (effectiveField(f).type === 'money') info.currency = (f.options.currency as string | undefined) ?? null;
-  if (COMPUTED.has(f.type)) info.resultType = ((f.options.resultType as string | undefined) ?? 'any') as FormulaFieldInfo['resultType'];
-  if (f.type === 'link' && depth === 0) {
-    const target = tables(linkOptions(f).table);
-    if (target) info.linkTable = formulaSchema(target, tables, depth + 1);
-  }
-  return info;
-}
-
-export function formulaSchema(table: TableMeta, tables: (id: string) => TableMeta | undefined, depth = 0): FormulaSchema {
-  return { fields: table.fields.map((f) => fieldInfo(f, tables, depth)) };
-}
-
 export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | undefined): TablePlan {
   const plan: TablePlan = { table, order: [], own: [], linked: [], ownInputs: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false, sql: null, readSets: new Map() };
   const schema = formulaSchema(table, tables);
   const deps = new Map<string, string[]>();
   const sourceIds = new Set<string>();
   for (const f of table.fields) {
-    if (f.type === 'formula') {
-      const stored = String(f.options.stored ?? f.options.expression ?? '');
+    const d = derivationOf(f);
+    if (d?.kind === 'formula') {
+      const stored = d.stored ?? d.expression;
       let compiled: CompiledFormula;
       try {
         compiled = compileFormula(stored, schema, { fromStored: true });
@@ -159,19 +138,20 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
         plan.aggs.push({ key: a.key, link, target, field: a.fieldId ? (target.fields.find((x) => x.id === a.fieldId) ?? null) : null, fn: a.fn });
         sourceIds.add(link.id);
       }
-    } else if (f.type === 'rollup' || f.type === 'lookup') {
-      const link = table.fields.find((x) => x.id === f.options.link || x.key === f.options.link);
+    } else if (d) {
+      const link = table.fields.find((x) => x.id === d.link || x.key === d.link);
       const target = link && tables(linkOptions(link).table);
       if (!link || !target) continue;
-      const tf = target.fields.find((x) => x.id === f.options.field || x.key === f.options.field) ?? null;
+      const tf = target.fields.find((x) => x.id === d.field || x.key === d.field) ?? null;
       deps.set(f.id, [link.id]);
       sourceIds.add(link.id);
-      if (f.type === 'rollup') plan.aggs.push({ key: `rollup:${f.id}`, link, target, field: tf, fn: String(f.options.aggregate ?? 'sum').toUpperCase() as AggFn });
+      if (d.kind === 'aggregate') plan.aggs.push({ key: `rollup:${f.id}`, link, target, field: tf, fn: d.fn.toUpperCase() as AggFn });
       else if (tf) plan.lookups.set(f.id, { link, target, field: tf });
     }
   }
   // dependency order among the computed fields (cycles were refused when saving)
-  const computed = table.fields.filter((f) => COMPUTED.has(f.type) && (f.type !== 'formula' || plan.formulas.has(f.id)));
+  // every derived field but a formula that no longer compiles
+  const computed = table.fields.filter((f) => isDerived(f) && (derivedKind(f) !== 'formula' || plan.formulas.has(f.id)));
   const done = new Set<string>();
   const visit = (f: FieldMeta, stack: Set<string>) => {
     if (done.has(f.id) || stack.has(f.id)) return;
@@ -187,7 +167,7 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
   // own formulas: dependencies are plain stored fields or other own formulas (order is topological)
   const ownIds = new Set<string>();
   for (const f of plan.order) {
-    const compiled = f.type === 'formula' ? plan.formulas.get(f.id) : undefined;
+    const compiled = plan.formulas.get(f.id);
     if (compiled?.volatile) {
       ownIds.add(f.id); // evaluated when read, never stored: readers see it as blank either way
       continue;
@@ -198,7 +178,7 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
       compiled.dependencies.every((d) => {
         const df = table.fields.find((x) => x.id === d);
         if (!df) return true;
-        if (COMPUTED.has(df.type)) return ownIds.has(df.id);
+        if (isDerived(df)) return ownIds.has(df.id);
         if (df.type === 'link') return false;
         return !(df.type === 'autonumber' && df.options.gapless);
       });

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { checkFormula, FUNCTION_NAMES } from '@tabula/formula';
+import { checkFormula, formulaSchema, FUNCTION_NAMES } from '@tabula/formula';
 import { DomainError } from '@tabula/schema-engine';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { AccessService } from '../access/access.service.js';
 import { SchemaService } from '../schema/schema.service.js';
-import { formulaSchema } from './computed-plan.js';
 import { ComputedService } from './computed.service.js';
 import { FormulaPreviewService } from './formula-preview.service.js';
 import { RatesService } from './rates.service.js';

@@ -12,7 +12,7 @@
  * - Computed values never bump `version` and never write history.
  */
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { linkOptions, linkStorage, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { derivedKind, linkOptions, linkStorage, uuidLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import type { FormulaValue } from '@tabula/formula';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
@@ -328,8 +328,9 @@ export class ComputedService implements OnModuleInit {
     const patch: Record<string, unknown> = {};
     for (const f of fields) {
       let value: FormulaValue | unknown = null;
-      if (f.type === 'rollup') value = aggs.get(`rollup:${f.id}`)?.get(row.id) ?? null;
-      else if (f.type === 'lookup') {
+      const kind = derivedKind(f);
+      if (kind === 'aggregate') value = aggs.get(`rollup:${f.id}`)?.get(row.id) ?? null;
+      else if (kind === 'lookup') {
         const list = looks.get(f.id)?.get(row.id) ?? [];
         value = f.options.multiple ? list : (list[0] ?? null);
       } else {

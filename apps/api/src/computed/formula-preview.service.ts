@@ -15,7 +15,7 @@
  * Exchange rates (CONVERT) are workspace settings, the same for every reader.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { compileFormula, type CompiledFormula, type FormulaErrorDetails } from '@tabula/formula';
+import { compileFormula, formulaSchema, type CompiledFormula, type FormulaErrorDetails } from '@tabula/formula';
 import { DomainError, linkOptions, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
 import type { CurrentUser } from '../access/current-user.js';
@@ -25,7 +25,7 @@ import { SchemaService } from '../schema/schema.service.js';
 import { RecordStore } from '../store/record-store.js';
 import { NO_ROWS, scopeFilter } from '../store/row-scope.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { formulaSchema, type AggSpec } from './computed-plan.js';
+import type { AggSpec } from './computed-plan.js';
 import { aggregateValues } from './computed-sql.js';
 import { wireById } from './computed-values.js';
 import { RatesService } from './rates.service.js';

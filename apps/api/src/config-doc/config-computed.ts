@@ -8,15 +8,14 @@
  *    `link.field` aggregates — without knowing their types yet; a lookup or rollup reads
  *    the field its options name.
  * 2. A cycle among them is a 422 CYCLE naming it (`["orders.a", "orders.b", "orders.a"]`).
- * 3. In dependency order, each is prepared by the API's own prepareComputed (the code that
+ * 3. In dependency order, each is prepared by prepareDerived (@tabula/formula: the code that
  *    saves a field), so its result type is known before anything that reads it is checked:
  *    a currency mismatch or a bad aggregate is found here, as it would be when applying.
  */
-import { compileFormula, findCycle } from '@tabula/formula';
-import { linkOptions, parseFieldDefinition, type FieldMeta, type TableMeta, type ValueContext } from '@tabula/schema-engine';
-import { prepareComputed } from '../computed/computed-definition.js';
-import { formulaSchema } from '../computed/computed-plan.js';
-import { COMPUTED_TYPES, issueOf, throwIssues, type ConfigField, type ConfigIssue, type ConfigTable } from './config-doc.types.js';
+import { compileFormula, findCycle, formulaSchema, prepareDerived } from '@tabula/formula';
+import { derivationOf, isDerived, linkOptions, parseFieldDefinition, type FieldMeta, type TableMeta, type ValueContext } from '@tabula/schema-engine';
+import { optionsOf } from './config-export.js';
+import { issueOf, throwIssues, type ConfigField, type ConfigIssue, type ConfigTable } from './config-doc.types.js';
 import type { ConfigModel } from './config-validate.js';
 
 /** A computed field to create, with its body in key form (as POST /api/tables/:table/fields takes it). */
@@ -37,15 +36,15 @@ interface Node {
 const without = (table: TableMeta, field: FieldMeta): TableMeta => ({ ...table, fields: table.fields.filter((f) => f.id !== field.id) });
 
 function dependencies(node: Node, model: ConfigModel, computedIds: Set<string>, issues: ConfigIssue[]): void {
-  const o = node.doc.options;
   const { table, meta } = node;
-  if (meta.type === 'formula') {
-    if (typeof o.expression !== 'string' || !o.expression.trim()) {
+  const d = derivationOf({ type: meta.type, options: node.doc.options })!;
+  if (d.kind === 'formula') {
+    if (!d.expression.trim()) {
       issues.push({ at: `${node.at}.options.expression`, code: 'VALIDATION_FAILED', message: 'a formula needs options.expression', details: { options: { code: 'INVALID_OPTION', message: 'expression is required' } } });
       return;
     }
     try {
-      const compiled = compileFormula(o.expression, formulaSchema(without(table, meta), model.byId));
+      const compiled = compileFormula(d.expression, formulaSchema(without(table, meta), model.byId));
       const read = [...compiled.dependencies, ...compiled.aggregates.map((a) => a.fieldId).filter((id): id is string => id !== null)];
       node.deps = read.filter((id) => computedIds.has(id));
     } catch (e) {
@@ -53,14 +52,14 @@ function dependencies(node: Node, model: ConfigModel, computedIds: Set<string>, 
     }
     return;
   }
-  const link = table.fields.find((f) => f.type === 'link' && f.key === o.link);
+  const link = table.fields.find((f) => f.type === 'link' && f.key === d.link);
   if (!link) {
     issues.push({ at: `${node.at}.options.link`, code: 'VALIDATION_FAILED', message: `options.link must name a link field of "${table.key}"`, details: { options: { code: 'INVALID_OPTION', message: 'link must name a link field' } } });
     return;
   }
   const target = model.byId(linkOptions(link).table)!;
-  if (o.field === undefined || o.field === null) return;
-  const tf = target.fields.find((f) => f.key === o.field);
+  if (d.field === null) return;
+  const tf = target.fields.find((f) => f.key === d.field);
   if (!tf) {
     issues.push({ at: `${node.at}.options.field`, code: 'VALIDATION_FAILED', message: `options.field must name a field of "${target.key}"`, details: { options: { code: 'INVALID_OPTION', message: 'field must name a field of the linked table' } } });
     return;
@@ -83,21 +82,12 @@ function order(nodes: Node[]): Node[] {
   return out;
 }
 
-/** Normal form of a computed field's options in the document (keys, no derived values). */
-function docOptions(meta: FieldMeta, prepared: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
-  if (meta.type === 'formula') return { expression: prepared.expression };
-  const out: Record<string, unknown> = { link: given.link };
-  if (given.field !== undefined && given.field !== null) out.field = given.field;
-  if (meta.type === 'rollup') out.aggregate = prepared.aggregate;
-  return out;
-}
-
 export function planComputed(tables: ConfigTable[], model: ConfigModel, bodies: Map<ConfigField, Record<string, unknown>>, ctx: ValueContext): ComputedStep[] {
   const nodes: Node[] = [];
   for (const t of tables) {
     const table = model.byKey.get(t.key)!;
     for (const doc of t.fields) {
-      if (!COMPUTED_TYPES.has(doc.type)) continue;
+      if (!isDerived(doc)) continue;
       nodes.push({ table, meta: table.fields.find((f) => f.key === doc.key)!, doc, body: bodies.get(doc)!, at: `tables.${t.key}.fields.${doc.key}`, deps: [] });
     }
   }
@@ -117,10 +107,10 @@ export function planComputed(tables: ConfigTable[], model: ConfigModel, bodies: 
   const sorted = order(nodes);
   for (const n of sorted) {
     try {
-      const prepared = prepareComputed(without(n.table, n.meta), { ...n.body, options: n.doc.options }, model.byId) as Record<string, unknown>;
+      const prepared = prepareDerived(without(n.table, n.meta), { ...n.body, options: n.doc.options }, model.byId) as Record<string, unknown>;
       const def = parseFieldDefinition(prepared, 'create', undefined, ctx);
       Object.assign(n.meta, { label: def.label, options: def.options, required: def.required, unique: def.unique, defaultValue: def.defaultValue, searchable: def.searchable });
-      Object.assign(n.doc, { label: def.label, options: docOptions(n.meta, def.options, n.doc.options), required: def.required, unique: def.unique, default: def.defaultValue ?? null, searchable: def.searchable });
+      Object.assign(n.doc, { label: def.label, options: optionsOf(n.table, n.meta, model.byId), required: def.required, unique: def.unique, default: def.defaultValue ?? null, searchable: def.searchable });
     } catch (e) {
       issues.push(issueOf(n.at, e));
     }

@@ -14,7 +14,7 @@
  */
 import { AsyncResource } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@tabula/schema-engine';
+import { DomainError, isDerived } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import type { CurrentUser } from '../access/current-user.js';
@@ -26,7 +26,7 @@ import { SchemaService } from '../schema/schema.service.js';
 import { TablesService } from '../tables/tables.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { diffConfig, sameJson } from './config-diff.js';
-import { COMPUTED_TYPES, isPlainObject, type ConfigDifference, type ConfigDocument, type ConfigField, type ConfigLayouts, type ConfigView } from './config-doc.types.js';
+import { isPlainObject, type ConfigDifference, type ConfigDocument, type ConfigField, type ConfigLayouts, type ConfigView } from './config-doc.types.js';
 import { exportConfig } from './config-export.js';
 import { validateConfig, type ConfigPlan } from './config-validate.js';
 
@@ -103,7 +103,7 @@ export class ConfigDocService {
         const created = { tables: 0, fields: 0, layouts: 0, views: 0, roles: 0 };
 
         for (const t of doc.tables) {
-          const plain = t.fields.filter((f) => f.type !== 'link' && !COMPUTED_TYPES.has(f.type));
+          const plain = t.fields.filter((f) => f.type !== 'link' && !isDerived(f));
           const primary = t.primaryField !== null && plain.some((f) => f.key === t.primaryField) ? { primaryField: t.primaryField } : {};
           await step(`tables.${t.key}`, () => this.tables.create({ key: t.key, label: t.label, ...primary, fields: plain.map(fieldBody) }));
           created.tables++;

@@ -15,11 +15,6 @@ export const TOP_KEYS = ['format', 'version', 'title', 'description', 'workspace
 export const WORKSPACE_KEYS = ['name', 'baseCurrency', 'timeZone', 'locale'] as const;
 export const TABLE_KEYS = ['key', 'label', 'primaryField', 'fields'] as const;
 export const LINK_OPTION_KEYS = ['table', 'multiple', 'onDelete', 'inverseKey', 'inverseLabel'] as const;
-export const COMPUTED_OPTION_KEYS: Record<string, readonly string[]> = {
-  formula: ['expression'],
-  lookup: ['link', 'field'],
-  rollup: ['link', 'field', 'aggregate'],
-};
 export const VIEW_KEYS = ['name', 'filter', 'sort', 'columns'] as const;
 export const ROLE_KEYS = ['name', 'rules'] as const;
 
@@ -97,8 +92,6 @@ export interface ConfigIssue {
   message: string;
   details?: unknown;
 }
-
-export const COMPUTED_TYPES = new Set(['formula', 'lookup', 'rollup']);
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;

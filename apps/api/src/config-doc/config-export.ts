@@ -6,7 +6,7 @@
  * `inverseKey`/`inverseLabel`. Tables and fields come in position order, so the same
  * configuration always gives the same document.
  */
-import { linkOptions, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { derivationOf, linkOptions, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import {
   CONFIG_FORMAT,
   CONFIG_VERSION,
@@ -31,25 +31,26 @@ function keyOf(table: TableMeta | undefined, id: unknown): unknown {
   return table?.fields.find((f) => f.id === id)?.key ?? id;
 }
 
-function optionsOf(table: TableMeta, field: FieldMeta, byId: (id: string) => TableMeta | undefined): Record<string, unknown> {
+/** A field's options as the document carries them: references by key, nothing the API fills in. */
+export function optionsOf(table: TableMeta, field: FieldMeta, byId: (id: string) => TableMeta | undefined): Record<string, unknown> {
   const o = field.options;
+  const d = derivationOf(field);
+  // a derived field: only its sources (SOURCE_OPTIONS), the rest is derived again when applied
+  if (d?.kind === 'formula') return { expression: d.expression };
+  if (d) {
+    const link = table.fields.find((f) => f.id === d.link);
+    const target = link ? byId(linkOptions(link).table) : undefined;
+    const out: Record<string, unknown> = { link: link?.key ?? d.link };
+    if (d.field !== null) out.field = keyOf(target, d.field);
+    if (d.kind === 'aggregate') out.aggregate = d.fn;
+    return out;
+  }
   switch (field.type) {
     case 'link': {
       const lo = linkOptions(field);
       const target = byId(lo.table);
       const pair = lo.pair ? target?.fields.find((f) => f.id === lo.pair) : undefined;
       return { table: target?.key ?? lo.table, multiple: lo.multiple, onDelete: lo.onDelete, ...(pair ? { inverseKey: pair.key, inverseLabel: pair.label } : {}) };
-    }
-    case 'formula':
-      return { expression: o.expression };
-    case 'lookup':
-    case 'rollup': {
-      const link = table.fields.find((f) => f.id === o.link);
-      const target = link ? byId(linkOptions(link).table) : undefined;
-      const out: Record<string, unknown> = { link: link?.key ?? o.link };
-      if (o.field !== undefined && o.field !== null) out.field = keyOf(target, o.field);
-      if (field.type === 'rollup') out.aggregate = o.aggregate;
-      return out;
     }
     case 'autonumber':
       return typeof o.dateField === 'string' ? { ...o, dateField: keyOf(table, o.dateField) } : o;

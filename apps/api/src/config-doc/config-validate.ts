@@ -15,6 +15,7 @@
  * applied) and the order in which to create the computed fields.
  */
 import {
+  derivedKind,
   DomainError,
   getFieldType,
   hasFieldType,
@@ -23,6 +24,7 @@ import {
   labelFromKey,
   parseFieldDefinition,
   parseTableDefinition,
+  SOURCE_OPTIONS,
   uuidv7,
   validateKey,
   type FieldMeta,
@@ -31,8 +33,6 @@ import {
 } from '@tabula/schema-engine';
 import {
   badIssue,
-  COMPUTED_OPTION_KEYS,
-  COMPUTED_TYPES,
   CONFIG_FORMAT,
   CONFIG_VERSION,
   FORBIDDEN_KEYS,
@@ -205,9 +205,11 @@ function parseField(b: Builder, doc: ConfigTable, meta: TableMeta, f: unknown, a
     issues.push({ at: `${at}.type`, code: 'VALIDATION_FAILED', message: `unknown field type ${JSON.stringify(String(f.type ?? '').slice(0, 40))}`, details: { type: { code: 'UNKNOWN_TYPE', message: 'not a field type' } } });
   }
   const opts = f.options === undefined || f.options === null ? {} : f.options;
-  if (issues.length === before && (f.type === 'link' || COMPUTED_TYPES.has(f.type as string))) {
+  const kind = derivedKind({ type: String(f.type) });
+  if (issues.length === before && (f.type === 'link' || kind)) {
+    // a derived field carries only its sources; the engine fills the rest when applying
     if (!isPlainObject(opts)) issues.push(bad(`${at}.options`, 'options must be an object'));
-    else unknownKeys(opts, f.type === 'link' ? LINK_OPTION_KEYS : COMPUTED_OPTION_KEYS[f.type as string]!, `${at}.options`, issues);
+    else unknownKeys(opts, kind ? SOURCE_OPTIONS[kind] : LINK_OPTION_KEYS, `${at}.options`, issues);
   }
   if (issues.length > before) return;
   const key = f.key as string;
@@ -216,7 +218,7 @@ function parseField(b: Builder, doc: ConfigTable, meta: TableMeta, f: unknown, a
   if (meta.fields.some((x) => x.key === key)) return void issues.push(bad(at, `the field key "${key}" appears twice in "${meta.key}"`, 'DUPLICATE'));
   const field: FieldMeta = { id: uuidv7(), tableId: meta.id, key, label: labelFromKey(key), type, slot: `f${b.slot++}`, options: {}, required: false, unique: false, defaultValue: null, searchable: false, position: meta.fields.length };
 
-  if (COMPUTED_TYPES.has(type)) {
+  if (kind) {
     // checked and typed in phase 2, in dependency order; until then of any type
     field.options = { resultType: 'any' };
     meta.fields.push(field);

@@ -1,7 +1,7 @@
 /**
  * The one door to PostgreSQL, embedded (PGlite) or server (pg). TypeORM owns the
  * connection and runs the versioned migrations; requests use parameterised SQL through
- * `query` and `tx` (docs/adr/0003-data-access.md).
+ * `query` and `tx` (docs/adr/0002-data-access.md, docs/adr/0003-embedded-database.md).
  *
  * PGlite has one session shared by everything in the process (STACK trap 1), so on PGlite
  * every statement and every transaction holds a mutex for its whole duration: a

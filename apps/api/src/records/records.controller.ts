@@ -77,6 +77,10 @@ export class RecordsController {
   @Post('records/:id/history/:eventId/restore')
   @HttpCode(200)
   async restoreVersion(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Param('eventId') eventId: string, @Body() body: unknown) {
+    // the body is optional, but garbage in it must not restore as if it were absent
+    if (body !== undefined && body !== null && (!isPlainObject(body) || Object.keys(body).some((k) => k !== 'version'))) {
+      throw new DomainError('VALIDATION_FAILED', 'Send nothing, or {version}', { body: { code: 'INVALID_BODY', message: 'nothing, or {"version": n}' } });
+    }
     return this.history.restore(user, table, id, eventId, body);
   }
 

@@ -4,26 +4,16 @@
  * Every request that uses the schema checks the version first, so API processes can run
  * side by side.
  *
- * The cache is the ground floor of the API (apps/api/src/README.md): it imports nothing of
- * the features above it. What it needs from them comes in as hooks set at the composition
- * root (app.module.ts): today a formula's display form, computed by the formula bridge.
+ * The cache is on the ground floor of the API (apps/api/src/README.md): it imports nothing
+ * of the features above it (a formula's display form comes from the formula bridge in
+ * packages/formula).
  */
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, isUuid, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { Inject, Injectable } from '@nestjs/common';
+import { displayExpression } from '@tabula/formula';
+import { derivedKind, DomainError, isUuid, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-
-/** What the schema cache asks of the floors above it, given once at the composition root. */
-export interface SchemaHooks {
-  /**
-   * A formula's expression as the designer shows it (by field key), from its stored form
-   * (by field id), so that it follows renames; undefined keeps the stored options as they are.
-   */
-  displayExpression?(field: FieldMeta, table: TableMeta, tables: (id: string) => TableMeta | undefined): string | undefined;
-}
-
-export const SCHEMA_HOOKS = Symbol('SCHEMA_HOOKS');
 
 interface TableRow {
   id: string;
@@ -56,7 +46,6 @@ export class SchemaService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     private readonly ws: WorkspaceService,
-    @Optional() @Inject(SCHEMA_HOOKS) private readonly hooks: SchemaHooks = {},
   ) {}
 
   /**
@@ -103,10 +92,9 @@ export class SchemaService {
       map.get(f.table_id)?.fields.push(field);
     }
     // formulas are stored by field id: their display form follows renames
-    const displayExpression = this.hooks.displayExpression ?? (() => undefined);
     for (const t of map.values()) {
       for (const f of t.fields) {
-        if (f.type !== 'formula' || typeof f.options.stored !== 'string') continue;
+        if (derivedKind(f) !== 'formula' || typeof f.options.stored !== 'string') continue;
         const shown = displayExpression(f, t, (id) => map.get(id));
         if (shown !== undefined) f.options = { ...f.options, expression: shown };
       }

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AcceptedInterceptor } from '../jobs/jobs.controller.js';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
+import { DomainError } from '@tabula/schema-engine';
 import { TablesService } from './tables.service.js';
 
 @Controller('tables')
@@ -54,7 +55,7 @@ export class TablesController {
   @UseInterceptors(AcceptedInterceptor) // a type change answers 202 with its job
   async updateField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Body() body: unknown, @Query('dryRun') dryRun?: string) {
     this.access.requireAdmin(user);
-    return this.tables.updateField(table, field, body, dryRun === 'true' || dryRun === '1', user);
+    return this.tables.updateField(table, field, body, parseDryRun(dryRun), user);
   }
 
   @Delete(':table/fields/:field')
@@ -63,4 +64,11 @@ export class TablesController {
     this.access.requireAdmin(user);
     await this.tables.removeField(table, field, { id: user.id, address: req.ip });
   }
+}
+
+/** `?dryRun=` is a yes or no; anything else would run the change for real, so it is refused. */
+function parseDryRun(v: unknown): boolean {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new DomainError('VALIDATION_FAILED', 'dryRun must be true or false', { dryRun: { code: 'INVALID_BOOLEAN', message: 'true or false' } });
 }

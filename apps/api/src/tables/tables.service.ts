@@ -3,15 +3,18 @@
  * index per unique field). Every change bumps the schema version in the same transaction.
  */
 import { Inject, Injectable } from '@nestjs/common';
+import { prepareDerived } from '@tabula/formula';
 import {
   DomainError,
   getFieldType,
+  isDerived,
   parseFieldDefinition,
   parseTableDefinition,
   uniqueKeyExpr,
   uuidv7,
   validateKey,
   type FieldMeta,
+  type FieldStore,
   type TableMeta,
 } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
@@ -20,8 +23,6 @@ import { WorkspaceService } from '../workspace/workspace.service.js';
 import { IndexAdvisor } from '../jobs/index-advisor.service.js';
 import { LinkService } from '../links/link.service.js';
 import { ComputedService } from '../computed/computed.service.js';
-import { prepareComputed } from '../computed/computed-definition.js';
-import { isComputedSource } from '../computed/computed-plan.js';
 import { AutonumberService } from '../records/autonumber.service.js';
 import { createPartitionSql, createUniqueIndexSql, partitionName, uniqueIndexName } from '../schema/partition.js';
 import { SchemaService } from '../schema/schema.service.js';
@@ -134,6 +135,12 @@ export class TablesService {
       await this.schema.fresh(sql);
       const all = this.schema.cachedList();
       const links = all.flatMap((other) => other.fields.filter((f) => f.type === 'link' && ((f.options as { table?: string }).table === table.id || other.id === table.id)));
+      // lookups, rollups and formulas of other tables that read this one would dangle (and
+      // the configuration would no longer round-trip): refused like a field's delete
+      const dependants = this.dependantsOfAny(new Set([...(all.find((t) => t.id === table.id)?.fields ?? []), ...links].map((f) => f.id)));
+      if (dependants.length) {
+        throw new DomainError('CONFLICT', `"${table.key}" is read by ${dependants.join(', ')}; change or delete those first`, { dependants });
+      }
       await this.roles.followSchemaRemoval(sql, all, { tables: [table.id], fields: links.map((f) => f.id) }, 'table_deleted', actor);
       for (const f of links) {
         await this.links.dropField(sql, f);
@@ -159,7 +166,7 @@ export class TablesService {
     const f = t.fields.find((x) => x.id === field.id)!;
     if (f.searchable) await this.advisor.want(t, f, 'search');
     const out: FieldOut = fieldOut(t, f);
-    if (isComputedSource(f)) out.job = await this.computed.recomputeTable(t);
+    if (isDerived(f)) out.job = await this.computed.recomputeTable(t);
     return out;
   }
 
@@ -181,7 +188,7 @@ export class TablesService {
       ...body,
     };
     if (isPlainObject(body) && 'position' in body) delete (merged as Record<string, unknown>).position;
-    const def = parseFieldDefinition(prepareComputed(table, merged, (id) => this.schema.tableById(id), field), 'update', field);
+    const def = parseFieldDefinition(prepareDerived(table, merged, (id) => this.schema.tableById(id), field), 'update', field);
     if (dryRun) return { dryRun: true, field: field.key, changes: Object.keys(body), convertible: true, lost: 0, examples: [] };
     const position = isPlainObject(body) && body.position !== undefined ? body.position : field.position;
     if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
@@ -206,17 +213,23 @@ export class TablesService {
     if (f.searchable && !field.searchable) await this.advisor.want(t, f, 'search');
     const out: FieldOut = fieldOut(t, f);
     const sourceChanged = JSON.stringify({ ...field.options, expression: undefined }) !== JSON.stringify({ ...f.options, expression: undefined });
-    if (isComputedSource(f) && sourceChanged) out.job = await this.computed.recomputeTable(t);
+    if (isDerived(f) && sourceChanged) out.job = await this.computed.recomputeTable(t);
     return out;
   }
 
   /** Computed fields (any table) whose definition names this field. */
   dependantsOf(field: FieldMeta): string[] {
+    return this.dependantsOfAny(new Set([field.id]));
+  }
+
+  /** Computed fields, other than those in `gone`, whose definition names a field of `gone`. */
+  private dependantsOfAny(gone: ReadonlySet<string>): string[] {
     const names: string[] = [];
     for (const t of this.schema.cachedList()) {
       for (const f of t.fields) {
-        if (f.id === field.id || !isComputedSource(f)) continue;
-        if (JSON.stringify(f.options).includes(field.id)) names.push(`${t.key}.${f.key}`);
+        if (gone.has(f.id) || !isDerived(f)) continue;
+        const options = JSON.stringify(f.options);
+        if ([...gone].some((id) => options.includes(id))) names.push(`${t.key}.${f.key}`);
       }
     }
     return names;
@@ -225,21 +238,20 @@ export class TablesService {
   async removeField(ref: string, fieldRef: string, actor: RemovalActor = { id: null, address: null }): Promise<void> {
     const table = await this.schema.table(ref);
     const field = this.schema.field(table, fieldRef);
-    const pairId = (field.options as { pair?: string }).pair;
-    const dependants = [...this.dependantsOf(field), ...(pairId ? this.dependantsOf({ ...field, id: pairId }) : [])];
+    const def = getFieldType(field.type);
+    const companions = def.companions?.(field) ?? [];
+    const dependants = [...this.dependantsOf(field), ...companions.flatMap((id) => this.dependantsOf({ ...field, id }))];
     if (dependants.length) {
       throw new DomainError('CONFLICT', `"${field.key}" is used by ${dependants.join(', ')}; change or delete those first`, { dependants });
     }
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
       await this.schema.fresh(sql);
-      await this.roles.followSchemaRemoval(sql, this.schema.cachedList(), { tables: [], fields: pairId ? [field.id, pairId] : [field.id] }, 'field_deleted', actor);
+      await this.roles.followSchemaRemoval(sql, this.schema.cachedList(), { tables: [], fields: [field.id, ...companions] }, 'field_deleted', actor);
       if (field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
       await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id]);
-      if (field.type === 'link') {
-        await this.links.dropField(sql, field);
-        if (pairId) await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, pairId]);
-      }
+      await def.onRemove?.(field, this.storage(sql, table));
+      for (const id of companions) await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, id]);
       if (table.primaryFieldId === field.id) {
         const next = table.fields.find((f) => f.id !== field.id && getFieldType(f.type).canBePrimary);
         await sql.exec(`UPDATE meta_table SET primary_field_id = $3 WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, next?.id ?? null]);
@@ -265,7 +277,7 @@ export class TablesService {
   /** `peer` is a table not yet in the schema cache that the field may name (a new table's link's inverse). */
   private async insertField(sql: Sql, table: TableMeta, body: unknown, pairOf?: FieldMeta, peer?: TableMeta): Promise<FieldMeta> {
     const byId = (id: string) => (id === table.id ? table : peer && id === peer.id ? peer : this.schema.tableById(id));
-    const def = parseFieldDefinition(prepareComputed(table, await this.resolveLinkTarget(table, body, peer), byId), 'create');
+    const def = parseFieldDefinition(prepareDerived(table, await this.resolveLinkTarget(table, body, peer), byId), 'create');
     if (table.fields.some((f) => f.key === def.key)) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
     const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
     if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
@@ -291,9 +303,17 @@ export class TablesService {
       [this.ws.id, field.id, table.id, field.key, field.label, field.type, field.slot, JSON.stringify(field.options), field.required, field.unique, field.defaultValue === null ? null : JSON.stringify(field.defaultValue), field.searchable, field.position],
     );
     if (field.unique) await this.createUniqueIndex(sql, table, field);
-    if (field.type === 'link') await this.pairLink(sql, table, field, body, pairOf);
-    if (field.type === 'autonumber') await this.autonumbers.backfill(sql, table, field);
+    await getFieldType(field.type).afterCreate?.(field, this.storage(sql, table, body, pairOf));
     return field;
+  }
+
+  /** The storage operations a field type's hooks may ask for, inside this transaction (FieldTypeDef.afterCreate, onRemove). */
+  private storage(sql: Sql, table: TableMeta, body?: unknown, pairOf?: FieldMeta): FieldStore {
+    return {
+      pairInverse: (field) => this.pairLink(sql, table, field, body, pairOf),
+      numberExisting: (field) => this.autonumbers.backfill(sql, table, field),
+      dropLinks: (field) => this.links.dropField(sql, field),
+    };
   }
 
   /** A link's `options.table` may name the table by key or id; stored as the id. */

@@ -59,7 +59,7 @@ export function parseUserBody(body: unknown, mode: 'create' | 'update'): UserInp
   else if (mode === 'create') fail('email', 'REQUIRED', 'a user needs an email address');
   if (has('password')) {
     const err = validatePassword(b.password);
-    if (err) fail('password', 'INVALID_PASSWORD', err);
+    if (err) fail('password', err.code, err.message);
     out.password = b.password as string;
   } else if (mode === 'create') fail('password', 'REQUIRED', 'a user needs a password');
   if (has('name')) out.name = parseName(b.name, 'name');

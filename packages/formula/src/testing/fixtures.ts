@@ -1,39 +1,40 @@
 /** A table used by the formula tests: one field of each kind, and a link to order lines. */
 import type { EvalContext, FormulaSchema } from '../types.js';
+import { field } from './fields.js';
 
 export const linesTable: FormulaSchema = {
   fields: [
-    { id: 'l_amount', key: 'amount', type: 'money', currency: 'EUR' },
-    { id: 'l_qty', key: 'qty', type: 'number' },
-    { id: 'l_day', key: 'day', type: 'date' },
-    { id: 'l_title', key: 'title', type: 'text' },
-    { id: 'l_order', key: 'order', type: 'link' },
+    field('l_amount', 'amount', 'money', { currency: 'EUR' }),
+    field('l_qty', 'qty', 'number'),
+    field('l_day', 'day', 'date'),
+    field('l_title', 'title', 'text'),
+    field('l_order', 'order', 'link', { table: 'linked' }),
   ],
 };
 
 export const schema: FormulaSchema = {
   fields: [
-    { id: 'f_price', key: 'price', type: 'money', currency: 'EUR' },
-    { id: 'f_cost', key: 'cost', type: 'money', currency: 'USD' },
-    { id: 'f_amt', key: 'amt', type: 'money', currency: null },
-    { id: 'f_amt2', key: 'amt2', type: 'money' },
-    { id: 'f_qty', key: 'qty', type: 'number' },
-    { id: 'f_vat', key: 'vat', type: 'percent' },
-    { id: 'f_name', key: 'name', type: 'text' },
-    { id: 'f_note', key: 'note', type: 'longText' },
-    { id: 'f_flag', key: 'flag', type: 'boolean' },
-    { id: 'f_due', key: 'due', type: 'date' },
-    { id: 'f_start', key: 'start', type: 'date' },
-    { id: 'f_at', key: 'at', type: 'dateTime' },
-    { id: 'f_status', key: 'status', type: 'select' },
-    { id: 'f_tags', key: 'tags', type: 'multiSelect' },
-    { id: 'f_total', key: 'total', type: 'formula', resultType: 'number' },
-    { id: 'f_any', key: 'anything', type: 'lookup' },
-    { id: 'f_blank_n', key: 'blank_n', type: 'number' },
-    { id: 'f_blank_d', key: 'blank_d', type: 'date' },
-    { id: 'f_empty_t', key: 'empty_t', type: 'text' },
-    { id: 'f_lines', key: 'lines', type: 'link', linkTable: linesTable },
-    { id: 'f_unit', key: 'unit', type: 'text' },
+    field('f_price', 'price', 'money', { currency: 'EUR' }),
+    field('f_cost', 'cost', 'money', { currency: 'USD' }),
+    field('f_amt', 'amt', 'money', { currency: null }),
+    field('f_amt2', 'amt2', 'money'),
+    field('f_qty', 'qty', 'number'),
+    field('f_vat', 'vat', 'percent'),
+    field('f_name', 'name', 'text'),
+    field('f_note', 'note', 'longText'),
+    field('f_flag', 'flag', 'boolean'),
+    field('f_due', 'due', 'date'),
+    field('f_start', 'start', 'date'),
+    field('f_at', 'at', 'dateTime'),
+    field('f_status', 'status', 'select'),
+    field('f_tags', 'tags', 'multiSelect'),
+    field('f_total', 'total', 'formula', { resultType: 'number' }),
+    field('f_any', 'anything', 'lookup'),
+    field('f_blank_n', 'blank_n', 'number'),
+    field('f_blank_d', 'blank_d', 'date'),
+    field('f_empty_t', 'empty_t', 'text'),
+    field('f_lines', 'lines', 'link', { table: 'linked' }, linesTable),
+    field('f_unit', 'unit', 'text'),
   ],
 };
 

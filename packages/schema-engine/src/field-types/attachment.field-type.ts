@@ -50,6 +50,7 @@ const TOKEN = "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}";
 const MIME_RE = new RegExp(`^${TOKEN}/${TOKEN}$`);
 const PATTERN_RE = new RegExp(`^${TOKEN}/(\\*|${TOKEN})$`);
 // C0, DEL, C1 and the Unicode line/paragraph separators become spaces.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Bidirectional controls and marks, the BOM / zero-width no-break space.
 const INVISIBLE_RE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
@@ -111,6 +112,9 @@ function notEmpty(e: string): string {
 export const attachmentFieldType: FieldTypeDef<AttachmentOptions> = {
   type: 'attachment',
   computed: false,
+  derived: false,
+  // a list of files: no formula reads one (a reference passes the checks and is a cell error when not blank)
+  formulaType: () => ({ type: 'any' }),
   sortable: false,
   canBePrimary: false,
   searchable: false,

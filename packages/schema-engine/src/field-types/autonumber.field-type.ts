@@ -49,6 +49,9 @@ export function formatAutonumber(format: string, n: number, date: string): strin
 export const autonumberFieldType: FieldTypeDef<AutonumberOptions> = {
   type: 'autonumber',
   computed: true,
+  derived: false,
+  // its value is always the formatted text (INV-2026-0001; VALUE() reads a plain {0} counter as a number)
+  formulaType: () => ({ type: 'text' }),
   sortable: true,
   canBePrimary: true,
   searchable: true,
@@ -77,4 +80,6 @@ export const autonumberFieldType: FieldTypeDef<AutonumberOptions> = {
     return value;
   },
   format: (wire) => (wire == null ? '' : String(wire)),
+  // records that exist when the field is added are numbered at once, in creation order
+  afterCreate: (field, store) => store.numberExisting(field),
 };

@@ -17,6 +17,8 @@ function requireBoolean(v: unknown): boolean {
 export const booleanFieldType: FieldTypeDef = {
   type: 'boolean',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'boolean' }),
   sortable: true,
   canBePrimary: false,
   searchable: false,

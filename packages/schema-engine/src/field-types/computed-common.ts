@@ -5,11 +5,19 @@
  * `data._e[slot]`, so a value slot holds only values of its result type.
  */
 import { ValueError } from '../errors.js';
-import type { FieldMeta, FilterOp } from '../types.js';
+import { VALUE_TYPES, type FieldMeta, type FilterOp, type FormulaType, type ValueType } from '../types.js';
 import { decimalToWire } from './number.field-type.js';
 
-export const RESULT_TYPES = ['number', 'money', 'text', 'boolean', 'date', 'dateTime', 'any', 'blank'] as const;
-export type ResultType = (typeof RESULT_TYPES)[number];
+/** The result types a derived field may store: the formula language's value types. */
+export const RESULT_TYPES = VALUE_TYPES;
+export type ResultType = ValueType;
+
+/** A derived field as formulas see it: its stored result type (`any` until known), money with its currency. */
+export function resultFormulaType(field: FieldMeta): FormulaType {
+  const rt = field.options.resultType;
+  const type: ValueType = (VALUE_TYPES as readonly unknown[]).includes(rt) ? (rt as ValueType) : 'any';
+  return type === 'money' ? { type, currency: (field.options.currency as string | null | undefined) ?? null } : { type };
+}
 
 export const COMPUTED_OPS: readonly FilterOp[] = ['isEmpty', 'isNotEmpty'];
 

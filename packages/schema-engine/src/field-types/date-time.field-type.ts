@@ -131,6 +131,8 @@ function sqlExpr(field: FieldMeta, alias: string): string {
 export const dateTimeFieldType: FieldTypeDef = {
   type: 'dateTime',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'dateTime' }),
   sortable: true,
   canBePrimary: true,
   searchable: false,

@@ -26,6 +26,8 @@ export function parseIsoDate(input: unknown): string {
 export const dateFieldType: FieldTypeDef = {
   type: 'date',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'date' }),
   sortable: true,
   canBePrimary: true,
   searchable: false,

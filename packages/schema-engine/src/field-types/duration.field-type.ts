@@ -35,6 +35,8 @@ export function formatDuration(value: unknown): string {
 export const durationFieldType: FieldTypeDef = {
   type: 'duration',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'number' }),
   sortable: true,
   canBePrimary: false,
   searchable: false,

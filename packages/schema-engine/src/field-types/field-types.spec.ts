@@ -320,7 +320,7 @@ describe('the registry', () => {
     if (def.canBeUnique || def.sortable) expect(def.sqlKind).not.toBe('jsonb');
     if (def.searchable) expect(def.sqlKind).toBe('text');
     if (def.type === 'link') return; // links live in record_link, not in data
-    if (['formula', 'lookup', 'rollup'].includes(def.type)) return; // options name their sources
+    if (def.derived) return; // options name their sources
     const field = makeField(def.type, def.type.endsWith('elect') ? CHOICES : undefined);
     expect(def.sqlExpr(field, 'r')).toMatch(new RegExp(`r\\.data->>?'${field.slot}'`));
   });
@@ -348,7 +348,7 @@ describe.each(SUITES.map((s) => [label(s), s] as const))('%s', (_name, suite) =>
   });
 
   test('parses its default options and refuses unknown ones', () => {
-    if (['link', 'formula', 'lookup', 'rollup'].includes(def.type)) expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // they must name their sources
+    if (def.type === 'link' || def.derived) expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // they must name their sources
     else expect(def.parseOptions(undefined)).toEqual(expect.any(Object));
     expect(issueOf(() => def.parseOptions({ bogus: 1 }))).toBe('UNKNOWN_OPTION');
     expect(issueOf(() => def.parseOptions([]))).toBe('INVALID_OPTIONS');

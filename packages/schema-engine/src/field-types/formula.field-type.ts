@@ -8,7 +8,7 @@ import { DomainError, ValueError } from '../errors.js';
 import { slotText } from '../query/sql-builder.js';
 import type { FieldTypeDef } from '../types.js';
 import { optionsObject, onlyKeys } from './common.js';
-import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly, RESULT_TYPES } from './computed-common.js';
+import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly, resultFormulaType, RESULT_TYPES } from './computed-common.js';
 
 export const MAX_EXPRESSION = 10_000;
 
@@ -24,6 +24,8 @@ export interface FormulaOptions extends Record<string, unknown> {
 export const formulaFieldType: FieldTypeDef<FormulaOptions> = {
   type: 'formula',
   computed: true,
+  derived: 'formula',
+  formulaType: resultFormulaType,
   sortable: true,
   canBePrimary: true,
   searchable: false,

@@ -54,6 +54,8 @@ function ids(input: unknown, multiple: boolean): string[] {
 export const linkFieldType: FieldTypeDef<LinkOptions> = {
   type: 'link',
   computed: false,
+  derived: false,
+  formulaType: (field) => ({ type: 'link', table: linkOptions(field).table }),
   sortable: false,
   canBePrimary: false,
   searchable: false,
@@ -96,5 +98,12 @@ export const linkFieldType: FieldTypeDef<LinkOptions> = {
         throw new ValueError('INVALID_OPERATOR', `${op} does not apply to links`);
     }
   },
+  // the inverse on the target table is created and removed with the field; its rows go with it
+  afterCreate: (field, store) => store.pairInverse(field),
+  companions: (field) => {
+    const pair = linkOptions(field).pair;
+    return pair ? [pair] : [];
+  },
+  onRemove: (field, store) => store.dropLinks(field),
   format: (wire) => (Array.isArray(wire) ? wire.map((x) => (typeof x === 'object' && x ? ((x as { name?: string }).name ?? (x as { id: string }).id) : String(x))).join(', ') : ''),
 };

@@ -7,7 +7,7 @@ import { ValueError } from '../errors.js';
 import { slotText } from '../query/sql-builder.js';
 import type { FieldTypeDef } from '../types.js';
 import { onlyKeys, optionsObject } from './common.js';
-import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly } from './computed-common.js';
+import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly, resultFormulaType } from './computed-common.js';
 
 export interface LookupOptions extends Record<string, unknown> {
   link: string;
@@ -20,6 +20,8 @@ export interface LookupOptions extends Record<string, unknown> {
 export const lookupFieldType: FieldTypeDef<LookupOptions> = {
   type: 'lookup',
   computed: true,
+  derived: 'lookup',
+  formulaType: resultFormulaType,
   sortable: true,
   canBePrimary: false,
   searchable: false,

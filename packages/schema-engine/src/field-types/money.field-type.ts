@@ -104,6 +104,8 @@ export function formatMoney(amount: string, currency: string, opts?: FormatOptio
 export const moneyFieldType: FieldTypeDef<MoneyOptions> = {
   type: 'money',
   computed: false,
+  derived: false,
+  formulaType: (field) => ({ type: 'money', currency: (field.options.currency as string | undefined) ?? null }),
   sortable: true,
   canBePrimary: false,
   searchable: false,

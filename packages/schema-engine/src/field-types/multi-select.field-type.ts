@@ -35,6 +35,8 @@ function notEmpty(e: string): string {
 export const multiSelectFieldType: FieldTypeDef<ChoiceOptions> = {
   type: 'multiSelect',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'text' }),
   sortable: false,
   canBePrimary: false,
   searchable: false,

@@ -44,6 +44,8 @@ export function formatNumber(value: unknown, scale: number | undefined, opts?: F
 export const numberFieldType: FieldTypeDef<NumberOptions> = {
   type: 'number',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'number' }),
   sortable: true,
   canBePrimary: true,
   searchable: false,

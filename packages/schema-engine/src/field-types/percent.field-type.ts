@@ -32,6 +32,8 @@ export function formatPercent(value: unknown, scale: number | undefined, opts?: 
 export const percentFieldType: FieldTypeDef<PercentOptions> = {
   type: 'percent',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'number' }),
   sortable: true,
   canBePrimary: false,
   searchable: false,

@@ -7,7 +7,7 @@ import { ValueError } from '../errors.js';
 import { slotText } from '../query/sql-builder.js';
 import type { FieldTypeDef } from '../types.js';
 import { onlyKeys, optionsObject } from './common.js';
-import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly } from './computed-common.js';
+import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly, resultFormulaType } from './computed-common.js';
 
 export const ROLLUP_AGGREGATES = ['sum', 'avg', 'count', 'min', 'max'] as const;
 
@@ -22,6 +22,8 @@ export interface RollupOptions extends Record<string, unknown> {
 export const rollupFieldType: FieldTypeDef<RollupOptions> = {
   type: 'rollup',
   computed: true,
+  derived: 'aggregate',
+  formulaType: resultFormulaType,
   sortable: true,
   canBePrimary: false,
   searchable: false,

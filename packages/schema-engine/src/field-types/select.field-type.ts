@@ -13,6 +13,8 @@ import { EQUALITY_OPS } from './common.js';
 export const selectFieldType: FieldTypeDef<ChoiceOptions> = {
   type: 'select',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'text' }),
   sortable: true,
   canBePrimary: true,
   searchable: false,

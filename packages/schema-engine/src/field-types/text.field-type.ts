@@ -20,6 +20,8 @@ export function makeTextType(type: string, defaultMax: number, multiline: boolea
   return {
     type,
     computed: false,
+    derived: false,
+    formulaType: () => ({ type: 'text' }),
     sortable: true,
     canBePrimary: true,
     searchable: true,

@@ -17,6 +17,8 @@ function userId(v: unknown): string {
 export const userFieldType: FieldTypeDef = {
   type: 'user',
   computed: false,
+  derived: false,
+  formulaType: () => ({ type: 'text' }),
   sortable: false,
   canBePrimary: false,
   searchable: false,

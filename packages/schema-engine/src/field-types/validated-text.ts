@@ -20,6 +20,8 @@ export function makeValidatedTextType(type: string, maxLength: number, normalize
   return {
     type,
     computed: false,
+    derived: false,
+    formulaType: () => ({ type: 'text' }),
     sortable: true,
     canBePrimary: true,
     searchable: true,

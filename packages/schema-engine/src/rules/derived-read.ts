@@ -1,12 +1,13 @@
 /**
- * Reading a computed field is reading what it is computed from. A formula, lookup or rollup
- * stores its value with the record, for everyone; a reader may see it only when they may
+ * Reading a derived field is reading what it is computed from. A formula, lookup or rollup
+ * (every type with FieldTypeDef.derived) stores its value with the record, for everyone; a reader may see it only when they may
  * read every field it reads — on its own table, and across a link on the linked table,
  * where they must also see every row (a lookup of a client's name through an order's link
  * would otherwise show a name the reader may not see, and a sum over rows they may not see
  * tells something of them). A field they may not read is absent from every answer, and a
  * filter or sort on it is the 400 of a field that does not exist. See ADR 0005.
  */
+import { derivationOf } from '../derived.js';
 import type { FieldMeta, TableMeta } from '../types.js';
 
 /** What a reader may do with one table: read it at all, which rows (undefined: all), which fields. */
@@ -15,8 +16,6 @@ export interface TableReadView {
   scope: unknown;
   field(fieldId: string): boolean;
 }
-
-const COMPUTED = new Set(['formula', 'lookup', 'rollup']);
 
 /** `{fieldId}` and `{linkId}.{fieldId}` references of a formula's stored form. */
 export function storedFormulaRefs(stored: string): { field: string; through?: string }[] {
@@ -60,21 +59,22 @@ export function derivedFieldReader(
   function readable(t: TableMeta, f: FieldMeta): boolean {
     const v = view(t);
     if (!v.allowed || !v.field(f.id)) return false;
-    if (!COMPUTED.has(f.type)) return true;
+    const d = derivationOf(f);
+    if (!d) return true;
     const k = `${t.id}:${f.id}`;
     const known = memo.get(k);
     if (known !== undefined) return known;
     if (visiting.has(k)) return false;
     visiting.add(k);
     let ok: boolean;
-    if (f.type === 'formula') {
-      ok = storedFormulaRefs(String(f.options.stored ?? '')).every((r) => {
+    if (d.kind === 'formula') {
+      ok = storedFormulaRefs(d.stored ?? '').every((r) => {
         if (r.through) return acrossLink(t, r.through, r.field);
         const own = t.fields.find((x) => x.id === r.field);
         return own === undefined || readable(t, own); // a deleted field: the formula shows blank
       });
     } else {
-      ok = acrossLink(t, f.options.link, f.options.field);
+      ok = acrossLink(t, d.link, d.field);
     }
     visiting.delete(k);
     memo.set(k, ok);

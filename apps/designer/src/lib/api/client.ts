@@ -67,7 +67,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
     if ((e as Error)?.name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection and try again.');
   }
-  let parsed: any = undefined;
+  let parsed: any;
   try {
     const text = await res.text();
     parsed = text ? JSON.parse(text) : undefined;

@@ -21,7 +21,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function readDate(text: string): string | null {
   const t = text.trim();
   let y: number, m: number, d: number;
-  let iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(t);
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(t);
   if (iso) [y, m, d] = [+iso[1], +iso[2], +iso[3]];
   else {
     const parts = t.split(/[./\-\s]+/).filter(Boolean).map(Number);

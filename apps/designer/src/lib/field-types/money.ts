@@ -27,7 +27,12 @@ export const money = base({
       currency = m[1].toUpperCase();
       rest = t.replace(m[0], '');
     } else {
-      for (const [sym, code] of Object.entries(SYMBOLS)) if (t.includes(sym)) ((currency = code), (rest = t.replace(sym, '')));
+      for (const [sym, code] of Object.entries(SYMBOLS)) {
+        if (t.includes(sym)) {
+          currency = code;
+          rest = t.replace(sym, '');
+        }
+      }
     }
     const amount = readDecimal(rest);
     if (amount === null) return { error: 'must be an amount, e.g. 19.99' };

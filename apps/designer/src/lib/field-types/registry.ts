@@ -21,7 +21,10 @@ import { text } from './text';
 import { user } from './user';
 import { email, phone, url } from './validated-text';
 
-const ALL: UIFieldType[] = [text, longText, email, phone, url, number, money, percent, duration, date, dateTime, boolean, select, multiSelect, user, link, lookup, rollup, formula, autonumber, attachment];
+const ALL: UIFieldType[] = [
+  text, longText, email, phone, url, number, money, percent, duration, date, dateTime, boolean,
+  select, multiSelect, user, link, lookup, rollup, formula, autonumber, attachment,
+];
 
 const byType = new Map<string, UIFieldType>();
 for (const t of ALL) {

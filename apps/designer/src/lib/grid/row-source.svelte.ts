@@ -70,9 +70,9 @@ export class RowSource {
     if (this.running) return this.running;
     if (this.done || this.rows.length > this.wanted + 40) return Promise.resolve();
     const gen = this.generation;
-    // eslint-disable-next-line prefer-const
-    let run: Promise<void> | undefined;
-    run = (async () => {
+    // the run reads its own promise only after `await null`, once it is set
+    const self: { run?: Promise<void> } = {};
+    const run = (self.run = (async () => {
       // start after `this.running` is set, so that finishing at once cannot leave it set
       await null;
       try {
@@ -83,12 +83,12 @@ export class RowSource {
       } catch (e) {
         if ((e as Error)?.name !== 'AbortError' && gen === this.generation) this.error = e;
       } finally {
-        if (this.running === run) this.running = null;
+        if (this.running === self.run) this.running = null;
         if (gen === this.generation) this.loading = false;
       }
-    })();
+    })());
     this.running = run;
-    return run!;
+    return run;
   }
 
   private async page(gen: number, limit: number): Promise<void> {
