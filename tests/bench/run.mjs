@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import pg from 'pg';
 import autocannon from 'autocannon';
-import { compileFormula } from '@tabula/formula';
+import { compileFormula, formulaSchema } from '@tabula/formula';
 import { Dataset, prng, CATEGORY_NAMES, NOUNS, DAYS, isoDay, scaled, round6to2 } from './lib/dataset.mjs';
 import { Api, ServerProcess, median, percentile, qs, round, sleep } from './lib/util.mjs';
 
@@ -623,12 +623,15 @@ async function fanoutCase(api, ds, overrides) {
 }
 
 function formulaEvalCase(ds) {
-  const schema = { fields: [
-    { id: 'q', key: 'qty', type: 'number' },
-    { id: 'u', key: 'unit', type: 'number' },
-    { id: 'p', key: 'price', type: 'money', currency: 'EUR' },
-    { id: 'v', key: 'vat', type: 'percent' },
+  // the schema as the engine builds it from field metadata (packages/formula field-schema)
+  const field = (id, key, type, options = {}) => ({ id, tableId: 't', key, label: key, type, slot: id, options, required: false, unique: false, defaultValue: null, searchable: false, position: 0 });
+  const table = { id: 't', workspaceId: 'w', key: 'lines', label: 'Lines', primaryFieldId: null, position: 0, fields: [
+    field('q', 'qty', 'number'),
+    field('u', 'unit', 'number'),
+    field('p', 'price', 'money', { currency: 'EUR' }),
+    field('v', 'vat', 'percent'),
   ] };
+  const schema = formulaSchema(table, () => undefined);
   const pool = Array.from({ length: 1000 }, (_, i) => {
     const l = ds.line(i % ds.records);
     return { q: Number(l.qty), u: Number(l.price), p: { amount: l.price, currency: 'EUR' }, v: Number(l.vat) };
