@@ -7,8 +7,8 @@
  * name, size and type are rewritten from the row (the row is the authority).
  *
  * `verifyPatch` is meant for the record write path (create and update), inside its
- * transaction; it has no dependency on the records services, so RecordsWriteService can
- * inject it without a cycle.
+ * transaction, so it lives beside it in records/; the attachments feature (uploads and
+ * downloads, a floor above) reads attachment rows through it too.
  */
 import { Injectable } from '@nestjs/common';
 import { DomainError, type TableMeta } from '@tabula/schema-engine';
