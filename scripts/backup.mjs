@@ -23,7 +23,9 @@ try {
   }
 } catch (e) {
   if (e instanceof DataDirLockedError) {
-    console.error(`${e.message}\nWhile Tabula runs, an administrator can take a snapshot with POST /api/admin/snapshots (it also takes one daily).`);
+    console.error(
+      `${e.message}\nWhile Tabula runs, an administrator can take a snapshot with POST /api/admin/snapshots (it also takes one daily).`,
+    );
     process.exit(3);
   }
   throw e;

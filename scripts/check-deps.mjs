@@ -29,10 +29,12 @@ function files(dir) {
 
 /** Module specifiers of import/export statements and dynamic imports (comments stripped). */
 function imports(file) {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const out = [];
   const re = /(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
-  for (let m; (m = re.exec(text)); ) out.push(m[1] ?? m[2] ?? m[3]);
+  for (let m; (m = re.exec(text));) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
 }
 
@@ -43,10 +45,13 @@ for (const [i, pkg] of PACKAGE_ORDER.entries()) {
   for (const f of files(src)) {
     for (const spec of imports(f)) {
       const rel = relative(root, f);
-      if (/^@tabula\/(api|designer|tests)\b/.test(spec) || /(^|\/)apps\//.test(spec)) problems.push(`${rel}: a package imports an app (${spec})`);
+      if (/^@tabula\/(api|designer|tests)\b/.test(spec) || /(^|\/)apps\//.test(spec))
+        problems.push(`${rel}: a package imports an app (${spec})`);
       const m = /^@tabula\/([a-z-]+)/.exec(spec);
-      if (m && PACKAGE_ORDER.includes(m[1]) && PACKAGE_ORDER.indexOf(m[1]) >= i && m[1] !== pkg) problems.push(`${rel}: ${pkg} imports ${m[1]}, which sits above it`);
-      if (spec.startsWith('.') && !resolve(dirname(f), spec).startsWith(src + sep)) problems.push(`${rel}: reaches outside its package (${spec})`);
+      if (m && PACKAGE_ORDER.includes(m[1]) && PACKAGE_ORDER.indexOf(m[1]) >= i && m[1] !== pkg)
+        problems.push(`${rel}: ${pkg} imports ${m[1]}, which sits above it`);
+      if (spec.startsWith('.') && !resolve(dirname(f), spec).startsWith(src + sep))
+        problems.push(`${rel}: reaches outside its package (${spec})`);
     }
   }
 }
@@ -85,7 +90,8 @@ if (layers) {
   for (const [from, tos] of edges) {
     for (const [to, file] of tos) {
       if (to === '.') problems.push(`${file}: imports the app's root files from a feature folder`);
-      else if (floorOf.has(from) && floorOf.has(to) && floorOf.get(to) > floorOf.get(from)) problems.push(`${file}: ${from} (floor ${floorOf.get(from)}) imports ${to} (floor ${floorOf.get(to)}), upward`);
+      else if (floorOf.has(from) && floorOf.has(to) && floorOf.get(to) > floorOf.get(from))
+        problems.push(`${file}: ${from} (floor ${floorOf.get(from)}) imports ${to} (floor ${floorOf.get(to)}), upward`);
     }
   }
 }
@@ -126,4 +132,6 @@ if (problems.length) {
   console.error(`Dependency rule: ${problems.length} problem(s)\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`Dependency rule holds: packages ${PACKAGE_ORDER.join(' ← ')}; apps/api/src ${edges.size} folders, no cycle${layers ? `, ${layers.length} floors` : ''}.`);
+console.log(
+  `Dependency rule holds: packages ${PACKAGE_ORDER.join(' ← ')}; apps/api/src ${edges.size} folders, no cycle${layers ? `, ${layers.length} floors` : ''}.`,
+);

@@ -9,7 +9,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const needed = ['packages/schema-engine/dist/index.js', 'packages/formula/dist/index.js', 'packages/report-builder/dist/index.js', 'apps/api/dist/main.js', 'apps/designer/build/index.html'];
+const needed = [
+  'packages/schema-engine/dist/index.js',
+  'packages/formula/dist/index.js',
+  'packages/report-builder/dist/index.js',
+  'apps/api/dist/main.js',
+  'apps/designer/build/index.html',
+];
 if (process.env.TABULA_REBUILD === '1' || needed.some((p) => !existsSync(join(root, p)))) {
   console.log('Building Tabula (first start)…');
   const r = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });

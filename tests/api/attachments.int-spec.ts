@@ -15,8 +15,12 @@ let server: TestServer;
 let api: Client;
 let dir: string;
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
-const pdf = (n = 0) => Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n'), randomBytes(n), Buffer.from('\ntrailer\n<<>>\n%%EOF\n')]);
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
+const pdf = (n = 0) =>
+  Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n'), randomBytes(n), Buffer.from('\ntrailer\n<<>>\n%%EOF\n')]);
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(248)]);
 const PE = (() => {
   const b = Buffer.alloc(512);
@@ -46,13 +50,22 @@ async function upload(path: string, files: FileSpec[], client = api): Promise<Re
 async function uploadRaw(path: string, parts: { disposition: string; data: Buffer }[]): Promise<Res> {
   const boundary = '----tabula' + randomBytes(8).toString('hex');
   const chunks: Buffer[] = [];
-  for (const p of parts) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${p.disposition}\r\nContent-Type: text/plain\r\n\r\n`, 'utf8'), p.data, Buffer.from('\r\n'));
+  for (const p of parts)
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: ${p.disposition}\r\nContent-Type: text/plain\r\n\r\n`, 'utf8'),
+      p.data,
+      Buffer.from('\r\n'),
+    );
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return send(path, Buffer.concat(chunks), { 'content-type': `multipart/form-data; boundary=${boundary}` });
 }
 
 async function send(path: string, body: FormData | Buffer, headers: Record<string, string>, client = api): Promise<Res> {
-  const res = await fetch(server.url + path, { method: 'POST', headers: { authorization: `Bearer ${client.token}`, ...headers }, body: body instanceof FormData ? body : new Uint8Array(body) });
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${client.token}`, ...headers },
+    body: body instanceof FormData ? body : new Uint8Array(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -140,7 +153,11 @@ describe('upload and download', () => {
       ['big.pdf', big.length, 'application/pdf'],
       ['notes.txt', TEXT.length, 'text/plain'],
     ]);
-    const want: [Buffer, string][] = [[PNG, 'image/png'], [big, 'application/pdf'], [TEXT, 'text/plain; charset=utf-8']];
+    const want: [Buffer, string][] = [
+      [PNG, 'image/png'],
+      [big, 'application/pdf'],
+      [TEXT, 'text/plain; charset=utf-8'],
+    ];
     for (const [i, f] of files.entries()) {
       const d = await download(f.id);
       expect(d.status).toBe(200);
@@ -182,7 +199,10 @@ describe('upload and download', () => {
     await upload(to(doc.id, 'contract'), [{ name: 'v1.pdf', data: pdf(1) }]);
     const r = await upload(to(doc.id, 'contract'), [{ name: 'v2.pdf', data: pdf(2) }]);
     expect(r.body.data.contract.map((f: { name: string }) => f.name)).toEqual(['v2.pdf']);
-    const two = await upload(to(doc.id, 'contract'), [{ name: 'a.pdf', data: pdf(3) }, { name: 'b.pdf', data: pdf(4) }]);
+    const two = await upload(to(doc.id, 'contract'), [
+      { name: 'a.pdf', data: pdf(3) },
+      { name: 'b.pdf', data: pdf(4) },
+    ]);
     expect(two.status).toBe(400);
     expect(two.body.error.details.contract.code).toBe('TOO_MANY_VALUES');
   });
@@ -201,7 +221,13 @@ describe('hostile names', () => {
     ]);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const files = r.body.data.files as { id: string; name: string }[];
-    expect(files.map((f) => f.name)).toEqual(['../../etc/passwd', 'invoicefdp.exe', 'Report "final" version 2.txt', 'a b c d e.txt', '/tmp/xevil.txt']);
+    expect(files.map((f) => f.name)).toEqual([
+      '../../etc/passwd',
+      'invoicefdp.exe',
+      'Report "final" version 2.txt',
+      'a b c d e.txt',
+      '/tmp/xevil.txt',
+    ]);
     for (const f of files) {
       const d = await download(f.id);
       expect(d.status).toBe(200);
@@ -219,7 +245,9 @@ describe('hostile names', () => {
   it('a name with a raw line break is dropped by the parser, so nothing is stored', async () => {
     const doc = await newDoc('crlf');
     const rows = await attachmentRows();
-    const r = await uploadRaw(to(doc.id), [{ disposition: `form-data; name="f"; filename*=UTF-8''a%0D%0AContent-Type%3A%20text%2Fhtml.txt`, data: Buffer.from('x') }]);
+    const r = await uploadRaw(to(doc.id), [
+      { disposition: `form-data; name="f"; filename*=UTF-8''a%0D%0AContent-Type%3A%20text%2Fhtml.txt`, data: Buffer.from('x') },
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.error.details.files.code).toBe('NO_FILES');
     expect(await attachmentRows()).toBe(rows);
@@ -262,9 +290,15 @@ describe('types from the content', () => {
   it('refuses a type the field does not accept (415), storing nothing', async () => {
     const doc = await newDoc('accept');
     const [rows, blobs] = [await attachmentRows(), storedFiles().length];
-    const r = await upload(to(doc.id, 'scans'), [{ name: 'ok.png', data: PNG }, { name: 'scan.pdf', data: ELF, type: 'application/pdf' }]);
+    const r = await upload(to(doc.id, 'scans'), [
+      { name: 'ok.png', data: PNG },
+      { name: 'scan.pdf', data: ELF, type: 'application/pdf' },
+    ]);
     expect(r.status).toBe(415);
-    expect(r.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', details: { field: 'scans', file: 'scan.pdf', type: 'application/x-elf' } });
+    expect(r.body.error).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: { field: 'scans', file: 'scan.pdf', type: 'application/x-elf' },
+    });
     expect(await attachmentRows()).toBe(rows);
     expect(storedFiles().length).toBe(blobs);
     expect((await api.get(`/api/tables/docs/records/${doc.id}`)).body.version).toBe(doc.version);
@@ -276,7 +310,14 @@ describe('the size limit', () => {
   it('answers 413 over maxSize and changes nothing, even when other files fit', async () => {
     const doc = await newDoc('limit');
     const [rows, blobs] = [await attachmentRows(), storedFiles().length];
-    for (const files of [[{ name: 'big.pdf', data: pdf(2000) }], [{ name: 'small.png', data: PNG }, { name: 'big.pdf', data: pdf(2000) }, { name: 'after.png', data: PNG }]]) {
+    for (const files of [
+      [{ name: 'big.pdf', data: pdf(2000) }],
+      [
+        { name: 'small.png', data: PNG },
+        { name: 'big.pdf', data: pdf(2000) },
+        { name: 'after.png', data: PNG },
+      ],
+    ]) {
       const r = await upload(to(doc.id, 'scans'), files);
       expect(r.status).toBe(413);
       expect(r.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'scans', file: 'big.pdf', maxSize: 1024 } });
@@ -349,7 +390,10 @@ describe('the trash, removal and bad input', () => {
 
   it('removes a file by PATCHing the field without it; the file is then 404 and the history shows it', async () => {
     const doc = await newDoc('remove');
-    const up = await upload(to(doc.id), [{ name: 'keep.txt', data: Buffer.from('keep') }, { name: 'drop.txt', data: Buffer.from('drop') }]);
+    const up = await upload(to(doc.id), [
+      { name: 'keep.txt', data: Buffer.from('keep') },
+      { name: 'drop.txt', data: Buffer.from('drop') },
+    ]);
     const [keep, drop] = up.body.data.files;
     const r = await api.patch(`/api/tables/docs/records/${doc.id}`, { data: { files: [keep] }, version: up.body.version });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -366,7 +410,10 @@ describe('the trash, removal and bad input', () => {
     expect(title.status).toBe(400);
     expect(title.body.error.details.title.code).toBe('NOT_AN_ATTACHMENT_FIELD');
     expect((await upload(to(doc.id, 'nope'), [{ name: 'a.txt', data: TEXT }])).body.error.code).toBe('UNKNOWN_FIELD');
-    expect((await upload('/api/tables/docs/records/0192f0c1-7a4b-7cde-8f00-123456789abc/attachments/files', [{ name: 'a.txt', data: TEXT }])).status).toBe(404);
+    expect(
+      (await upload('/api/tables/docs/records/0192f0c1-7a4b-7cde-8f00-123456789abc/attachments/files', [{ name: 'a.txt', data: TEXT }]))
+        .status,
+    ).toBe(404);
     expect((await upload(to('not-a-uuid'), [{ name: 'a.txt', data: TEXT }])).status).toBe(404);
     const json = await api.post(to(doc.id), { files: [] });
     expect(json.status).toBe(415);
@@ -374,14 +421,19 @@ describe('the trash, removal and bad input', () => {
     const none = await upload(to(doc.id), []);
     expect(none.status).toBe(400);
     const rows = await attachmentRows();
-    const many = await upload(to(doc.id), Array.from({ length: 21 }, (_, i) => ({ name: `${i}.txt`, data: Buffer.from(`file ${i}`) })));
+    const many = await upload(
+      to(doc.id),
+      Array.from({ length: 21 }, (_, i) => ({ name: `${i}.txt`, data: Buffer.from(`file ${i}`) })),
+    );
     expect(many.status).toBe(413);
     expect(many.body.error.details).toEqual({ maxFiles: 20 });
     expect(await attachmentRows()).toBe(rows);
     const anon = await fetch(server.url + to(doc.id), { method: 'POST', body: new FormData() });
     expect(anon.status).toBe(401);
     expect((await fetch(`${server.url}/api/attachments/0192f0c1-7a4b-7cde-8f00-123456789abc`)).status).toBe(401);
-    const bad = await api.patch(`/api/tables/docs/records/${doc.id}`, { data: { files: [{ id: 'x', name: 'a', size: 1, type: 'text/plain', path: '/etc' }] } });
+    const bad = await api.patch(`/api/tables/docs/records/${doc.id}`, {
+      data: { files: [{ id: 'x', name: 'a', size: 1, type: 'text/plain', path: '/etc' }] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.files.code).toBe('INVALID_ATTACHMENT');
     expect((await api.get(`/api/tables/docs/records${q({ sort: 'files' })}`)).status).toBe(400);
@@ -399,8 +451,13 @@ describe('the trash, removal and bad input', () => {
     const b = await newDoc('borrower');
     const file = (await upload(to(a.id), [{ name: 'secret.txt', data: Buffer.from('secret') }])).body.data.files[0];
     const refused = (recordId: string, value: unknown[]) => refs.verifyPatch(server.tabula.db, table, recordId, { [slot]: value });
-    await expect(refused(b.id, [file])).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { files: { code: 'UNKNOWN_ATTACHMENT' } } });
-    await expect(refused(a.id, [{ ...file, id: '0192f0c1-7a4b-7cde-8f00-123456789abc' }])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(refused(b.id, [file])).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { files: { code: 'UNKNOWN_ATTACHMENT' } },
+    });
+    await expect(refused(a.id, [{ ...file, id: '0192f0c1-7a4b-7cde-8f00-123456789abc' }])).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     const patch: Record<string, unknown> = { [slot]: [{ ...file, name: 'renamed.exe', size: 1, type: 'image/png' }] };
     await refs.verifyPatch(server.tabula.db, table, a.id, patch);
     expect(patch[slot]).toEqual([file]);
@@ -420,15 +477,32 @@ describe('the trash, removal and bad input', () => {
 
 describe('the blob collector', () => {
   const blobOf = (sha: string) => join(dir, sha.slice(0, 2), sha.slice(2, 4), sha);
-  const shaOf = async (id: string) => (await server.tabula.db.query<{ sha256: string }>('SELECT sha256 FROM attachment WHERE id = $1', [id]))[0]!.sha256;
+  const shaOf = async (id: string) =>
+    (await server.tabula.db.query<{ sha256: string }>('SELECT sha256 FROM attachment WHERE id = $1', [id]))[0]!.sha256;
   const age = (path: string) => utimesSync(path, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
 
   it('removes blobs no row names any more (a deleted field), keeps shared, named and fresh ones', async () => {
-    expect((await api.post('/api/tables', { key: 'scratch', label: 'Scratch', fields: [{ key: 'title', label: 'Title', type: 'text' }, { key: 'files', label: 'Files', type: 'attachment' }] })).status).toBe(201);
+    expect(
+      (
+        await api.post('/api/tables', {
+          key: 'scratch',
+          label: 'Scratch',
+          fields: [
+            { key: 'title', label: 'Title', type: 'text' },
+            { key: 'files', label: 'Files', type: 'attachment' },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     const s = await api.post('/api/tables/scratch/records', { data: { title: 's' } });
     const shared = Buffer.from('content kept by another record ' + randomBytes(8).toString('hex'));
     const lonely = Buffer.from('content only the scratch field had ' + randomBytes(8).toString('hex'));
-    const scratchFiles = (await upload(`/api/tables/scratch/records/${s.body.id}/attachments/files`, [{ name: 'a.txt', data: shared }, { name: 'b.txt', data: lonely }])).body.data.files;
+    const scratchFiles = (
+      await upload(`/api/tables/scratch/records/${s.body.id}/attachments/files`, [
+        { name: 'a.txt', data: shared },
+        { name: 'b.txt', data: lonely },
+      ])
+    ).body.data.files;
     const doc = await newDoc('keeps the shared content');
     const docFile = (await upload(to(doc.id), [{ name: 'same.txt', data: shared }])).body.data.files[0];
     const [sharedSha, lonelySha] = [await shaOf(scratchFiles[0].id), await shaOf(scratchFiles[1].id)];

@@ -54,8 +54,20 @@ describe('users', () => {
     expect(roles.map((r: any) => r.name)).toEqual(['Administrator', 'Manager', 'Senior manager', 'Viewer']);
     const viewer = roles.find((r: any) => r.name === 'Viewer');
     expect((await admin.post('/api/groups', { name: 'Sales' })).status).toBe(201);
-    const u = await createUser('Mia@Example.com', { name: 'Mia', roles: ['Manager', viewer.id], groups: ['Sales'], attributes: { region: 'north', level: 2 } });
-    expect(u).toMatchObject({ email: 'mia@example.com', name: 'Mia', roles: ['Manager', 'Viewer'], groups: ['Sales'], attributes: { region: 'north', level: 2 }, active: true });
+    const u = await createUser('Mia@Example.com', {
+      name: 'Mia',
+      roles: ['Manager', viewer.id],
+      groups: ['Sales'],
+      attributes: { region: 'north', level: 2 },
+    });
+    expect(u).toMatchObject({
+      email: 'mia@example.com',
+      name: 'Mia',
+      roles: ['Manager', 'Viewer'],
+      groups: ['Sales'],
+      attributes: { region: 'north', level: 2 },
+      active: true,
+    });
     expect(u).not.toHaveProperty('password_hash');
     expect(JSON.stringify((await admin.get('/api/users')).body)).not.toContain('scrypt');
     expect((await admin.get(`/api/users/${u.id}`)).body.email).toBe('mia@example.com');
@@ -95,7 +107,14 @@ describe('users', () => {
 
   it('is for administrators only', async () => {
     const mia = await login('mia@example.com');
-    for (const [m, p] of [['GET', '/api/users'], ['POST', '/api/users'], ['GET', '/api/roles'], ['GET', '/api/groups'], ['PATCH', `/api/users/${adminId}`], ['DELETE', `/api/users/${adminId}`]]) {
+    for (const [m, p] of [
+      ['GET', '/api/users'],
+      ['POST', '/api/users'],
+      ['GET', '/api/roles'],
+      ['GET', '/api/groups'],
+      ['PATCH', `/api/users/${adminId}`],
+      ['DELETE', `/api/users/${adminId}`],
+    ]) {
       expectError(await mia.req(m!, p!, m === 'GET' || m === 'DELETE' ? undefined : { name: 'x' }), 403, 'FORBIDDEN');
     }
   });
@@ -106,7 +125,11 @@ describe('sessions', () => {
     await createUser('pat@example.com');
     const a = await login('pat@example.com');
     const b = await login('pat@example.com');
-    expectError(await a.post('/api/auth/me/password', { currentPassword: 'wrong password', newPassword: 'another long password' }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await a.post('/api/auth/me/password', { currentPassword: 'wrong password', newPassword: 'another long password' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await a.post('/api/auth/me/password', { currentPassword: PW, newPassword: 'another long password', userId: adminId }), 400);
     expect((await a.post('/api/auth/me/password', { currentPassword: PW, newPassword: 'another long password' })).status).toBe(200);
     expect((await a.get('/api/auth/me')).status).toBe(200);
@@ -145,7 +168,12 @@ describe('sessions', () => {
     const c = await login('nia@example.com');
     expect((await c.get('/api/tables/notes/records')).body.total).toBe(1);
     expectError(await c.post('/api/tables/notes/records', { data: { text: 'x' } }), 403, 'FORBIDDEN');
-    await admin.patch(`/api/roles/${role.body.id}`, { rules: [{ action: 'read', subject: 'notes' }, { action: 'create', subject: 'notes' }] });
+    await admin.patch(`/api/roles/${role.body.id}`, {
+      rules: [
+        { action: 'read', subject: 'notes' },
+        { action: 'create', subject: 'notes' },
+      ],
+    });
     expect((await c.post('/api/tables/notes/records', { data: { text: 'by nia' } })).status).toBe(201);
     await admin.patch(`/api/roles/${role.body.id}`, { rules: [{ action: 'read', subject: 'notes', conditions: { owner: '$me' } }] });
     const own = await c.get('/api/tables/notes/records');
@@ -160,7 +188,8 @@ describe('sessions', () => {
   it('throttles failed logins per account with 429 and Retry-After', async () => {
     await createUser('tom@example.com');
     const anon = new Client(server.url);
-    for (let i = 0; i < 5; i++) expectError(await anon.post('/api/auth/login', { email: 'tom@example.com', password: 'wrong password' }), 401);
+    for (let i = 0; i < 5; i++)
+      expectError(await anon.post('/api/auth/login', { email: 'tom@example.com', password: 'wrong password' }), 401);
     const r = await anon.post('/api/auth/login', { email: 'tom@example.com', password: PW });
     expectError(r, 429, 'TOO_MANY_REQUESTS');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -174,10 +203,27 @@ describe('URL tricks do not get around auth', () => {
     await admin.post('/api/tables/vault/records', { data: { secret: 'the-vault-secret' } });
     const anon = new Client(server.url);
     const paths = [
-      '/api/tables', '/api/tables/', '/api/Tables', '/API/tables', '/api//tables', '/api/tables?x=1', '/api/tables/?x=1#frag',
-      '/api/tables/vault/records', '/api/tables/vault/records/', '/api/tables/vault%2Frecords', '/api/tables%2Fvault%2Frecords',
-      '/api/tables/vault/./records', '/api/tables/x/../vault/records', '/api/%74ables/vault/records', '/api/users', '/api/users/', '/api/USERS',
-      '/api/roles?admin=true', '/api/auth/me/abilities', '/api/auth/me/', '/api/health/../tables',
+      '/api/tables',
+      '/api/tables/',
+      '/api/Tables',
+      '/API/tables',
+      '/api//tables',
+      '/api/tables?x=1',
+      '/api/tables/?x=1#frag',
+      '/api/tables/vault/records',
+      '/api/tables/vault/records/',
+      '/api/tables/vault%2Frecords',
+      '/api/tables%2Fvault%2Frecords',
+      '/api/tables/vault/./records',
+      '/api/tables/x/../vault/records',
+      '/api/%74ables/vault/records',
+      '/api/users',
+      '/api/users/',
+      '/api/USERS',
+      '/api/roles?admin=true',
+      '/api/auth/me/abilities',
+      '/api/auth/me/',
+      '/api/health/../tables',
     ];
     for (const p of paths) {
       const r = await anon.get(p);
@@ -187,7 +233,10 @@ describe('URL tricks do not get around auth', () => {
       expect(JSON.stringify(r.body ?? '')).not.toContain('the-vault-secret');
     }
     expectError(await anon.req('GET', '/api/tables', undefined, { headers: { authorization: 'Bearer ' } }), 401);
-    expectError(await anon.req('GET', '/api/tables', undefined, { headers: { authorization: `Basic ${Buffer.from('admin:x').toString('base64')}` } }), 401);
+    expectError(
+      await anon.req('GET', '/api/tables', undefined, { headers: { authorization: `Basic ${Buffer.from('admin:x').toString('base64')}` } }),
+      401,
+    );
     expectError(await anon.req('GET', '/api/tables', undefined, { headers: { 'x-user-id': adminId } }), 401);
     expectError(await anon.as(admin.token!.split('.')[0] + '.tampered').get('/api/tables'), 401);
   });
@@ -202,8 +251,20 @@ describe('URL tricks do not get around auth', () => {
 describe('roles and the last administrator', () => {
   it('validates rules and names the rule that is wrong', async () => {
     const bad: [unknown[], string][] = [
-      [[{ action: 'read', subject: 'notes' }, { action: 'read', subject: 'notes', conditions: { constructor: 'x' } }], 'rules[1]'],
-      [[{ action: 'read', subject: 'notes' }, { action: 'read', subject: 'notes', conditions: { text: { $in: ['a'], $gt: { $where: '1' } } } }], 'rules[1]'],
+      [
+        [
+          { action: 'read', subject: 'notes' },
+          { action: 'read', subject: 'notes', conditions: { constructor: 'x' } },
+        ],
+        'rules[1]',
+      ],
+      [
+        [
+          { action: 'read', subject: 'notes' },
+          { action: 'read', subject: 'notes', conditions: { text: { $in: ['a'], $gt: { $where: '1' } } } },
+        ],
+        'rules[1]',
+      ],
       [[{ action: 'read', subject: 'notes', conditions: { text: { $where: 'true' } } }], 'rules[0]'],
       [[{ action: 'read', subject: 'notes', conditions: { nope: 1 } }], 'rules[0]'],
       [[{ action: 'fly', subject: 'notes' }], 'rules[0]'],
@@ -217,14 +278,22 @@ describe('roles and the last administrator', () => {
       expect(r.body.error.details, JSON.stringify(r.body)).toHaveProperty([where]);
     }
     // __proto__ anywhere in a body is refused before it is parsed into an object
-    const proto = await admin.req('POST', '/api/roles', undefined, { raw: '{"name":"Bad","rules":[{"action":"read","subject":"notes","conditions":{"__proto__":{"owner":"x"}}}]}' });
+    const proto = await admin.req('POST', '/api/roles', undefined, {
+      raw: '{"name":"Bad","rules":[{"action":"read","subject":"notes","conditions":{"__proto__":{"owner":"x"}}}]}',
+    });
     expectError(proto, 400, 'VALIDATION_FAILED');
     expect((await admin.get('/api/roles/Bad')).status).toBe(404);
     expect(({} as Record<string, unknown>).owner).toBeUndefined();
   });
 
   it('stores field ids and serves keys, so a rename keeps the rule', async () => {
-    const r = await admin.post('/api/roles', { name: 'Texts', rules: [{ action: 'read', subject: 'notes', fields: ['text'] }, { action: 'read', subject: 'notes', conditions: { text: 'hello' } }] });
+    const r = await admin.post('/api/roles', {
+      name: 'Texts',
+      rules: [
+        { action: 'read', subject: 'notes', fields: ['text'] },
+        { action: 'read', subject: 'notes', conditions: { text: 'hello' } },
+      ],
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect((await admin.patch('/api/tables/notes/fields/text', { key: 'body' })).status).toBe(200);
     expect((await admin.get(`/api/roles/${r.body.id}`)).body.rules).toEqual([
@@ -259,11 +328,23 @@ describe('roles and the last administrator', () => {
   });
 
   it('groups: $myGroups, and membership changes apply at once', async () => {
-    await admin.post('/api/tables', { key: 'tickets', label: 'Tickets', fields: [{ key: 'title', label: 'Title', type: 'text' }, { key: 'team', label: 'Team', type: 'text' }] });
-    await admin.post('/api/tables/tickets/records', { records: [{ data: { title: 'T1', team: 'Support' } }, { data: { title: 'T2', team: 'Billing' } }] });
+    await admin.post('/api/tables', {
+      key: 'tickets',
+      label: 'Tickets',
+      fields: [
+        { key: 'title', label: 'Title', type: 'text' },
+        { key: 'team', label: 'Team', type: 'text' },
+      ],
+    });
+    await admin.post('/api/tables/tickets/records', {
+      records: [{ data: { title: 'T1', team: 'Support' } }, { data: { title: 'T2', team: 'Billing' } }],
+    });
     const g = await admin.post('/api/groups', { name: 'Support' });
     expect(g.status).toBe(201);
-    await admin.post('/api/roles', { name: 'Team member', rules: [{ action: 'read', subject: 'tickets', conditions: { team: '$myGroups' } }] });
+    await admin.post('/api/roles', {
+      name: 'Team member',
+      rules: [{ action: 'read', subject: 'tickets', conditions: { team: '$myGroups' } }],
+    });
     const u = await createUser('sam@example.com', { roles: ['Team member'], groups: ['Support'] });
     const s = await login('sam@example.com');
     expect((await s.get('/api/tables/tickets/records')).body.items.map((x: any) => x.data.title)).toEqual(['T1']);

@@ -34,27 +34,69 @@ async function tableId(key: string): Promise<string> {
 
 /** Line pointer offsets of the table's live tuples: a row written twice sits past the rows inserted. */
 async function offsets(key: string): Promise<Map<string, number>> {
-  const rows = await server.tabula.db.query<{ id: string; ctid: string }>(`SELECT id::text AS id, ctid::text AS ctid FROM record WHERE table_id = $1`, [await tableId(key)]);
+  const rows = await server.tabula.db.query<{ id: string; ctid: string }>(
+    `SELECT id::text AS id, ctid::text AS ctid FROM record WHERE table_id = $1`,
+    [await tableId(key)],
+  );
   return new Map(rows.map((r) => [r.id, Number(/,(\d+)\)/.exec(r.ctid)![1])]));
 }
 
-const line = (i: number, order: string, extra: Record<string, unknown> = {}) => ({ id: uuid(i), data: { item: `line ${i}`, qty: (i % 7) + 1, price: '19.99', vat: 0.19, order: [order], ...extra } });
+const line = (i: number, order: string, extra: Record<string, unknown> = {}) => ({
+  id: uuid(i),
+  data: { item: `line ${i}`, qty: (i % 7) + 1, price: '19.99', vat: 0.19, order: [order], ...extra },
+});
 
 beforeAll(async () => {
   server = await startTabula();
   api = await setupAdmin(server.url);
   await ok(api.post('/api/tables', { key: 'orders', label: 'Orders', fields: [{ key: 'title', label: 'Title', type: 'text' }] }));
-  await ok(api.post('/api/tables', { key: 'lines', label: 'Lines', fields: [
-    { key: 'item', label: 'Item', type: 'text', required: true },
-    { key: 'qty', label: 'Qty', type: 'number' },
-    { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
-    { key: 'vat', label: 'VAT', type: 'percent' },
-  ] }));
-  await ok(api.post('/api/tables/lines/fields', { key: 'order', label: 'Order', type: 'link', options: { table: 'orders', multiple: false, onDelete: 'cascade', inverseKey: 'lines' } }));
-  await ok(api.post('/api/tables/lines/fields', { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price * (1 + vat)' } }));
-  await ok(api.post('/api/tables/lines/fields', { key: 'big', label: 'Big', type: 'formula', options: { expression: 'IF(total > 100, "big", "small")' } }));
-  await ok(api.post('/api/tables/lines/fields', { key: 'ratio', label: 'Ratio', type: 'formula', options: { expression: 'qty / (qty - qty)' } }));
-  await ok(api.post('/api/tables/orders/fields', { key: 'total', label: 'Total', type: 'rollup', options: { link: 'lines', field: 'total', aggregate: 'sum' } }));
+  await ok(
+    api.post('/api/tables', {
+      key: 'lines',
+      label: 'Lines',
+      fields: [
+        { key: 'item', label: 'Item', type: 'text', required: true },
+        { key: 'qty', label: 'Qty', type: 'number' },
+        { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
+        { key: 'vat', label: 'VAT', type: 'percent' },
+      ],
+    }),
+  );
+  await ok(
+    api.post('/api/tables/lines/fields', {
+      key: 'order',
+      label: 'Order',
+      type: 'link',
+      options: { table: 'orders', multiple: false, onDelete: 'cascade', inverseKey: 'lines' },
+    }),
+  );
+  await ok(
+    api.post('/api/tables/lines/fields', {
+      key: 'total',
+      label: 'Total',
+      type: 'formula',
+      options: { expression: 'qty * price * (1 + vat)' },
+    }),
+  );
+  await ok(
+    api.post('/api/tables/lines/fields', {
+      key: 'big',
+      label: 'Big',
+      type: 'formula',
+      options: { expression: 'IF(total > 100, "big", "small")' },
+    }),
+  );
+  await ok(
+    api.post('/api/tables/lines/fields', { key: 'ratio', label: 'Ratio', type: 'formula', options: { expression: 'qty / (qty - qty)' } }),
+  );
+  await ok(
+    api.post('/api/tables/orders/fields', {
+      key: 'total',
+      label: 'Total',
+      type: 'rollup',
+      options: { link: 'lines', field: 'total', aggregate: 'sum' },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -82,7 +124,9 @@ describe('bulk creates', () => {
 
   it('keeps the default answer: the full records (and one record for a single create)', async () => {
     const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'B' } }));
-    const r = await ok(api.post('/api/tables/lines/records', { records: [line(2_000_000, order.id), line(2_000_001, order.id, { qty: 10 })] }));
+    const r = await ok(
+      api.post('/api/tables/lines/records', { records: [line(2_000_000, order.id), line(2_000_001, order.id, { qty: 10 })] }),
+    );
     expect(r.records.map((x: any) => x.id)).toEqual([uuid(2_000_000), uuid(2_000_001)]);
     expect(r.records[1].data.total).toEqual({ amount: '237.881', currency: 'EUR' });
     expect(r.records[1].data.big).toBe('big');
@@ -130,15 +174,21 @@ describe('bulk creates', () => {
   it('takes larger batches with return=ids only, up to the backend limit', async () => {
     const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'D' } }));
     const max = server.backend === 'postgres' ? 10_000 : 1_000;
-    const tooManyDefault = await api.post('/api/tables/lines/records', { records: Array.from({ length: 1001 }, (_, i) => line(4_000_000 + i, order.id)) });
+    const tooManyDefault = await api.post('/api/tables/lines/records', {
+      records: Array.from({ length: 1001 }, (_, i) => line(4_000_000 + i, order.id)),
+    });
     expect(tooManyDefault.status).toBe(400);
     expect(tooManyDefault.body.error.details.records.code).toBe('INVALID_BATCH');
     expect(tooManyDefault.body.error.message).toContain('1 to 1000');
-    const tooMany = await api.post('/api/tables/lines/records?return=ids', { records: Array.from({ length: max + 1 }, (_, i) => line(4_000_000 + i, order.id)) });
+    const tooMany = await api.post('/api/tables/lines/records?return=ids', {
+      records: Array.from({ length: max + 1 }, (_, i) => line(4_000_000 + i, order.id)),
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.details.records.code).toBe('INVALID_BATCH');
     const before = await count('lines');
-    const full = await api.post('/api/tables/lines/records?return=ids', { records: Array.from({ length: max }, (_, i) => line(4_000_000 + i, order.id, { qty: 1, price: '0.01', vat: 0 })) });
+    const full = await api.post('/api/tables/lines/records?return=ids', {
+      records: Array.from({ length: max }, (_, i) => line(4_000_000 + i, order.id, { qty: 1, price: '0.01', vat: 0 })),
+    });
     expect(full.status).toBe(201);
     expect(full.body.ids).toHaveLength(max);
     expect(await count('lines')).toBe(before + max);
@@ -153,21 +203,40 @@ describe('bulk creates', () => {
     const bulk = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, { raw: body });
     expect(bulk.status).not.toBe(413); // read and validated: the text is too long for one-line text
     expect(bulk.status).toBeLessThan(500);
-    const huge = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, { raw: JSON.stringify({ records: [{ data: { item: 'x'.repeat(9 * 1024 * 1024) } }] }) });
+    const huge = await api.req('POST', '/api/tables/lines/records?return=ids', undefined, {
+      raw: JSON.stringify({ records: [{ data: { item: 'x'.repeat(9 * 1024 * 1024) } }] }),
+    });
     expect(huge.status).toBe(413);
   });
 });
 
 describe('one write per row', () => {
   it('creates rows with their formulas in one write, and a PATCH writes the row once', async () => {
-    await ok(api.post('/api/tables', { key: 'items', label: 'Items', fields: [
-      { key: 'name', label: 'Name', type: 'text' },
-      { key: 'qty', label: 'Qty', type: 'number' },
-      { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
-    ] }));
-    await ok(api.post('/api/tables/items/fields', { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price' } }));
-    await ok(api.post('/api/tables/items/fields', { key: 'label', label: 'Label', type: 'formula', options: { expression: 'CONCAT(name, ": ", total)' } }));
-    const r = await ok(api.post('/api/tables/items/records', { records: [1, 2, 3].map((n) => ({ data: { name: `n${n}`, qty: n, price: '2.50' } })) }));
+    await ok(
+      api.post('/api/tables', {
+        key: 'items',
+        label: 'Items',
+        fields: [
+          { key: 'name', label: 'Name', type: 'text' },
+          { key: 'qty', label: 'Qty', type: 'number' },
+          { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
+        ],
+      }),
+    );
+    await ok(
+      api.post('/api/tables/items/fields', { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price' } }),
+    );
+    await ok(
+      api.post('/api/tables/items/fields', {
+        key: 'label',
+        label: 'Label',
+        type: 'formula',
+        options: { expression: 'CONCAT(name, ": ", total)' },
+      }),
+    );
+    const r = await ok(
+      api.post('/api/tables/items/records', { records: [1, 2, 3].map((n) => ({ data: { name: `n${n}`, qty: n, price: '2.50' } })) }),
+    );
     expect(r.records.map((x: any) => x.data.total.amount)).toEqual(['2.50', '5.00', '7.50']);
     let pos = await offsets('items');
     // three rows inserted into an empty partition, each written once: line pointers 1, 2, 3
@@ -193,7 +262,11 @@ describe('bulk creates: links, rollups under concurrency, history', () => {
   /** Exact sum of the lines' totals (qty × price in cents × (100 + vat %) is in 1/10,000 EUR), as a decimal without trailing zeros. */
   const exact = (lines: { data: Record<string, unknown> }[]) => {
     let s = 0n;
-    for (const l of lines) s += BigInt(l.data.qty as number) * BigInt(Math.round(Number(l.data.price) * 100)) * BigInt(Math.round((1 + (l.data.vat as number)) * 100));
+    for (const l of lines)
+      s +=
+        BigInt(l.data.qty as number) *
+        BigInt(Math.round(Number(l.data.price) * 100)) *
+        BigInt(Math.round((1 + (l.data.vat as number)) * 100));
     const whole = s / 10_000n;
     const frac = (s % 10_000n).toString().padStart(4, '0').replace(/0+$/, '');
     return frac ? `${whole}.${frac}` : `${whole}`;
@@ -203,7 +276,13 @@ describe('bulk creates: links, rollups under concurrency, history', () => {
     const orders = await Promise.all([1, 2, 3].map((n) => ok(api.post('/api/tables/orders/records', { data: { title: `P${n}` } }))));
     // six requests in flight, each adding lines to all three orders, interleaved
     const batches = Array.from({ length: 6 }, (_, b) =>
-      Array.from({ length: 120 }, (_, i) => line(5_000_000 + b * 1000 + i, orders[(i + b) % 3]!.id, { qty: 1 + ((i * 7 + b) % 13), price: `${1 + (i % 9)}.${String((i * 37) % 100).padStart(2, '0')}`, vat: [0, 0.09, 0.19][i % 3] })),
+      Array.from({ length: 120 }, (_, i) =>
+        line(5_000_000 + b * 1000 + i, orders[(i + b) % 3]!.id, {
+          qty: 1 + ((i * 7 + b) % 13),
+          price: `${1 + (i % 9)}.${String((i * 37) % 100).padStart(2, '0')}`,
+          vat: [0, 0.09, 0.19][i % 3],
+        }),
+      ),
     );
     const answers = await Promise.all(batches.map((records) => api.post('/api/tables/lines/records?return=ids', { records })));
     expect(answers.map((a) => a.status)).toEqual(batches.map(() => 201));
@@ -244,7 +323,10 @@ describe('bulk creates: links, rollups under concurrency, history', () => {
     const order = await ok(api.post('/api/tables/orders/records', { data: { title: 'atomic' } }));
     await ok(api.post('/api/tables/lines/records', { records: [line(7_000_000, order.id, { qty: 1, price: '2.00', vat: 0 })] }));
     const records = Array.from({ length: 400 }, (_, i) => line(7_000_001 + i, order.id));
-    records[200] = { id: uuid(7_000_201), data: { item: 'bad', qty: 1, price: { amount: '1.00', currency: 'USD' }, vat: 0, order: [order.id] } as never };
+    records[200] = {
+      id: uuid(7_000_201),
+      data: { item: 'bad', qty: 1, price: { amount: '1.00', currency: 'USD' }, vat: 0, order: [order.id] } as never,
+    };
     const r = await api.post('/api/tables/lines/records?return=ids', { records });
     expect(r.status).toBe(400);
     expect(r.body.error.details.records.map((e: any) => e.index)).toEqual([200]);
@@ -257,7 +339,9 @@ describe('bulk creates: links, rollups under concurrency, history', () => {
     expect(JSON.stringify(r2.body.error.details)).toContain('LINK_NOT_FOUND');
     const links = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record_link WHERE to_id = $1`, [order.id]);
     expect(links[0]!.n).toBe(1);
-    const got = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE id = ANY($1::uuid[])`, [records.map((x) => x.id)]);
+    const got = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE id = ANY($1::uuid[])`, [
+      records.map((x) => x.id),
+    ]);
     expect(got[0]!.n).toBe(0);
     expect((await ok(api.get(`/api/tables/orders/records/${order.id}`))).data.total.amount).toBe('2.00');
   });
@@ -265,26 +349,50 @@ describe('bulk creates: links, rollups under concurrency, history', () => {
 
 describe('gapless autonumbers in bulk', () => {
   it('writes each numbered row once, numbers a batch without gaps, and gives the numbers back when it fails', async () => {
-    await ok(api.post('/api/tables', { key: 'invoices', label: 'Invoices', fields: [
-      { key: 'no', label: 'No', type: 'autonumber', options: { format: 'INV-{YYYY}-{0000}', gapless: true, dateField: 'date' } },
-      { key: 'date', label: 'Date', type: 'date' },
-      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' }, required: true },
-    ] }));
-    const r = await ok(api.post('/api/tables/invoices/records', { records: [1, 2, 3].map((n) => ({ data: { date: '2026-03-0' + n, amount: `${n}.00` } })) }));
+    await ok(
+      api.post('/api/tables', {
+        key: 'invoices',
+        label: 'Invoices',
+        fields: [
+          { key: 'no', label: 'No', type: 'autonumber', options: { format: 'INV-{YYYY}-{0000}', gapless: true, dateField: 'date' } },
+          { key: 'date', label: 'Date', type: 'date' },
+          { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' }, required: true },
+        ],
+      }),
+    );
+    const r = await ok(
+      api.post('/api/tables/invoices/records', { records: [1, 2, 3].map((n) => ({ data: { date: '2026-03-0' + n, amount: `${n}.00` } })) }),
+    );
     expect(r.records.map((x: any) => x.data.no)).toEqual(['INV-2026-0001', 'INV-2026-0002', 'INV-2026-0003']);
     // three rows inserted into an empty partition, each written once: line pointers 1, 2, 3
     expect([...(await offsets('invoices')).values()].sort()).toEqual([1, 2, 3]);
     // a failing batch (a bad record found in the database: an id that exists) leaves no gap
-    const dup = await api.post('/api/tables/invoices/records?return=ids', { records: [{ data: { date: '2026-04-01', amount: '1.00' } }, { id: r.records[0].id, data: { date: '2026-04-01', amount: '1.00' } }] });
+    const dup = await api.post('/api/tables/invoices/records?return=ids', {
+      records: [{ data: { date: '2026-04-01', amount: '1.00' } }, { id: r.records[0].id, data: { date: '2026-04-01', amount: '1.00' } }],
+    });
     expect(dup.status).toBe(409);
     // two periods in one batch, numbered per period; then concurrent batches stay gapless
-    const two = await ok(api.post('/api/tables/invoices/records', { records: [{ data: { date: '2027-01-01', amount: '1.00' } }, { data: { date: '2026-05-01', amount: '1.00' } }] }));
+    const two = await ok(
+      api.post('/api/tables/invoices/records', {
+        records: [{ data: { date: '2027-01-01', amount: '1.00' } }, { data: { date: '2026-05-01', amount: '1.00' } }],
+      }),
+    );
     expect(two.records.map((x: any) => x.data.no)).toEqual(['INV-2027-0001', 'INV-2026-0004']);
     // (two of them list 2027 first: the counters are still locked in one order)
-    const many = await Promise.all(Array.from({ length: 4 }, (_, b) => api.post('/api/tables/invoices/records?return=ids', { records: Array.from({ length: 25 }, (_, i) => ({ data: { date: (i + b) % 2 ? '2027-02-01' : '2026-06-01', amount: '1.00' } })) })));
+    const many = await Promise.all(
+      Array.from({ length: 4 }, (_, b) =>
+        api.post('/api/tables/invoices/records?return=ids', {
+          records: Array.from({ length: 25 }, (_, i) => ({ data: { date: (i + b) % 2 ? '2027-02-01' : '2026-06-01', amount: '1.00' } })),
+        }),
+      ),
+    );
     expect(many.map((m) => m.status)).toEqual([201, 201, 201, 201]);
     const list = await ok(api.get('/api/tables/invoices/records?limit=1000&sort=no'));
-    const numbers = (year: string) => list.items.filter((x: any) => x.data.no.startsWith(`INV-${year}`)).map((x: any) => Number(x.data.no.slice(-4))).sort((a: number, b: number) => a - b);
+    const numbers = (year: string) =>
+      list.items
+        .filter((x: any) => x.data.no.startsWith(`INV-${year}`))
+        .map((x: any) => Number(x.data.no.slice(-4)))
+        .sort((a: number, b: number) => a - b);
     expect(numbers('2026')).toEqual(Array.from({ length: 4 + 50 }, (_, i) => i + 1));
     expect(numbers('2027')).toEqual(Array.from({ length: 1 + 50 }, (_, i) => i + 1));
   });
@@ -292,28 +400,80 @@ describe('gapless autonumbers in bulk', () => {
 
 describe('lookups on create', () => {
   it('writes a new row with its lookups (and the formulas that read them) once, in link order, and the previous owner of a moved link follows', async () => {
-    await ok(api.post('/api/tables', { key: 'suppliers', label: 'Suppliers', fields: [
-      { key: 'name', label: 'Name', type: 'text' },
-      { key: 'rate', label: 'Rate', type: 'number', options: { scale: 2 } },
-    ] }));
-    await ok(api.post('/api/tables', { key: 'parts', label: 'Parts', fields: [
-      { key: 'name', label: 'Name', type: 'text' },
-      { key: 'qty', label: 'Qty', type: 'number' },
-    ] }));
-    await ok(api.post('/api/tables/parts/fields', { key: 'supplier', label: 'Supplier', type: 'link', options: { table: 'suppliers', multiple: false, onDelete: 'unlink', inverseKey: 'parts' } }));
-    await ok(api.post('/api/tables/parts/fields', { key: 'supplier_name', label: 'Supplier name', type: 'lookup', options: { link: 'supplier', field: 'name' } }));
-    await ok(api.post('/api/tables/parts/fields', { key: 'supplier_rate', label: 'Supplier rate', type: 'lookup', options: { link: 'supplier', field: 'rate' } }));
-    await ok(api.post('/api/tables/parts/fields', { key: 'cost', label: 'Cost', type: 'formula', options: { expression: 'qty * supplier_rate' } }));
-    await ok(api.post('/api/tables/suppliers/fields', { key: 'part_names', label: 'Part names', type: 'lookup', options: { link: 'parts', field: 'name', multiple: true } }));
-    const s = await ok(api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Acme', rate: 1.25 } }, { data: { name: 'Bolt', rate: 2 } }] }));
+    await ok(
+      api.post('/api/tables', {
+        key: 'suppliers',
+        label: 'Suppliers',
+        fields: [
+          { key: 'name', label: 'Name', type: 'text' },
+          { key: 'rate', label: 'Rate', type: 'number', options: { scale: 2 } },
+        ],
+      }),
+    );
+    await ok(
+      api.post('/api/tables', {
+        key: 'parts',
+        label: 'Parts',
+        fields: [
+          { key: 'name', label: 'Name', type: 'text' },
+          { key: 'qty', label: 'Qty', type: 'number' },
+        ],
+      }),
+    );
+    await ok(
+      api.post('/api/tables/parts/fields', {
+        key: 'supplier',
+        label: 'Supplier',
+        type: 'link',
+        options: { table: 'suppliers', multiple: false, onDelete: 'unlink', inverseKey: 'parts' },
+      }),
+    );
+    await ok(
+      api.post('/api/tables/parts/fields', {
+        key: 'supplier_name',
+        label: 'Supplier name',
+        type: 'lookup',
+        options: { link: 'supplier', field: 'name' },
+      }),
+    );
+    await ok(
+      api.post('/api/tables/parts/fields', {
+        key: 'supplier_rate',
+        label: 'Supplier rate',
+        type: 'lookup',
+        options: { link: 'supplier', field: 'rate' },
+      }),
+    );
+    await ok(
+      api.post('/api/tables/parts/fields', { key: 'cost', label: 'Cost', type: 'formula', options: { expression: 'qty * supplier_rate' } }),
+    );
+    await ok(
+      api.post('/api/tables/suppliers/fields', {
+        key: 'part_names',
+        label: 'Part names',
+        type: 'lookup',
+        options: { link: 'parts', field: 'name', multiple: true },
+      }),
+    );
+    const s = await ok(
+      api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Acme', rate: 1.25 } }, { data: { name: 'Bolt', rate: 2 } }] }),
+    );
     const [acme, bolt] = s.records;
-    const made = await ok(api.post('/api/tables/parts/records', { records: [
-      { id: uuid(8_000_002), data: { name: 'gear', qty: 4, supplier: [acme.id] } },
-      { id: uuid(8_000_001), data: { name: 'axle', qty: 3, supplier: [bolt.id] } },
-      { id: uuid(8_000_003), data: { name: 'loose', qty: 1 } },
-    ] }));
+    const made = await ok(
+      api.post('/api/tables/parts/records', {
+        records: [
+          { id: uuid(8_000_002), data: { name: 'gear', qty: 4, supplier: [acme.id] } },
+          { id: uuid(8_000_001), data: { name: 'axle', qty: 3, supplier: [bolt.id] } },
+          { id: uuid(8_000_003), data: { name: 'loose', qty: 1 } },
+        ],
+      }),
+    );
     const view = (r: any) => [r.data.supplier_name ?? null, r.data.supplier_rate ?? null, r.data.cost ?? null];
-    expect(made.records.map(view)).toEqual([['Acme', 1.25, 5], ['Bolt', 2, 6], [null, null, 0]]);
+    expect(made.records.map(view)).toEqual([
+      ['Acme', 1.25, 5],
+      ['Bolt', 2, 6],
+      [null, null, 0],
+    ]);
     // written once: three tuples in an empty partition at line pointers 1, 2, 3
     expect([...(await offsets('parts')).values()].sort()).toEqual([1, 2, 3]);
     // the same values when read back, and the suppliers' inverse lookups followed
@@ -321,7 +481,11 @@ describe('lookups on create', () => {
     expect(view(back)).toEqual(['Acme', 1.25, 5]);
     expect((await ok(api.get(`/api/tables/suppliers/records/${acme.id}`))).data.part_names).toEqual(['gear']);
     // a new supplier taking both parts (the inverse side: lookups in the order of the other record's id)
-    const carr = await ok(api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'Carr', rate: 3, parts: [uuid(8_000_002), uuid(8_000_001)] } }] }));
+    const carr = await ok(
+      api.post('/api/tables/suppliers/records', {
+        records: [{ data: { name: 'Carr', rate: 3, parts: [uuid(8_000_002), uuid(8_000_001)] } }],
+      }),
+    );
     expect(carr.records[0].data.part_names).toEqual(['axle', 'gear']);
     expect(view(await ok(api.get(`/api/tables/parts/records/${uuid(8_000_002)}`)))).toEqual(['Carr', 3, 12]);
     // the parts left Acme and Bolt (a part has one supplier): their lookups follow
@@ -333,7 +497,9 @@ describe('lookups on create', () => {
     expect((await ok(api.get(`/api/tables/suppliers/records/${carr.records[0].id}`))).data.part_names).toEqual(['gear']);
     // two new suppliers of one batch cannot take the same part (a part has one supplier): 400, nothing written
     const before = await count('suppliers');
-    const both = await api.post('/api/tables/suppliers/records', { records: [{ data: { name: 'D', parts: [uuid(8_000_003)] } }, { data: { name: 'E', parts: [uuid(8_000_003)] } }] });
+    const both = await api.post('/api/tables/suppliers/records', {
+      records: [{ data: { name: 'D', parts: [uuid(8_000_003)] } }, { data: { name: 'E', parts: [uuid(8_000_003)] } }],
+    });
     expect(both.status).toBe(400);
     expect(JSON.stringify(both.body.error.details)).toContain('SINGLE_LINK');
     expect(await count('suppliers')).toBe(before);

@@ -38,16 +38,18 @@ const list = (c: Client, params: Record<string, unknown>) => ok(c.get('/api/tabl
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'items',
-    label: 'Items',
-    primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text' },
-      { key: 'region', label: 'Region', type: 'text' },
-      { key: 'n', label: 'N', type: 'number' },
-    ],
-  }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'items',
+      label: 'Items',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text' },
+        { key: 'region', label: 'Region', type: 'text' },
+        { key: 'n', label: 'N', type: 'number' },
+      ],
+    }),
+  );
   for (let start = 0; start < ALL; start += 1000) {
     const records = Array.from({ length: Math.min(1000, ALL - start) }, (_, k) => {
       const i = start + k;
@@ -55,7 +57,12 @@ beforeAll(async () => {
     });
     await ok(admin.post('/api/tables/items/records?return=ids', { records }));
   }
-  const role = await ok(admin.post('/api/roles', { name: 'Regional reader', rules: [{ action: 'read', subject: 'items', conditions: { region: '$me.region' } }] }));
+  const role = await ok(
+    admin.post('/api/roles', {
+      name: 'Regional reader',
+      rules: [{ action: 'read', subject: 'items', conditions: { region: '$me.region' } }],
+    }),
+  );
   north = await reader('north@example.com', role.body.id, 'north');
   south = await reader('south@example.com', role.body.id, 'south');
 });
@@ -78,14 +85,20 @@ describe('count=estimate', () => {
     }
     // paging on by cursor and by offset keeps the exact figure
     const first = await list(admin, { count: 'estimate', limit: 50, sort: 'n', filter: { field: 'n', op: 'lt', value: 300 } });
-    const next = await list(admin, { count: 'estimate', limit: 50, sort: 'n', after: first.body.nextCursor, filter: { field: 'n', op: 'lt', value: 300 } });
+    const next = await list(admin, {
+      count: 'estimate',
+      limit: 50,
+      sort: 'n',
+      after: first.body.nextCursor,
+      filter: { field: 'n', op: 'lt', value: 300 },
+    });
     expect([next.body.total, next.body.totalIsEstimate]).toEqual([300, false]);
     const jump = await list(admin, { count: 'estimate', limit: 50, offset: 280, sort: 'n', filter: { field: 'n', op: 'lt', value: 300 } });
     expect(jump.body.items).toHaveLength(20);
     expect([jump.body.total, jump.body.totalIsEstimate]).toEqual([300, false]);
   });
 
-  it('is the planner\'s estimate, flagged, beyond 1,000 matches', async () => {
+  it("is the planner's estimate, flagged, beyond 1,000 matches", async () => {
     for (const filter of [undefined, { field: 'n', op: 'lt', value: 1001 }, { field: 'region', op: 'eq', value: 'north' }]) {
       const r = await list(admin, { count: 'estimate', limit: 10, filter });
       expect(r.body.items).toHaveLength(10);
@@ -139,7 +152,9 @@ describe('the rights scope applies to the count in every mode', () => {
       const jump = await list(south, { count, limit: 50, offset: 640, sort: 'n' });
       expect(jump.body.items).toHaveLength(10);
       expect([jump.body.total, jump.body.totalIsEstimate]).toEqual([SOUTH, false]);
-      const body = await ok(south.post('/api/tables/items/records/query', { count, limit: 10, filter: { field: 'n', op: 'lt', value: 2000 } }));
+      const body = await ok(
+        south.post('/api/tables/items/records/query', { count, limit: 10, filter: { field: 'n', op: 'lt', value: 2000 } }),
+      );
       expect([body.body.total, body.body.totalIsEstimate]).toEqual([500, false]);
     }
     const exact = await list(north, { count: 'exact', limit: 10 });

@@ -42,9 +42,11 @@ describe('transactions', () => {
           throw new Error('t1 fails');
         })
         .catch((e: Error) => e.message);
-      const t2 = db.tx(async (sql) => {
-        await sql.exec(`INSERT INTO tx_probe VALUES ('t2')`);
-      }).then(() => t2done());
+      const t2 = db
+        .tx(async (sql) => {
+          await sql.exec(`INSERT INTO tx_probe VALUES ('t2')`);
+        })
+        .then(() => t2done());
       expect(await t1).toBe('t1 fails');
       await t2;
       const rows = await db.query<{ v: string }>('SELECT v FROM tx_probe ORDER BY v');
@@ -57,7 +59,18 @@ describe('transactions', () => {
 
 function startServer(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', TABULA_DATA_DIR: dataDir, TABULA_LOG: 'error', TABULA_SNAPSHOTS: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TABULA_DATA_DIR: dataDir,
+        TABULA_LOG: 'error',
+        TABULA_SNAPSHOTS: 'off',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (b: Buffer) => {
@@ -131,10 +144,18 @@ describe.skipIf(onServer)('embedded PGlite data folder', () => {
     const api = await setupAdmin(url);
     await api.post('/api/tables', { key: 'keep', label: 'Keep', fields: [{ key: 't', label: 'T', type: 'text' }] });
     await api.post('/api/tables/keep/records', { data: { t: 'before backup' } });
-    const second = spawnSync(process.execPath, [MAIN], { env: { ...process.env, DATABASE_URL: '', PORT: String(port + 1), TABULA_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
+    const second = spawnSync(process.execPath, [MAIN], {
+      env: { ...process.env, DATABASE_URL: '', PORT: String(port + 1), TABULA_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(second.status).toBe(3);
     expect(second.stderr).toMatch(/in use by another Tabula process/);
-    const backupWhileRunning = spawnSync('node', [join(ROOT, 'scripts/backup.mjs')], { env: { ...process.env, DATABASE_URL: '', TABULA_DATA_DIR: dataDir }, encoding: 'utf8', cwd: ROOT });
+    const backupWhileRunning = spawnSync('node', [join(ROOT, 'scripts/backup.mjs')], {
+      env: { ...process.env, DATABASE_URL: '', TABULA_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(backupWhileRunning.status).toBe(3);
     const snap = await api.post('/api/admin/snapshots');
     expect(snap.status, JSON.stringify(snap.body)).toBe(201);
@@ -142,10 +163,18 @@ describe.skipIf(onServer)('embedded PGlite data folder', () => {
     child.kill('SIGTERM');
     await exited(child);
     expect(child.exitCode).toBe(0);
-    const backup = spawnSync('node', [join(ROOT, 'scripts/backup.mjs')], { env: { ...process.env, DATABASE_URL: '', TABULA_DATA_DIR: dataDir }, encoding: 'utf8', cwd: ROOT });
+    const backup = spawnSync('node', [join(ROOT, 'scripts/backup.mjs')], {
+      env: { ...process.env, DATABASE_URL: '', TABULA_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(backup.status, backup.stderr).toBe(0);
     expect(readdirSync(join(dataDir, 'snapshots')).length).toBeGreaterThanOrEqual(1);
-    const restore = spawnSync('node', [join(ROOT, 'scripts/restore.mjs'), snap.body.file], { env: { ...process.env, DATABASE_URL: '', TABULA_DATA_DIR: dataDir }, encoding: 'utf8', cwd: ROOT });
+    const restore = spawnSync('node', [join(ROOT, 'scripts/restore.mjs'), snap.body.file], {
+      env: { ...process.env, DATABASE_URL: '', TABULA_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(restore.status, restore.stderr).toBe(0);
     const again = await startServer(dataDir, port);
     const login = await new Client(again.url).post('/api/auth/login', { email: 'admin@example.com', password: 'correct horse battery' });

@@ -34,7 +34,16 @@ beforeAll(async () => {
   server = await startTabula();
   api = await setupAdmin(server.url);
   await ok(api.post('/api/tables', { key: 'clients', label: 'Clients', fields: [{ key: 'name', label: 'Name', type: 'text' }] }));
-  await ok(api.post('/api/tables', { key: 'orders', label: 'Orders', fields: [{ key: 'title', label: 'Title', type: 'text' }, { key: 'files', label: 'Files', type: 'attachment' }] }));
+  await ok(
+    api.post('/api/tables', {
+      key: 'orders',
+      label: 'Orders',
+      fields: [
+        { key: 'title', label: 'Title', type: 'text' },
+        { key: 'files', label: 'Files', type: 'attachment' },
+      ],
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -43,7 +52,14 @@ afterAll(async () => {
 
 describe('link pairing', () => {
   it('creates the inverse, and removing the link takes the inverse and its rows', async () => {
-    const link = await ok(api.post('/api/tables/orders/fields', { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'orders' } }));
+    const link = await ok(
+      api.post('/api/tables/orders/fields', {
+        key: 'client',
+        label: 'Client',
+        type: 'link',
+        options: { table: 'clients', multiple: false, inverseKey: 'orders' },
+      }),
+    );
     const inverse = (await fieldsOf('clients')).find((f) => f.key === 'orders');
     expect(inverse).toMatchObject({ type: 'link', options: { side: 'inverse', pair: link.id, multiple: true } });
     expect(link.options).toMatchObject({ side: 'primary', pair: inverse.id });
@@ -53,7 +69,14 @@ describe('link pairing', () => {
     expect((await ok(api.get(`/api/tables/clients/records/${c.id}`))).data.orders).toEqual([o.id]);
 
     // a field that reads through the inverse holds the pair in place
-    await ok(api.post('/api/tables/clients/fields', { key: 'n', label: 'Orders', type: 'rollup', options: { link: 'orders', aggregate: 'count' } }));
+    await ok(
+      api.post('/api/tables/clients/fields', {
+        key: 'n',
+        label: 'Orders',
+        type: 'rollup',
+        options: { link: 'orders', aggregate: 'count' },
+      }),
+    );
     const held = await api.del('/api/tables/orders/fields/client');
     expect(held.status).toBe(409);
     expect(held.body.error.details.dependants).toEqual(['clients.n']);
@@ -80,11 +103,23 @@ describe('autonumber', () => {
   });
 
   it('is text to a formula: arithmetic on it is refused when saved, text functions read it', async () => {
-    const bad = await api.post('/api/tables/orders/fields', { key: 'twice', label: 'Twice', type: 'formula', options: { expression: 'no * 2' } });
+    const bad = await api.post('/api/tables/orders/fields', {
+      key: 'twice',
+      label: 'Twice',
+      type: 'formula',
+      options: { expression: 'no * 2' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('FORMULA_ERROR');
     expect(bad.body.error.message).toMatch(/text is not a number/);
-    const f = await ok(api.post('/api/tables/orders/fields', { key: 'seq', label: 'Seq', type: 'formula', options: { expression: 'VALUE(RIGHT(no, 3)) * 10' } }));
+    const f = await ok(
+      api.post('/api/tables/orders/fields', {
+        key: 'seq',
+        label: 'Seq',
+        type: 'formula',
+        options: { expression: 'VALUE(RIGHT(no, 3)) * 10' },
+      }),
+    );
     expect(f.options.resultType).toBe('number');
     await waitJob(f.job);
     const list = await ok(api.get('/api/tables/orders/records?sort=no'));
@@ -94,10 +129,24 @@ describe('autonumber', () => {
 
 describe('attachments through a link', () => {
   it('are no value to order: a min or max rollup over them is refused', async () => {
-    await ok(api.post('/api/tables/orders/fields', { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'orders' } }));
-    const r = await api.post('/api/tables/clients/fields', { key: 'first_file', label: 'First file', type: 'rollup', options: { link: 'orders', field: 'files', aggregate: 'min' } });
+    await ok(
+      api.post('/api/tables/orders/fields', {
+        key: 'client',
+        label: 'Client',
+        type: 'link',
+        options: { table: 'clients', multiple: false, inverseKey: 'orders' },
+      }),
+    );
+    const r = await api.post('/api/tables/clients/fields', {
+      key: 'first_file',
+      label: 'First file',
+      type: 'rollup',
+      options: { link: 'orders', field: 'files', aggregate: 'min' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.details.options).toMatchObject({ code: 'INVALID_OPTION', option: 'field' });
-    await ok(api.post('/api/tables/clients/fields', { key: 'files', label: 'Files', type: 'lookup', options: { link: 'orders', field: 'files' } }));
+    await ok(
+      api.post('/api/tables/clients/fields', { key: 'files', label: 'Files', type: 'lookup', options: { link: 'orders', field: 'files' } }),
+    );
   });
 });

@@ -22,11 +22,17 @@ beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
   const fields = FOOTER_CASES.map((c, i) => ({ key: key(i), label: c.name.slice(0, 60), type: c.type, options: c.options }));
-  const t = await admin.post('/api/tables', { key: 'sums', label: 'Sums', fields: [{ key: 'name', label: 'Name', type: 'text' }, ...fields] });
+  const t = await admin.post('/api/tables', {
+    key: 'sums',
+    label: 'Sums',
+    fields: [{ key: 'name', label: 'Name', type: 'text' }, ...fields],
+  });
   expect(t.status, JSON.stringify(t.body)).toBe(201);
   table = t.body;
   const rows = Math.max(...FOOTER_CASES.map((c) => c.cells.length));
-  const data = Array.from({ length: rows }, (_, r) => Object.fromEntries(FOOTER_CASES.flatMap((c, i) => (c.cells[r] === null || c.cells[r] === undefined ? [] : [[key(i), c.cells[r]]]))));
+  const data = Array.from({ length: rows }, (_, r) =>
+    Object.fromEntries(FOOTER_CASES.flatMap((c, i) => (c.cells[r] === null || c.cells[r] === undefined ? [] : [[key(i), c.cells[r]]]))),
+  );
   const w = await admin.post('/api/tables/sums/records', { records: data.map((d, r) => ({ data: { name: `row ${r}`, ...d } })) });
   expect(w.status, JSON.stringify(w.body)).toBe(201);
   const list = await admin.get('/api/tables/sums/records?limit=100');

@@ -20,7 +20,12 @@ const FIELDS = [
   { key: 'since', label: 'Since', type: 'date' },
   { key: 'seen', label: 'Last seen', type: 'dateTime' },
   { key: 'call', label: 'Call length', type: 'duration' },
-  { key: 'tier', label: 'Tier', type: 'select', options: { choices: [{ value: 'gold', color: '#d4af37' }, { value: 'silver' }, { value: 'bronze' }] } },
+  {
+    key: 'tier',
+    label: 'Tier',
+    type: 'select',
+    options: { choices: [{ value: 'gold', color: '#d4af37' }, { value: 'silver' }, { value: 'bronze' }] },
+  },
   { key: 'tags', label: 'Tags', type: 'multiSelect', options: { choices: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] } },
   { key: 'email', label: 'Email', type: 'email', unique: true },
   { key: 'phone', label: 'Phone', type: 'phone' },
@@ -83,7 +88,9 @@ describe('health, setup and sessions', () => {
   });
 
   it('accepts the session cookie', async () => {
-    const r = await new Client(server.url).req('GET', '/api/auth/me', undefined, { headers: { cookie: `tabula_session=${encodeURIComponent(api.token!)}` } });
+    const r = await new Client(server.url).req('GET', '/api/auth/me', undefined, {
+      headers: { cookie: `tabula_session=${encodeURIComponent(api.token!)}` },
+    });
     expect(r.status).toBe(200);
   });
 });
@@ -112,7 +119,10 @@ describe('tables and fields', () => {
     expectError(await api.post('/api/tables/clients/fields', { key: 'x1', label: 'X', type: 'nosuchtype' }), 400);
     expectError(await api.post('/api/tables/clients/fields', { key: 'x2', label: 'X', type: 'money', options: { currency: 'EURO' } }), 400);
     expectError(await api.post('/api/tables/clients/fields', { key: 'x3', label: 'X', type: 'select', options: { choices: 'a,b' } }), 400);
-    expectError(await api.post('/api/tables', { key: 'bad', label: 'Bad', primaryField: 'nope', fields: [{ key: 'a', label: 'A', type: 'text' }] }), 400);
+    expectError(
+      await api.post('/api/tables', { key: 'bad', label: 'Bad', primaryField: 'nope', fields: [{ key: 'a', label: 'A', type: 'text' }] }),
+      400,
+    );
     expect((await api.get('/api/tables')).body.items.length).toBe(before);
     expect((await api.get('/api/tables/bad')).status).toBe(404);
     const t = await api.get('/api/tables/clients');
@@ -175,7 +185,9 @@ describe('records', () => {
   });
 
   it('keeps money exact: "0.10" stays "0.10" and "100.00" sorts after "9.99"', async () => {
-    await api.post('/api/tables/clients/records', { records: [{ data: { name: 'Bob', price: '9.99' } }, { data: { name: 'Carol', price: '100.00' } }] });
+    await api.post('/api/tables/clients/records', {
+      records: [{ data: { name: 'Bob', price: '9.99' } }, { data: { name: 'Carol', price: '100.00' } }],
+    });
     const r = await api.get('/api/tables/clients/records' + q({ sort: '-price', filter: { field: 'price', op: 'isNotEmpty' } }));
     expect(r.body.items.map((x: any) => x.data.price.amount)).toEqual(['100.00', '9.99', '0.10']);
     const gt = await api.get('/api/tables/clients/records' + q({ filter: { field: 'price', op: 'gt', value: '9.99' } }));
@@ -191,13 +203,28 @@ describe('records', () => {
   });
 
   it('filters with and/or, relative dates, in, contains, and isEmpty', async () => {
-    const f = (filter: unknown, sort = 'name') => api.get('/api/tables/clients/records' + q({ filter, sort })).then((r) => {
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      return r.body.items.map((x: any) => x.data.name);
-    });
+    const f = (filter: unknown, sort = 'name') =>
+      api.get('/api/tables/clients/records' + q({ filter, sort })).then((r) => {
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        return r.body.items.map((x: any) => x.data.name);
+      });
     expect(await f({ field: 'tier', op: 'eq', value: 'gold' })).toEqual(['Alice']);
-    expect(await f({ or: [{ field: 'name', op: 'eq', value: 'Bob' }, { field: 'qty', op: 'gte', value: 12 }] })).toEqual(['Alice', 'Bob']);
-    expect(await f({ and: [{ field: 'since', op: 'lt', value: { relative: 'today', offset: -30 } }, { field: 'active', op: 'eq', value: true }] })).toEqual(['Alice']);
+    expect(
+      await f({
+        or: [
+          { field: 'name', op: 'eq', value: 'Bob' },
+          { field: 'qty', op: 'gte', value: 12 },
+        ],
+      }),
+    ).toEqual(['Alice', 'Bob']);
+    expect(
+      await f({
+        and: [
+          { field: 'since', op: 'lt', value: { relative: 'today', offset: -30 } },
+          { field: 'active', op: 'eq', value: true },
+        ],
+      }),
+    ).toEqual(['Alice']);
     expect(await f({ field: 'name', op: 'in', value: ['Carol', 'Bob'] })).toEqual(['Bob', 'Carol']);
     expect(await f({ field: 'notes', op: 'contains', value: 'SECOND' })).toEqual(['Alice']);
     expect(await f({ field: 'tags', op: 'contains', value: 'c' })).toEqual(['Alice']);
@@ -213,13 +240,25 @@ describe('records', () => {
   });
 
   it('pages by cursor and by offset, with exact totals', async () => {
-    await api.post('/api/tables', { key: 'pages', label: 'Pages', fields: [{ key: 'n', label: 'N', type: 'number' }, { key: 'g', label: 'G', type: 'text' }] });
-    await api.post('/api/tables/pages/records', { records: Array.from({ length: 125 }, (_, i) => ({ data: { n: i % 10, g: i % 2 ? 'odd' : 'even' } })) });
+    await api.post('/api/tables', {
+      key: 'pages',
+      label: 'Pages',
+      fields: [
+        { key: 'n', label: 'N', type: 'number' },
+        { key: 'g', label: 'G', type: 'text' },
+      ],
+    });
+    await api.post('/api/tables/pages/records', {
+      records: Array.from({ length: 125 }, (_, i) => ({ data: { n: i % 10, g: i % 2 ? 'odd' : 'even' } })),
+    });
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
     do {
-      const r: any = await api.get('/api/tables/pages/records' + q({ sort: '-n', limit: '50', after: after ?? undefined, filter: { field: 'g', op: 'eq', value: 'odd' } }));
+      const r: any = await api.get(
+        '/api/tables/pages/records' +
+          q({ sort: '-n', limit: '50', after: after ?? undefined, filter: { field: 'g', op: 'eq', value: 'odd' } }),
+      );
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.total).toBe(62);
       expect(r.body.totalIsEstimate).toBe(false);
@@ -229,11 +268,17 @@ describe('records', () => {
     } while (after);
     expect(pages).toBe(2);
     expect(new Set(seen).size).toBe(62);
-    const byOffset = await api.get('/api/tables/pages/records' + q({ sort: '-n', limit: '10', offset: '50', filter: { field: 'g', op: 'eq', value: 'odd' } }));
+    const byOffset = await api.get(
+      '/api/tables/pages/records' + q({ sort: '-n', limit: '10', offset: '50', filter: { field: 'g', op: 'eq', value: 'odd' } }),
+    );
     expect(byOffset.body.items.map((x: any) => x.id)).toEqual(seen.slice(50, 60));
     const none = await api.get('/api/tables/pages/records?count=none&limit=5');
     expect(none.body.total).toBeNull();
-    const viaBody = await api.post('/api/tables/pages/records/query', { filter: { field: 'n', op: 'between', value: [2, 3] }, sort: 'n', limit: 100 });
+    const viaBody = await api.post('/api/tables/pages/records/query', {
+      filter: { field: 'n', op: 'between', value: [2, 3] },
+      sort: 'n',
+      limit: 100,
+    });
     expect(viaBody.status).toBe(200);
     expect(viaBody.body.total).toBe(26);
   });
@@ -278,7 +323,9 @@ describe('records', () => {
   it('creates a batch with client ids, all or nothing', async () => {
     const id = '01900000-0000-7000-8000-000000000001';
     const n = await count();
-    const bad = await api.post('/api/tables/clients/records', { records: [{ id, data: { name: 'Ok' } }, { data: { name: 'Bad', qty: 'many' } }] });
+    const bad = await api.post('/api/tables/clients/records', {
+      records: [{ id, data: { name: 'Ok' } }, { data: { name: 'Bad', qty: 'many' } }],
+    });
     expectError(bad, 400, 'VALIDATION_FAILED');
     expect(bad.body.error.details.records[0].index).toBe(1);
     expect(await count()).toBe(n);
@@ -293,37 +340,139 @@ describe('bad input changes nothing', () => {
   it('gives a clear 4xx for each class of bad input', async () => {
     const n = await count();
     const cases: [string, () => Promise<{ status: number; body: any }>, number, string?][] = [
-      ['malformed JSON', () => api.req('POST', '/api/tables/clients/records', undefined, { raw: '{"data": {"name": "x"' }), 400, 'VALIDATION_FAILED'],
+      [
+        'malformed JSON',
+        () => api.req('POST', '/api/tables/clients/records', undefined, { raw: '{"data": {"name": "x"' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['unknown field', () => api.post('/api/tables/clients/records', { data: { name: 'x', nope: 1 } }), 400, 'UNKNOWN_FIELD'],
-      ['__proto__ in a body', () => api.req('POST', '/api/tables/clients/records', undefined, { raw: '{"data":{"name":"x","__proto__":{"admin":true}}}' }), 400],
-      ['constructor key', () => api.req('POST', '/api/tables/clients/records', undefined, { raw: '{"data":{"name":"x","constructor":{"prototype":{"polluted":true}}}}' }), 400],
+      [
+        '__proto__ in a body',
+        () => api.req('POST', '/api/tables/clients/records', undefined, { raw: '{"data":{"name":"x","__proto__":{"admin":true}}}' }),
+        400,
+      ],
+      [
+        'constructor key',
+        () =>
+          api.req('POST', '/api/tables/clients/records', undefined, {
+            raw: '{"data":{"name":"x","constructor":{"prototype":{"polluted":true}}}}',
+          }),
+        400,
+      ],
       ['wrong type', () => api.post('/api/tables/clients/records', { data: { name: 'x', qty: 'twelve' } }), 400, 'VALIDATION_FAILED'],
-      ['invalid date', () => api.post('/api/tables/clients/records', { data: { name: 'x', since: '2026-02-30' } }), 400, 'VALIDATION_FAILED'],
-      ['bad currency', () => api.post('/api/tables/clients/records', { data: { name: 'x', balance: { amount: '1.00', currency: 'XXQ' } } }), 400, 'VALIDATION_FAILED'],
+      [
+        'invalid date',
+        () => api.post('/api/tables/clients/records', { data: { name: 'x', since: '2026-02-30' } }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'bad currency',
+        () => api.post('/api/tables/clients/records', { data: { name: 'x', balance: { amount: '1.00', currency: 'XXQ' } } }),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['not a choice', () => api.post('/api/tables/clients/records', { data: { name: 'x', tier: 'platinum' } }), 400, 'VALIDATION_FAILED'],
       ['missing required', () => api.post('/api/tables/clients/records', { data: { qty: 1 } }), 400, 'VALIDATION_FAILED'],
-      ['duplicate unique', () => api.post('/api/tables/clients/records', { data: { name: 'x', email: 'alice@example.com' } }), 409, 'UNIQUE_VIOLATION'],
-      ['nested object for a scalar', () => api.post('/api/tables/clients/records', { data: { name: { $gt: '' } } }), 400, 'VALIDATION_FAILED'],
-      ['too many decimals', () => api.post('/api/tables/clients/records', { data: { name: 'x', price: '1.999' } }), 400, 'VALIDATION_FAILED'],
+      [
+        'duplicate unique',
+        () => api.post('/api/tables/clients/records', { data: { name: 'x', email: 'alice@example.com' } }),
+        409,
+        'UNIQUE_VIOLATION',
+      ],
+      [
+        'nested object for a scalar',
+        () => api.post('/api/tables/clients/records', { data: { name: { $gt: '' } } }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'too many decimals',
+        () => api.post('/api/tables/clients/records', { data: { name: 'x', price: '1.999' } }),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['computed-looking system field', () => api.post('/api/tables/clients/records', { data: { name: 'x' }, owner: 'someone' }), 400],
-      ['SQL in a filter field', () => api.get('/api/tables/clients/records' + q({ filter: { field: "name') OR 1=1 --", op: 'eq', value: 'x' } })), 400, 'UNKNOWN_FIELD'],
-      ['jsonpath in a filter field', () => api.get('/api/tables/clients/records' + q({ filter: { field: '$.name', op: 'eq', value: 'x' } })), 400, 'UNKNOWN_FIELD'],
-      ['unknown operator', () => api.get('/api/tables/clients/records' + q({ filter: { field: 'name', op: 'like', value: 'x' } })), 400, 'INVALID_FILTER'],
-      ['SQL in an operator', () => api.get('/api/tables/clients/records' + q({ filter: { field: 'name', op: '= ANY', value: 'x' } })), 400, 'INVALID_FILTER'],
+      [
+        'SQL in a filter field',
+        () => api.get('/api/tables/clients/records' + q({ filter: { field: "name') OR 1=1 --", op: 'eq', value: 'x' } })),
+        400,
+        'UNKNOWN_FIELD',
+      ],
+      [
+        'jsonpath in a filter field',
+        () => api.get('/api/tables/clients/records' + q({ filter: { field: '$.name', op: 'eq', value: 'x' } })),
+        400,
+        'UNKNOWN_FIELD',
+      ],
+      [
+        'unknown operator',
+        () => api.get('/api/tables/clients/records' + q({ filter: { field: 'name', op: 'like', value: 'x' } })),
+        400,
+        'INVALID_FILTER',
+      ],
+      [
+        'SQL in an operator',
+        () => api.get('/api/tables/clients/records' + q({ filter: { field: 'name', op: '= ANY', value: 'x' } })),
+        400,
+        'INVALID_FILTER',
+      ],
       ['filter not JSON', () => api.get('/api/tables/clients/records?filter=%7Bnot'), 400, 'INVALID_FILTER'],
-      ['SQL in a sort key', () => api.get('/api/tables/clients/records?sort=' + encodeURIComponent('name;drop table record')), 400, 'UNKNOWN_FIELD'],
-      ['deep filter', () => api.get('/api/tables/clients/records' + q({ filter: Array.from({ length: 30 }).reduce((acc: unknown) => ({ and: [acc] }), { field: 'name', op: 'eq', value: 'x' }) })), 400, 'INVALID_FILTER'],
+      [
+        'SQL in a sort key',
+        () => api.get('/api/tables/clients/records?sort=' + encodeURIComponent('name;drop table record')),
+        400,
+        'UNKNOWN_FIELD',
+      ],
+      [
+        'deep filter',
+        () =>
+          api.get(
+            '/api/tables/clients/records' +
+              q({ filter: Array.from({ length: 30 }).reduce((acc: unknown) => ({ and: [acc] }), { field: 'name', op: 'eq', value: 'x' }) }),
+          ),
+        400,
+        'INVALID_FILTER',
+      ],
       ['non-numeric limit', () => api.get('/api/tables/clients/records?limit=ten'), 400, 'VALIDATION_FAILED'],
       ['limit too large', () => api.get('/api/tables/clients/records?limit=100000'), 400, 'VALIDATION_FAILED'],
       ['offset too large', () => api.get('/api/tables/clients/records?offset=20000'), 400, 'VALIDATION_FAILED'],
-      ['tampered cursor', () => api.get('/api/tables/clients/records?after=' + Buffer.from('{"s":"id","v":["x\' or 1=1"]}').toString('base64url')), 400, 'VALIDATION_FAILED'],
-      ['oversized body', () => api.req('POST', '/api/tables/clients/records', undefined, { raw: JSON.stringify({ data: { name: 'x'.repeat(3 * 1024 * 1024) } }) }), 413, 'PAYLOAD_TOO_LARGE'],
-      ['not JSON content type', () => api.req('POST', '/api/tables/clients/records', undefined, { raw: 'name=x', headers: { 'content-type': 'text/plain' } }), 400],
+      [
+        'tampered cursor',
+        () => api.get('/api/tables/clients/records?after=' + Buffer.from('{"s":"id","v":["x\' or 1=1"]}').toString('base64url')),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'oversized body',
+        () =>
+          api.req('POST', '/api/tables/clients/records', undefined, {
+            raw: JSON.stringify({ data: { name: 'x'.repeat(3 * 1024 * 1024) } }),
+          }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [
+        'not JSON content type',
+        () => api.req('POST', '/api/tables/clients/records', undefined, { raw: 'name=x', headers: { 'content-type': 'text/plain' } }),
+        400,
+      ],
       ['unknown table', () => api.get('/api/tables/nosuch/records'), 404, 'NOT_FOUND'],
       ['bad record id', () => api.get('/api/tables/clients/records/not-a-uuid'), 404, 'NOT_FOUND'],
-      ['bad version', () => api.patch('/api/tables/clients/records/01900000-0000-7000-8000-000000000001', { data: { name: 'y' }, version: 'one' }), 400, 'VALIDATION_FAILED'],
+      [
+        'bad version',
+        () => api.patch('/api/tables/clients/records/01900000-0000-7000-8000-000000000001', { data: { name: 'y' }, version: 'one' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['line break in one-line text', () => api.post('/api/tables/clients/records', { data: { name: 'x\ny' } }), 400, 'VALIDATION_FAILED'],
-      ['javascript url', () => api.post('/api/tables/clients/records', { data: { name: 'x', site: 'javascript:alert(1)' } }), 400, 'VALIDATION_FAILED'],
+      [
+        'javascript url',
+        () => api.post('/api/tables/clients/records', { data: { name: 'x', site: 'javascript:alert(1)' } }),
+        400,
+        'VALIDATION_FAILED',
+      ],
     ];
     for (const [name, send, status, code] of cases) {
       const r = await send();

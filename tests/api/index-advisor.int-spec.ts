@@ -19,7 +19,17 @@ let advisor: IndexAdvisor;
 let part: string;
 
 const CATEGORIES = ['tools', 'parts', 'labour'];
-const PAGE = { filter: { and: [{ field: 'category', op: 'eq', value: 'parts' }, { field: 'date', op: 'gte', value: '2026-02-01' }, { field: 'date', op: 'lte', value: '2026-05-31' }] }, sort: '-date', limit: '10' };
+const PAGE = {
+  filter: {
+    and: [
+      { field: 'category', op: 'eq', value: 'parts' },
+      { field: 'date', op: 'gte', value: '2026-02-01' },
+      { field: 'date', op: 'lte', value: '2026-05-31' },
+    ],
+  },
+  sort: '-date',
+  limit: '10',
+};
 
 async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
   return server.tabula.db.query<T>(text, values);
@@ -33,7 +43,10 @@ async function plan(params: ListParams, which: 'text' | 'countText' = 'text'): P
   return server.tabula.db.tx(async (tx) => {
     await tx.exec('SET LOCAL enable_seqscan = off');
     if (which === 'text') await tx.exec('SET LOCAL enable_bitmapscan = off');
-    const rows = await tx.query<Record<string, unknown>>(`EXPLAIN ${which === 'text' ? lq.text : lq.countText}`, which === 'text' ? lq.values : lq.countValues);
+    const rows = await tx.query<Record<string, unknown>>(
+      `EXPLAIN ${which === 'text' ? lq.text : lq.countText}`,
+      which === 'text' ? lq.values : lq.countValues,
+    );
     return rows.map((r) => String(Object.values(r)[0])).join('\n');
   });
 }
@@ -41,7 +54,9 @@ async function plan(params: ListParams, which: 'text' | 'countText' = 'text'): P
 class Rollback extends Error {}
 
 async function indexes(): Promise<Map<string, string>> {
-  const rows = await sql<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1`, [part]);
+  const rows = await sql<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1`, [
+    part,
+  ]);
   return new Map(rows.map((r) => [r.indexname, r.indexdef]));
 }
 
@@ -50,12 +65,17 @@ beforeAll(async () => {
   server = await startTabula({ jobs: false });
   api = await setupAdmin(server.url);
   advisor = server.tabula.app.get(IndexAdvisor);
-  const t = await api.post('/api/tables', { key: 'lines', label: 'Lines', primaryField: 'description', fields: [
-    { key: 'description', label: 'Description', type: 'text', searchable: true },
-    { key: 'category', label: 'Category', type: 'select', options: { choices: CATEGORIES.map((value) => ({ value })) } },
-    { key: 'date', label: 'Date', type: 'date' },
-    { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
-  ] });
+  const t = await api.post('/api/tables', {
+    key: 'lines',
+    label: 'Lines',
+    primaryField: 'description',
+    fields: [
+      { key: 'description', label: 'Description', type: 'text', searchable: true },
+      { key: 'category', label: 'Category', type: 'select', options: { choices: CATEGORIES.map((value) => ({ value })) } },
+      { key: 'date', label: 'Date', type: 'date' },
+      { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
+    ],
+  });
   expect(t.status, JSON.stringify(t.body)).toBe(201);
   part = `rec_${String(t.body.id).replace(/-/g, '')}`;
   const records = Array.from({ length: 240 }, (_, i) => ({
@@ -84,12 +104,17 @@ describe('index advisor', () => {
     const composite = defs.find((d) => d.includes(`'f2'`) && d.includes(`'f3'`));
     expect(composite, defs.join('\n')).toBeDefined();
     // category first, then the date and id both descending with NULLs last
-    expect(composite!.replace(/\s+/g, ' ')).toContain(`(((data ->> 'f2'::text)), ((data ->> 'f3'::text)) COLLATE "C" DESC NULLS LAST, id DESC NULLS LAST) WHERE (deleted_at IS NULL)`);
+    expect(composite!.replace(/\s+/g, ' ')).toContain(
+      `(((data ->> 'f2'::text)), ((data ->> 'f3'::text)) COLLATE "C" DESC NULLS LAST, id DESC NULLS LAST) WHERE (deleted_at IS NULL)`,
+    );
     // the date range and the category are not asked again as single indexes: the composite serves them
     expect(defs.filter((d) => d !== composite && (d.includes(`'f2'`) || d.includes(`'f3'`)))).toEqual([]);
 
     // statistics on the expressions, the month of the date included, computed by an ANALYZE
-    const stats = await sql<{ statistics_name: string; expr: string }>(`SELECT statistics_name, expr FROM pg_stats_ext_exprs WHERE tablename = $1`, [part]);
+    const stats = await sql<{ statistics_name: string; expr: string }>(
+      `SELECT statistics_name, expr FROM pg_stats_ext_exprs WHERE tablename = $1`,
+      [part],
+    );
     const exprs = stats.map((s) => s.expr.replace(/\s+/g, ' '));
     expect(exprs, exprs.join('\n')).toContain(`(data ->> 'f2'::text)`);
     expect(exprs.some((e) => e.includes(`'f3'`) && e.includes('left'))).toBe(true);
@@ -103,7 +128,9 @@ describe('index advisor', () => {
   });
 
   it('serves the page in the documented order: newest first, empties last, ties by id descending', async () => {
-    const all = await api.get('/api/tables/lines/records' + q({ filter: { field: 'category', op: 'eq', value: 'tools' }, sort: '-date', limit: '1000' }));
+    const all = await api.get(
+      '/api/tables/lines/records' + q({ filter: { field: 'category', op: 'eq', value: 'tools' }, sort: '-date', limit: '1000' }),
+    );
     const items = all.body.items as { id: string; data: { date?: string } }[];
     const key = (x: { id: string; data: { date?: string } }) => [x.data.date ?? null, x.id] as const;
     const want = [...items].sort((a, b) => {
@@ -122,7 +149,9 @@ describe('index advisor', () => {
     await new Promise((r) => setTimeout(r, 50));
     await advisor.buildWanted();
     const ix = await indexes();
-    expect(ix.get(`${part}_d_f4`)?.replace(/\s+/g, ' ')).toContain(`((((data -> 'f4'::text) ->> 'a'::text))::numeric) DESC NULLS LAST, id DESC NULLS LAST)`);
+    expect(ix.get(`${part}_d_f4`)?.replace(/\s+/g, ' ')).toContain(
+      `((((data -> 'f4'::text) ->> 'a'::text))::numeric) DESC NULLS LAST, id DESC NULLS LAST)`,
+    );
     expect(ix.get(`${part}_i_f4`)?.replace(/\s+/g, ' ')).toContain(`((((data -> 'f4'::text) ->> 'a'::text))::numeric), id)`);
     expect(await plan({ sort: '-price', limit: 10 })).toMatch(new RegExp(`Index Scan using ${part}_d_f4`));
     expect(await plan({ sort: '-price', limit: 10 })).not.toMatch(/Sort/);
@@ -141,8 +170,12 @@ describe('index advisor', () => {
     await server.tabula.db
       .tx(async (tx) => {
         await tx.exec('SET LOCAL enable_seqscan = off');
-        for (const { name } of await tx.query<{ name: string }>(`SELECT name FROM record_index WHERE kind = 'btree' AND state = 'built'`)) await tx.exec(`DROP INDEX IF EXISTS ${name}`);
-        const rows = await tx.query<Record<string, unknown>>(`EXPLAIN SELECT count(*) FROM ${part} r WHERE r.deleted_at IS NULL AND ${cond}`, b.values);
+        for (const { name } of await tx.query<{ name: string }>(`SELECT name FROM record_index WHERE kind = 'btree' AND state = 'built'`))
+          await tx.exec(`DROP INDEX IF EXISTS ${name}`);
+        const rows = await tx.query<Record<string, unknown>>(
+          `EXPLAIN SELECT count(*) FROM ${part} r WHERE r.deleted_at IS NULL AND ${cond}`,
+          b.values,
+        );
         explained = rows.map((r) => String(Object.values(r)[0])).join('\n');
         throw new Rollback();
       })
@@ -172,9 +205,12 @@ describe('statistics after writes', () => {
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     const rel = `rec_${String(t.body.id).replace(/-/g, '')}`;
     await sql(`ALTER TABLE ${rel} SET (autovacuum_enabled = false)`); // on a server, only the advisor analyzes it here
-    const analyzed = async () => (await sql<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [rel]))[0]!.n;
+    const analyzed = async () =>
+      (await sql<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [rel]))[0]!.n;
     const write = async (n: number, from: number) => {
-      const r = await api.post('/api/tables/notes/records?return=ids', { records: Array.from({ length: n }, (_, i) => ({ data: { body: `note ${from + i}` } })) });
+      const r = await api.post('/api/tables/notes/records?return=ids', {
+        records: Array.from({ length: n }, (_, i) => ({ data: { body: `note ${from + i}` } })),
+      });
       expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
     };
     await write(150, 0);

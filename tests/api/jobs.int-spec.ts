@@ -136,7 +136,9 @@ describe('merge keys, failures', () => {
     const [row] = await server.tabula.db.query<{ data: { ids: number[] } }>(`SELECT payload->'data' AS data FROM job WHERE id = $1`, [a]);
     expect(row!.data.ids).toEqual([1, 2]);
     // concurrent enqueues of one key also end in one job
-    const many = await Promise.all(Array.from({ length: 6 }, (_, i) => jobs.enqueue('test-merge', { units: 1, ids: [10 + i] }, null, { mergeKey: 'burst', merge })));
+    const many = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => jobs.enqueue('test-merge', { units: 1, ids: [10 + i] }, null, { mergeKey: 'burst', merge })),
+    );
     expect(new Set(many).size).toBe(1);
     await claimThis(a);
     const c = await jobs.enqueue('test-merge', { units: 1, ids: [4] }, null, { mergeKey: 'orders', merge });
@@ -155,7 +157,10 @@ describe('merge keys, failures', () => {
     const bad = await jobs.enqueue('domain-fail', {}, null);
     await claimThis(bad);
     expect(await jobs.runBatch(bad, 'w')).toBe('stop');
-    expect((await api.get(`/api/jobs/${bad}`)).body).toMatchObject({ state: 'failed', error: { code: 'UNPROCESSABLE', message: 'cannot do this', details: { why: 'test' } } });
+    expect((await api.get(`/api/jobs/${bad}`)).body).toMatchObject({
+      state: 'failed',
+      error: { code: 'UNPROCESSABLE', message: 'cannot do this', details: { why: 'test' } },
+    });
 
     const flaky = await jobs.enqueue('flaky', {}, null);
     await claimThis(flaky);
@@ -165,7 +170,10 @@ describe('merge keys, failures', () => {
     expect(calls).toBe(1);
     // not claimable again before its backoff ends
     expect(await jobs.claim('w2')).toBeUndefined();
-    const [row] = await server.tabula.db.query<{ attempts: number }>(`SELECT (payload->>'attempts')::int AS attempts FROM job WHERE id = $1`, [flaky]);
+    const [row] = await server.tabula.db.query<{ attempts: number }>(
+      `SELECT (payload->>'attempts')::int AS attempts FROM job WHERE id = $1`,
+      [flaky],
+    );
     expect(row!.attempts).toBe(1);
   });
 });
@@ -192,7 +200,14 @@ describe('the poller', () => {
       const id = await first.tabula.app.get(JobsService).enqueue('slow', { units: 40 }, 40);
       await waitFor(async () => ((await admin.get(`/api/jobs/${id}`)).body.done >= 3 ? true : undefined), 'some progress');
       await first.tabula.close(); // a clean stop mid-job
-      second = await createApp({ port: 0, host: '127.0.0.1', databaseUrl: first.tabula.config.databaseUrl, dataDir: dataDir ?? 'memory://', logLevel: 'silent', snapshots: false });
+      second = await createApp({
+        port: 0,
+        host: '127.0.0.1',
+        databaseUrl: first.tabula.config.databaseUrl,
+        dataDir: dataDir ?? 'memory://',
+        logLevel: 'silent',
+        snapshots: false,
+      });
       const again = new Client(second.url).as(admin.token!);
       const before = (await again.get(`/api/jobs/${id}`)).body;
       expect(before.state).toBe('running');
@@ -215,13 +230,23 @@ describe('the poller', () => {
 
   it.skipIf(!process.env.DATABASE_URL)('runs every batch once with two processes polling one queue (PostgreSQL)', async () => {
     const one = await startTabula();
-    const two = await createApp({ port: 0, host: '127.0.0.1', databaseUrl: one.tabula.config.databaseUrl, dataDir: 'memory://', logLevel: 'silent', snapshots: false });
+    const two = await createApp({
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: one.tabula.config.databaseUrl,
+      dataDir: 'memory://',
+      logLevel: 'silent',
+      snapshots: false,
+    });
     try {
       const admin = await setupAdmin(one.url);
       const ran: string[] = [];
       for (const app of [one.tabula, two]) {
         const svc = app.app.get(JobsService);
-        svc.register('shared', counter((s) => ran.push(`${s.id}:${s.done}:${svc.workerId}`)));
+        svc.register(
+          'shared',
+          counter((s) => ran.push(`${s.id}:${s.done}:${svc.workerId}`)),
+        );
       }
       const ids = await Promise.all(Array.from({ length: 12 }, () => one.tabula.app.get(JobsService).enqueue('shared', { units: 3 }, 3)));
       two.app.get(JobsService).kick();

@@ -8,7 +8,15 @@ let api: Client;
 beforeAll(async () => {
   server = await startTabula();
   api = await setupAdmin(server.url);
-  await api.post('/api/tables', { key: 'clients', label: 'Clients', fields: [{ key: 'name', label: 'Name', type: 'text' }, { key: 'city', label: 'City', type: 'text' }, { key: 'since', label: 'Since', type: 'date' }] });
+  await api.post('/api/tables', {
+    key: 'clients',
+    label: 'Clients',
+    fields: [
+      { key: 'name', label: 'Name', type: 'text' },
+      { key: 'city', label: 'City', type: 'text' },
+      { key: 'since', label: 'Since', type: 'date' },
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -20,7 +28,18 @@ describe('layouts', () => {
     const def = await api.get('/api/tables/clients/layouts/card');
     expect(def.body.saved).toBe(false);
     expect(def.body.spec.tabs[0].sections[0].fields).toEqual(['name', 'city', 'since']);
-    const spec = { tabs: [{ title: 'Main', sections: [{ title: 'Who', columns: 2, fields: ['name', 'city'] }, { title: 'When', columns: 1, fields: ['since'] }] }], subtables: [] };
+    const spec = {
+      tabs: [
+        {
+          title: 'Main',
+          sections: [
+            { title: 'Who', columns: 2, fields: ['name', 'city'] },
+            { title: 'When', columns: 1, fields: ['since'] },
+          ],
+        },
+      ],
+      subtables: [],
+    };
     expect((await api.put('/api/tables/clients/layouts/card', { spec })).status).toBe(200);
     await api.patch('/api/tables/clients/fields/city', { key: 'town' });
     const got = await api.get('/api/tables/clients/layouts/card');
@@ -29,7 +48,12 @@ describe('layouts', () => {
 
   it('refuses layouts naming unknown fields or with bad shapes, changing nothing', async () => {
     const before = (await api.get('/api/tables/clients/layouts/card')).body;
-    for (const spec of [{ tabs: [{ sections: [{ fields: ['nope'] }] }] }, { tabs: 'x' }, { tabs: [{ sections: [{ columns: 9, fields: [] }] }] }, { tabs: [], subtables: [{ field: 'name' }] }]) {
+    for (const spec of [
+      { tabs: [{ sections: [{ fields: ['nope'] }] }] },
+      { tabs: 'x' },
+      { tabs: [{ sections: [{ columns: 9, fields: [] }] }] },
+      { tabs: [], subtables: [{ field: 'name' }] },
+    ]) {
       const r = await api.put('/api/tables/clients/layouts/card', { spec });
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION_FAILED');
@@ -44,7 +68,11 @@ describe('layouts', () => {
 
 describe('saved views', () => {
   it('creates, lists, renames through field renames, and deletes views', async () => {
-    const v = await api.post('/api/tables/clients/views', { name: 'Recent', filter: { field: 'since', op: 'gte', value: { relative: 'today', offset: -30 } }, sort: '-since,name' });
+    const v = await api.post('/api/tables/clients/views', {
+      name: 'Recent',
+      filter: { field: 'since', op: 'gte', value: { relative: 'today', offset: -30 } },
+      sort: '-since,name',
+    });
     expect(v.status, JSON.stringify(v.body)).toBe(201);
     expect((await api.post('/api/tables/clients/views', { name: 'Recent' })).status).toBe(409);
     expect((await api.post('/api/tables/clients/views', { name: 'Bad', filter: { field: 'nope', op: 'eq', value: 1 } })).status).toBe(400);
@@ -70,7 +98,9 @@ describe('saved views', () => {
 describe('the gate', () => {
   it('hides the layouts and views of a table the user may not read, and formula checks from non-administrators', async () => {
     expect((await api.post('/api/roles', { name: 'Nobody', rules: [] })).status).toBe(201);
-    expect((await api.post('/api/users', { email: 'n@example.com', password: 'nobody password', name: 'Ned', roles: ['Nobody'] })).status).toBe(201);
+    expect(
+      (await api.post('/api/users', { email: 'n@example.com', password: 'nobody password', name: 'Ned', roles: ['Nobody'] })).status,
+    ).toBe(201);
     const login = await new Client(server.url).post('/api/auth/login', { email: 'n@example.com', password: 'nobody password' });
     const ned = new Client(server.url).as(login.body.token);
     for (const path of ['/api/tables/clients/layouts/card', '/api/tables/clients/layouts/table', '/api/tables/clients/views']) {

@@ -16,15 +16,59 @@ beforeAll(async () => {
     if (r.status >= 300) throw new Error(JSON.stringify(r.body));
     return r;
   };
-  ok(await api.post('/api/tables', { key: 'clients', label: 'Clients', fields: [{ key: 'name', label: 'Name', type: 'text', required: true }] }));
-  ok(await api.post('/api/tables', { key: 'orders', label: 'Orders', fields: [
-    { key: 'number', label: 'Number', type: 'autonumber', options: { format: 'ORD-{YYYY}-{0000}', dateField: 'date' } },
-    { key: 'date', label: 'Date', type: 'date' },
-  ] }));
-  ok(await api.post('/api/tables/orders/fields', { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, onDelete: 'restrict', inverseKey: 'orders', inverseLabel: 'Orders' } }));
-  ok(await api.post('/api/tables', { key: 'lines', label: 'Lines', fields: [{ key: 'item', label: 'Item', type: 'text' }, { key: 'qty', label: 'Qty', type: 'number' }] }));
-  ok(await api.post('/api/tables/lines/fields', { key: 'order', label: 'Order', type: 'link', options: { table: 'orders', multiple: false, onDelete: 'cascade', inverseKey: 'lines' } }));
-  ok(await api.post('/api/tables', { key: 'invoices', label: 'Invoices', fields: [{ key: 'no', label: 'No', type: 'autonumber', options: { format: 'INV-{YYYY}-{0000}', gapless: true } }, { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' }, required: true }] }));
+  ok(
+    await api.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      fields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
+    }),
+  );
+  ok(
+    await api.post('/api/tables', {
+      key: 'orders',
+      label: 'Orders',
+      fields: [
+        { key: 'number', label: 'Number', type: 'autonumber', options: { format: 'ORD-{YYYY}-{0000}', dateField: 'date' } },
+        { key: 'date', label: 'Date', type: 'date' },
+      ],
+    }),
+  );
+  ok(
+    await api.post('/api/tables/orders/fields', {
+      key: 'client',
+      label: 'Client',
+      type: 'link',
+      options: { table: 'clients', multiple: false, onDelete: 'restrict', inverseKey: 'orders', inverseLabel: 'Orders' },
+    }),
+  );
+  ok(
+    await api.post('/api/tables', {
+      key: 'lines',
+      label: 'Lines',
+      fields: [
+        { key: 'item', label: 'Item', type: 'text' },
+        { key: 'qty', label: 'Qty', type: 'number' },
+      ],
+    }),
+  );
+  ok(
+    await api.post('/api/tables/lines/fields', {
+      key: 'order',
+      label: 'Order',
+      type: 'link',
+      options: { table: 'orders', multiple: false, onDelete: 'cascade', inverseKey: 'lines' },
+    }),
+  );
+  ok(
+    await api.post('/api/tables', {
+      key: 'invoices',
+      label: 'Invoices',
+      fields: [
+        { key: 'no', label: 'No', type: 'autonumber', options: { format: 'INV-{YYYY}-{0000}', gapless: true } },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' }, required: true },
+      ],
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -47,14 +91,18 @@ describe('links', () => {
     order = (await api.post('/api/tables/orders/records', { data: { date: '2026-03-01', client: [acme.id] } })).body;
     expect(order.data.client).toEqual([acme.id]);
     expect(order.data.number).toBe('ORD-2026-0001');
-    const lines = await api.post('/api/tables/lines/records', { records: [1, 2, 3].map((n) => ({ data: { item: `item ${n}`, qty: n, order: [order.id] } })) });
+    const lines = await api.post('/api/tables/lines/records', {
+      records: [1, 2, 3].map((n) => ({ data: { item: `item ${n}`, qty: n, order: [order.id] } })),
+    });
     expect(lines.status, JSON.stringify(lines.body)).toBe(201);
     const client = await api.get(`/api/tables/clients/records/${acme.id}?expand=orders`);
     expect(client.body.data.orders).toEqual([order.id]);
     expect(client.body.expanded.orders).toEqual([{ id: order.id, name: 'ORD-2026-0001', readable: true }]);
     const ord = await api.get(`/api/tables/orders/records/${order.id}`);
     expect(ord.body.data.lines).toHaveLength(3);
-    const listed = await api.get('/api/tables/lines/records' + q({ filter: { field: 'order', op: 'eq', value: [order.id] }, expand: 'order' }));
+    const listed = await api.get(
+      '/api/tables/lines/records' + q({ filter: { field: 'order', op: 'eq', value: [order.id] }, expand: 'order' }),
+    );
     expect(listed.body.total).toBe(3);
     expect(listed.body.items[0].expanded.order[0].name).toBe('ORD-2026-0001');
   });
@@ -94,7 +142,9 @@ describe('links', () => {
 
 describe('autonumbers', () => {
   it('gives forty concurrent orders forty distinct numbers', async () => {
-    const made = await Promise.all(Array.from({ length: 40 }, () => api.post('/api/tables/orders/records', { data: { date: '2027-01-15' } })));
+    const made = await Promise.all(
+      Array.from({ length: 40 }, () => api.post('/api/tables/orders/records', { data: { date: '2027-01-15' } })),
+    );
     const numbers = made.map((r) => r.body.data.number);
     expect(new Set(numbers).size).toBe(40);
     expect(numbers.every((n: string) => /^ORD-2027-\d{4}$/.test(n))).toBe(true);
@@ -102,7 +152,9 @@ describe('autonumbers', () => {
 
   it('numbers gapless invoices without gaps even when writes fail', async () => {
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => api.post('/api/tables/invoices/records', { data: i % 5 === 0 ? { amount: 'not money' } : { amount: '10.00' } })),
+      Array.from({ length: 40 }, (_, i) =>
+        api.post('/api/tables/invoices/records', { data: i % 5 === 0 ? { amount: 'not money' } : { amount: '10.00' } }),
+      ),
     );
     expect(results.filter((r) => r.status === 400)).toHaveLength(8);
     const list = await api.get('/api/tables/invoices/records?sort=no&limit=100');
@@ -111,7 +163,11 @@ describe('autonumbers', () => {
   });
 
   it('sorts by the number, not the text (…-10000 after …-9999)', async () => {
-    await api.post('/api/tables', { key: 'tickets', label: 'Tickets', fields: [{ key: 'no', label: 'No', type: 'autonumber', options: { format: 'T-{0}' } }] });
+    await api.post('/api/tables', {
+      key: 'tickets',
+      label: 'Tickets',
+      fields: [{ key: 'no', label: 'No', type: 'autonumber', options: { format: 'T-{0}' } }],
+    });
     await api.post('/api/tables/tickets/records', { records: Array.from({ length: 12 }, () => ({ data: {} })) });
     const r = await api.get('/api/tables/tickets/records?sort=-no&limit=3');
     expect(r.body.items.map((x: any) => x.data.no)).toEqual(['T-12', 'T-11', 'T-10']);

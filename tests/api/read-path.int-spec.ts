@@ -47,22 +47,48 @@ const clientNames = (r: Res) => r.body.items.map((x: any) => x.data.name);
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'clients',
-    label: 'Clients',
-    primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text', required: true },
-      { key: 'region', label: 'Region', type: 'text' },
-    ],
-  }));
-  await ok(admin.post('/api/tables', { key: 'projects', label: 'Projects', primaryField: 'title', fields: [{ key: 'title', label: 'Title', type: 'text' }] }));
-  await ok(admin.post('/api/tables/projects/fields', { key: 'members', label: 'Members', type: 'link', options: { table: 'clients', multiple: true, onDelete: 'unlink', inverseKey: 'projects', inverseLabel: 'Projects' } }));
-  for (const [name, region] of [['North One', 'north'], ['North Two', 'north'], ['South Secret', 'south']] as const) {
+  await ok(
+    admin.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text', required: true },
+        { key: 'region', label: 'Region', type: 'text' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'projects',
+      label: 'Projects',
+      primaryField: 'title',
+      fields: [{ key: 'title', label: 'Title', type: 'text' }],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/projects/fields', {
+      key: 'members',
+      label: 'Members',
+      type: 'link',
+      options: { table: 'clients', multiple: true, onDelete: 'unlink', inverseKey: 'projects', inverseLabel: 'Projects' },
+    }),
+  );
+  for (const [name, region] of [
+    ['North One', 'north'],
+    ['North Two', 'north'],
+    ['South Secret', 'south'],
+  ] as const) {
     ids[name] = (await ok(admin.post('/api/tables/clients/records', { data: { name, region } }))).body.id;
   }
   // link order is the order given, not the order of ids
-  ids.p1 = (await ok(admin.post('/api/tables/projects/records', { data: { title: 'P1', members: [ids['South Secret'], ids['North Two'], ids['North One']] } }))).body.id;
+  ids.p1 = (
+    await ok(
+      admin.post('/api/tables/projects/records', {
+        data: { title: 'P1', members: [ids['South Secret'], ids['North Two'], ids['North One']] },
+      }),
+    )
+  ).body.id;
   ids.p2 = (await ok(admin.post('/api/tables/projects/records', { data: { title: 'P2', members: [ids['North One']] } }))).body.id;
   ids.p3 = (await ok(admin.post('/api/tables/projects/records', { data: { title: 'P3' } }))).body.id;
 });
@@ -84,7 +110,11 @@ describe('one statement per page, one for the session', () => {
       await ok(admin.get('/api/tables/projects/records?count=none')); // warm the caches
       seen.length = 0;
       const r = await ok(admin.get('/api/tables/projects/records?count=none&sort=title'));
-      expect(r.body.items.map((x: any) => x.data.members)).toEqual([[ids['South Secret'], ids['North Two'], ids['North One']], [ids['North One']], []]);
+      expect(r.body.items.map((x: any) => x.data.members)).toEqual([
+        [ids['South Secret'], ids['North Two'], ids['North One']],
+        [ids['North One']],
+        [],
+      ]);
       const links = seen.filter((t) => t.includes('record_link'));
       expect(links).toHaveLength(1);
       expect(links[0]).toContain('FROM record r');
@@ -117,7 +147,11 @@ describe('one statement per page, one for the session', () => {
     await ok(admin.del(`/api/tables/clients/records/${ids['North Two']}`));
     expect((await admin.get(`/api/tables/projects/records/${ids.p1}`)).body.data.members).toEqual([ids['South Secret'], ids['North One']]);
     await ok(admin.post(`/api/tables/clients/records/${ids['North Two']}/restore`));
-    expect((await admin.get(`/api/tables/projects/records/${ids.p1}`)).body.data.members).toEqual([ids['South Secret'], ids['North Two'], ids['North One']]);
+    expect((await admin.get(`/api/tables/projects/records/${ids.p1}`)).body.data.members).toEqual([
+      ids['South Secret'],
+      ids['North Two'],
+      ids['North One'],
+    ]);
   });
 
   it('still refuses an unknown expand', async () => {
@@ -128,13 +162,15 @@ describe('one statement per page, one for the session', () => {
 
 describe('expand follows the reader’s rights on the linked table', () => {
   it('names only the linked records in the read scope, with readable false for the others', async () => {
-    await ok(admin.post('/api/roles', {
-      name: 'Regional reader',
-      rules: [
-        { action: 'read', subject: 'projects' },
-        { action: 'read', subject: 'clients', conditions: { region: '$me.region' } },
-      ],
-    }));
+    await ok(
+      admin.post('/api/roles', {
+        name: 'Regional reader',
+        rules: [
+          { action: 'read', subject: 'projects' },
+          { action: 'read', subject: 'clients', conditions: { region: '$me.region' } },
+        ],
+      }),
+    );
     await createUser('nora@example.com', { roles: ['Regional reader'], attributes: { region: 'north' } });
     const nora = await login(server.url, 'nora@example.com');
     const bodies: string[] = [];
@@ -155,21 +191,25 @@ describe('expand follows the reader’s rights on the linked table', () => {
     const clients = await ok(nora.get('/api/tables/clients/records?expand=projects&sort=name'));
     bodies.push(JSON.stringify(clients.body));
     expect(clientNames(clients)).toEqual(['North One', 'North Two']);
-    expect(clients.body.items[0].expanded.projects).toEqual([
-      { id: ids.p1, name: 'P1', readable: true },
-      { id: ids.p2, name: 'P2', readable: true },
-    ].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect(clients.body.items[0].expanded.projects).toEqual(
+      [
+        { id: ids.p1, name: 'P1', readable: true },
+        { id: ids.p2, name: 'P2', readable: true },
+      ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
     for (const b of bodies) expect(b).not.toContain('South Secret');
   });
 
   it('shows no name when the primary field is hidden, and nothing readable when the table is', async () => {
-    const role = await ok(admin.post('/api/roles', {
-      name: 'Field reader',
-      rules: [
-        { action: 'read', subject: 'projects' },
-        { action: 'read', subject: 'clients', fields: ['region'] },
-      ],
-    }));
+    const role = await ok(
+      admin.post('/api/roles', {
+        name: 'Field reader',
+        rules: [
+          { action: 'read', subject: 'projects' },
+          { action: 'read', subject: 'clients', fields: ['region'] },
+        ],
+      }),
+    );
     await createUser('fay@example.com', { roles: ['Field reader'] });
     const fay = await login(server.url, 'fay@example.com');
     const r = await ok(fay.get(`/api/tables/projects/records/${ids.p2}?expand=members`));
@@ -181,7 +221,14 @@ describe('expand follows the reader’s rights on the linked table', () => {
     expect(JSON.stringify(r2.body)).not.toContain('North One');
     expectError(await fay.get('/api/tables/clients/records'), 404, 'NOT_FOUND');
     // and back: the primary field readable again
-    await ok(admin.patch(`/api/roles/${role.body.id}`, { rules: [{ action: 'read', subject: 'projects' }, { action: 'read', subject: 'clients' }] }));
+    await ok(
+      admin.patch(`/api/roles/${role.body.id}`, {
+        rules: [
+          { action: 'read', subject: 'projects' },
+          { action: 'read', subject: 'clients' },
+        ],
+      }),
+    );
     const r3 = await ok(fay.get(`/api/tables/projects/records/${ids.p2}?expand=members`));
     expect(r3.body.expanded.members).toEqual([{ id: ids['North One'], name: 'North One', readable: true }]);
   });
@@ -212,7 +259,14 @@ describe('cached rights apply changes on the very next request', () => {
     const tim = await login(server.url, 'tim@example.com');
     const before = await ok(tim.get('/api/tables/clients/records?sort=name'));
     expect(before.body.items[0].data).toHaveProperty('region', 'north');
-    await ok(admin.patch(`/api/roles/${role.body.id}`, { rules: [{ action: 'read', subject: 'clients' }, { action: 'read', subject: 'clients', fields: ['region'], inverted: true }] }));
+    await ok(
+      admin.patch(`/api/roles/${role.body.id}`, {
+        rules: [
+          { action: 'read', subject: 'clients' },
+          { action: 'read', subject: 'clients', fields: ['region'], inverted: true },
+        ],
+      }),
+    );
     const after = await ok(tim.get('/api/tables/clients/records?sort=name'));
     expect(after.body.items[0].data).not.toHaveProperty('region');
     expectError(await tim.get('/api/tables/clients/records?sort=region'), 400);
@@ -247,7 +301,14 @@ describe.skipIf(!process.env.DATABASE_URL)('two API processes on one PostgreSQL 
   let second: TabulaApp;
 
   beforeAll(async () => {
-    second = await createApp({ port: 0, host: '127.0.0.1', databaseUrl: server.tabula.config.databaseUrl, dataDir: 'memory://', logLevel: 'silent', snapshots: false });
+    second = await createApp({
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: server.tabula.config.databaseUrl,
+      dataDir: 'memory://',
+      logLevel: 'silent',
+      snapshots: false,
+    });
   });
 
   afterAll(async () => {
@@ -266,11 +327,17 @@ describe.skipIf(!process.env.DATABASE_URL)('two API processes on one PostgreSQL 
     await ok(admin.patch(`/api/users/${id}`, { roles: [] }));
     expectError(await onSecond.get('/api/tables/clients/records'), 404, 'NOT_FOUND');
     await ok(admin.patch(`/api/users/${id}`, { roles: ['Viewer'] }));
-    expect(clientNames(await ok(onSecond.get('/api/tables/clients/records?sort=name')))).toEqual(['North One', 'North Two', 'South Secret']);
+    expect(clientNames(await ok(onSecond.get('/api/tables/clients/records?sort=name')))).toEqual([
+      'North One',
+      'North Two',
+      'South Secret',
+    ]);
     // a schema change through the first process is seen by the second
     await ok(admin.post('/api/tables/clients/fields', { key: 'zip', label: 'Zip', type: 'text' }));
     await ok(admin.patch(`/api/tables/clients/records/${ids['North Two']}`, { data: { zip: '0150' } }));
-    expect(clientNames(await ok(onSecond.get('/api/tables/clients/records' + q({ filter: { field: 'zip', op: 'eq', value: '0150' } }))))).toEqual(['North Two']);
+    expect(
+      clientNames(await ok(onSecond.get('/api/tables/clients/records' + q({ filter: { field: 'zip', op: 'eq', value: '0150' } })))),
+    ).toEqual(['North Two']);
     // logout through the first process ends the session in the second
     expect((await viaFirst.post('/api/auth/logout')).status).toBe(200);
     expectError(await onSecond.get('/api/tables/clients/records'), 401, 'UNAUTHENTICATED');

@@ -32,7 +32,9 @@ async function all(table: string): Promise<any[]> {
   const out: any[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await ok(api.get(`/api/tables/${table}/records?limit=1000&count=none${after ? `&after=${encodeURIComponent(after)}` : ''}`));
+    const page = await ok(
+      api.get(`/api/tables/${table}/records?limit=1000&count=none${after ? `&after=${encodeURIComponent(after)}` : ''}`),
+    );
     out.push(...page.items);
     if (!page.nextCursor || !page.items.length) return out;
     after = page.nextCursor;
@@ -68,29 +70,94 @@ function lineValues(i: number): Line {
 }
 
 async function setup(prefix: string): Promise<void> {
-  await ok(api.post('/api/tables', { key: `${prefix}clients`, label: `${prefix} clients`, fields: [{ key: 'name', label: 'Name', type: 'text' }] }));
-  await ok(api.post('/api/tables', { key: `${prefix}orders`, label: `${prefix} orders`, fields: [{ key: 'number', label: 'Number', type: 'text' }] }));
-  await ok(api.post('/api/tables', { key: `${prefix}lines`, label: `${prefix} lines`, fields: [
-    { key: 'item', label: 'Item', type: 'text' },
-    { key: 'qty', label: 'Qty', type: 'number' },
-    { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
-    { key: 'vat', label: 'VAT', type: 'percent' },
-  ] }));
-  await ok(api.post(`/api/tables/${prefix}orders/fields`, { key: 'client', label: 'Client', type: 'link', options: { table: `${prefix}clients`, multiple: false, onDelete: 'restrict', inverseKey: 'orders' } }));
-  await ok(api.post(`/api/tables/${prefix}lines/fields`, { key: 'order', label: 'Order', type: 'link', options: { table: `${prefix}orders`, multiple: false, onDelete: 'cascade', inverseKey: 'lines' } }));
-  await ok(api.post(`/api/tables/${prefix}lines/fields`, { key: 'total', label: 'Total', type: 'formula', options: { expression: 'qty * price * (1 + vat)' } }));
-  await ok(api.post(`/api/tables/${prefix}orders/fields`, { key: 'total', label: 'Total', type: 'rollup', options: { link: 'lines', field: 'total', aggregate: 'sum' } }));
-  await ok(api.post(`/api/tables/${prefix}clients/fields`, { key: 'total', label: 'Total', type: 'rollup', options: { link: 'orders', field: 'total', aggregate: 'sum' } }));
+  await ok(
+    api.post('/api/tables', {
+      key: `${prefix}clients`,
+      label: `${prefix} clients`,
+      fields: [{ key: 'name', label: 'Name', type: 'text' }],
+    }),
+  );
+  await ok(
+    api.post('/api/tables', {
+      key: `${prefix}orders`,
+      label: `${prefix} orders`,
+      fields: [{ key: 'number', label: 'Number', type: 'text' }],
+    }),
+  );
+  await ok(
+    api.post('/api/tables', {
+      key: `${prefix}lines`,
+      label: `${prefix} lines`,
+      fields: [
+        { key: 'item', label: 'Item', type: 'text' },
+        { key: 'qty', label: 'Qty', type: 'number' },
+        { key: 'price', label: 'Price', type: 'money', options: { currency: 'EUR' } },
+        { key: 'vat', label: 'VAT', type: 'percent' },
+      ],
+    }),
+  );
+  await ok(
+    api.post(`/api/tables/${prefix}orders/fields`, {
+      key: 'client',
+      label: 'Client',
+      type: 'link',
+      options: { table: `${prefix}clients`, multiple: false, onDelete: 'restrict', inverseKey: 'orders' },
+    }),
+  );
+  await ok(
+    api.post(`/api/tables/${prefix}lines/fields`, {
+      key: 'order',
+      label: 'Order',
+      type: 'link',
+      options: { table: `${prefix}orders`, multiple: false, onDelete: 'cascade', inverseKey: 'lines' },
+    }),
+  );
+  await ok(
+    api.post(`/api/tables/${prefix}lines/fields`, {
+      key: 'total',
+      label: 'Total',
+      type: 'formula',
+      options: { expression: 'qty * price * (1 + vat)' },
+    }),
+  );
+  await ok(
+    api.post(`/api/tables/${prefix}orders/fields`, {
+      key: 'total',
+      label: 'Total',
+      type: 'rollup',
+      options: { link: 'lines', field: 'total', aggregate: 'sum' },
+    }),
+  );
+  await ok(
+    api.post(`/api/tables/${prefix}clients/fields`, {
+      key: 'total',
+      label: 'Total',
+      type: 'rollup',
+      options: { link: 'orders', field: 'total', aggregate: 'sum' },
+    }),
+  );
 }
 
 /** creates `sizes.length` orders with sizes[k] lines each (in id order, so an order's lines are contiguous), spread over `clients` clients */
-async function fill(prefix: string, sizes: number[], clients: number): Promise<{ orders: string[]; clientOf: number[]; lines: { order: number; v: Line }[] }> {
-  const c = await ok(api.post(`/api/tables/${prefix}clients/records?return=ids`, { records: Array.from({ length: clients }, (_, k) => ({ data: { name: `c${k}` } })) }));
+async function fill(
+  prefix: string,
+  sizes: number[],
+  clients: number,
+): Promise<{ orders: string[]; clientOf: number[]; lines: { order: number; v: Line }[] }> {
+  const c = await ok(
+    api.post(`/api/tables/${prefix}clients/records?return=ids`, {
+      records: Array.from({ length: clients }, (_, k) => ({ data: { name: `c${k}` } })),
+    }),
+  );
   const clientIds: string[] = c.ids ?? c.items.map((x: any) => x.id);
   const clientOf = sizes.map((_, k) => (k * 5) % clients);
   const orders: string[] = [];
   for (let a = 0; a < sizes.length; a += 1000) {
-    const r = await ok(api.post(`/api/tables/${prefix}orders/records?return=ids`, { records: sizes.slice(a, a + 1000).map((_, j) => ({ data: { number: `o${a + j}`, client: [clientIds[clientOf[a + j]!]] } })) }));
+    const r = await ok(
+      api.post(`/api/tables/${prefix}orders/records?return=ids`, {
+        records: sizes.slice(a, a + 1000).map((_, j) => ({ data: { number: `o${a + j}`, client: [clientIds[clientOf[a + j]!]] } })),
+      }),
+    );
     orders.push(...(r.ids ?? r.items.map((x: any) => x.id)));
   }
   const lines: { order: number; v: Line }[] = [];
@@ -98,20 +165,31 @@ async function fill(prefix: string, sizes: number[], clients: number): Promise<{
     for (let j = 0; j < n; j++) lines.push({ order: k, v: lineValues(lines.length) });
   });
   for (let a = 0; a < lines.length; a += 1000) {
-    await ok(api.post(`/api/tables/${prefix}lines/records?return=ids`, { records: lines.slice(a, a + 1000).map((l, j) => ({ data: { item: `l${a + j}`, qty: l.v.qty, price: money(BigInt(l.v.cents)), vat: l.v.vat / 100, order: [orders[l.order]] } })) }));
+    await ok(
+      api.post(`/api/tables/${prefix}lines/records?return=ids`, {
+        records: lines.slice(a, a + 1000).map((l, j) => ({
+          data: { item: `l${a + j}`, qty: l.v.qty, price: money(BigInt(l.v.cents)), vat: l.v.vat / 100, order: [orders[l.order]] },
+        })),
+      }),
+    );
   }
   return { orders, clientOf, lines };
 }
 
 async function changeAndCheck(prefix: string, data: Awaited<ReturnType<typeof fill>>): Promise<void> {
-  const r = await ok(api.patch(`/api/tables/${prefix}lines/fields/total`, { options: { expression: 'ROUND(qty * price * (1 + vat), 2)' } }));
+  const r = await ok(
+    api.patch(`/api/tables/${prefix}lines/fields/total`, { options: { expression: 'ROUND(qty * price * (1 + vat), 2)' } }),
+  );
   const job = await waitJob(r.job);
   expect(job.state).toBe('done');
   expect(job.done).toBe(data.lines.length);
   expect(job.total).toBe(data.lines.length);
   // the parents were recomputed within the job's own steps: no follow-up job was needed (a
   // follow-up job would leave them stale between `done` and its own run — a race a read may lose)
-  const later = await server.tabula.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM job WHERE kind = 'recompute' AND id <> $1 AND created_at >= (SELECT created_at FROM job WHERE id = $1)`, [r.job]);
+  const later = await server.tabula.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM job WHERE kind = 'recompute' AND id <> $1 AND created_at >= (SELECT created_at FROM job WHERE id = $1)`,
+    [r.job],
+  );
   expect(later[0]!.n).toBe(0);
   // read right after `done`: nothing may be left for a later job
   const orders = new Map((await all(`${prefix}orders`)).map((o) => [o.id, o]));
@@ -134,7 +212,9 @@ async function changeAndCheck(prefix: string, data: Awaited<ReturnType<typeof fi
   const perClient = new Map<string, bigint>();
   for (const c of clients) perClient.set(c.data.name, 0n);
   data.orders.forEach((_, k) => perClient.set(`c${data.clientOf[k]}`, perClient.get(`c${data.clientOf[k]}`)! + perOrder[k]!));
-  for (const c of clients) if (c.data.total?.amount !== money(perClient.get(c.data.name)!)) wrong.push(`client ${c.data.name}: ${c.data.total?.amount} ≠ ${money(perClient.get(c.data.name)!)}`);
+  for (const c of clients)
+    if (c.data.total?.amount !== money(perClient.get(c.data.name)!))
+      wrong.push(`client ${c.data.name}: ${c.data.total?.amount} ≠ ${money(perClient.get(c.data.name)!)}`);
   expect(wrong).toEqual([]);
 }
 
@@ -162,7 +242,11 @@ describe('formula change: the rollups that read it are exact when the job is don
   it('a step that touches more orders than the synchronous fan-out limit (1,000)', async () => {
     process.env.TABULA_RECOMPUTE_BATCH = '4000';
     await setup('f_');
-    const data = await fill('f_', Array.from({ length: 2000 }, () => 1), 7);
+    const data = await fill(
+      'f_',
+      Array.from({ length: 2000 }, () => 1),
+      7,
+    );
     await changeAndCheck('f_', data);
   }, 120_000);
 });

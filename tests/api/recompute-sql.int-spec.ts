@@ -34,7 +34,10 @@ async function setFormula(expression: string): Promise<void> {
 }
 
 async function snapshot(): Promise<Record<string, unknown>> {
-  const rows = await server.tabula.db.query<{ id: string; data: unknown; version: number }>(`SELECT id, data, version FROM record WHERE table_id = $1 ORDER BY id`, [tableId]);
+  const rows = await server.tabula.db.query<{ id: string; data: unknown; version: number }>(
+    `SELECT id, data, version FROM record WHERE table_id = $1 ORDER BY id`,
+    [tableId],
+  );
   return Object.fromEntries(rows.map((r) => [r.id, { data: r.data, version: r.version }]));
 }
 
@@ -49,7 +52,23 @@ function prng(seed: number): () => number {
   };
 }
 
-const NUMBERS = ['0', '1', '-1', '2.5', '-2.5', '0.005', '1.005', '-0.125', '123456789012345678', '-98765432109876.5', '0.0000000001', '3.14159265358979', '100', '7', '-0.5'];
+const NUMBERS = [
+  '0',
+  '1',
+  '-1',
+  '2.5',
+  '-2.5',
+  '0.005',
+  '1.005',
+  '-0.125',
+  '123456789012345678',
+  '-98765432109876.5',
+  '0.0000000001',
+  '3.14159265358979',
+  '100',
+  '7',
+  '-0.5',
+];
 const PERCENTS = [0, 0.19, 0.2, -0.05, 0.055, 1.5, 0.125];
 const AMOUNTS = ['0', '0.01', '-0.01', '19.99', '-5.50', '1000000000000.00', '0.05', '12.34', '99999999999999.99'];
 
@@ -57,17 +76,23 @@ beforeAll(async () => {
   process.env.TABULA_RECOMPUTE_BATCH = '7'; // several steps, and rows of one step on both paths
   server = await startTabula();
   api = await setupAdmin(server.url);
-  const t = await ok(api.post('/api/tables', { key: 'vals', label: 'Values', fields: [
-    { key: 'a', label: 'A', type: 'number' },
-    { key: 'b', label: 'B', type: 'number' },
-    { key: 'p', label: 'P', type: 'percent' },
-    { key: 'm', label: 'M', type: 'money', options: { currency: 'EUR' } },
-    { key: 'k', label: 'K', type: 'money', options: { currency: 'EUR' } },
-  ] }));
+  const t = await ok(
+    api.post('/api/tables', {
+      key: 'vals',
+      label: 'Values',
+      fields: [
+        { key: 'a', label: 'A', type: 'number' },
+        { key: 'b', label: 'B', type: 'number' },
+        { key: 'p', label: 'P', type: 'percent' },
+        { key: 'm', label: 'M', type: 'money', options: { currency: 'EUR' } },
+        { key: 'k', label: 'K', type: 'money', options: { currency: 'EUR' } },
+      ],
+    }),
+  );
   tableId = t.id;
   await ok(api.post('/api/tables/vals/fields', { key: 'f', label: 'F', type: 'formula', options: { expression: 'a / b' } }));
   const r = prng(7);
-  const pick = <T,>(list: T[]): T | undefined => (r() < 0.12 ? undefined : list[Math.floor(r() * list.length)]);
+  const pick = <T>(list: T[]): T | undefined => (r() < 0.12 ? undefined : list[Math.floor(r() * list.length)]);
   const records = Array.from({ length: 120 }, () => {
     const data: Record<string, unknown> = {};
     const a = pick(NUMBERS);
@@ -86,7 +111,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const [k, v] of [['TABULA_RECOMPUTE_SQL', saved.sql], ['TABULA_RECOMPUTE_BATCH', saved.batch]] as const) {
+  for (const [k, v] of [
+    ['TABULA_RECOMPUTE_SQL', saved.sql],
+    ['TABULA_RECOMPUTE_BATCH', saved.batch],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }

@@ -11,7 +11,14 @@ let server: TestServer;
 let admin: Client;
 let manager: Client;
 
-interface Sale { category: string; date: string; amount: string; qty: number; at: string; mine: boolean }
+interface Sale {
+  category: string;
+  date: string;
+  amount: string;
+  qty: number;
+  at: string;
+  mine: boolean;
+}
 const sales: Sale[] = [];
 const CATS = ['Books', 'Games', 'Tools'];
 
@@ -28,29 +35,47 @@ function expectError(r: Res, status = 400) {
 }
 
 /** Cents as an exact decimal string with two places. */
-const money = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+const money = (cents: number) =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 const cents = (s: string) => Math.round(Number(s) * 100);
 
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'sales', label: 'Sales', primaryField: 'title',
-    fields: [
-      { key: 'title', label: 'Title', type: 'text' },
-      { key: 'category', label: 'Category', type: 'select', options: { choices: CATS.map((value) => ({ value })) } },
-      { key: 'date', label: 'Date', type: 'date' },
-      { key: 'at', label: 'At', type: 'dateTime' },
-      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
-      { key: 'any_amount', label: 'Any amount', type: 'money' },
-      { key: 'qty', label: 'Qty', type: 'number' },
-      { key: 'secret', label: 'Secret', type: 'number' },
-    ],
-  }));
-  await ok(admin.post('/api/roles', { name: 'Sales clerk', rules: [{ action: 'read', subject: 'sales', conditions: { owner: '$me' } }, { action: 'create', subject: 'sales' }, { action: 'read', subject: 'sales', fields: ['secret'], inverted: true }] }));
-  await ok(admin.post('/api/users', { email: 'clerk@example.com', password: 'a long enough password', name: 'Clerk', roles: ['Sales clerk'] }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'sales',
+      label: 'Sales',
+      primaryField: 'title',
+      fields: [
+        { key: 'title', label: 'Title', type: 'text' },
+        { key: 'category', label: 'Category', type: 'select', options: { choices: CATS.map((value) => ({ value })) } },
+        { key: 'date', label: 'Date', type: 'date' },
+        { key: 'at', label: 'At', type: 'dateTime' },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+        { key: 'any_amount', label: 'Any amount', type: 'money' },
+        { key: 'qty', label: 'Qty', type: 'number' },
+        { key: 'secret', label: 'Secret', type: 'number' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/roles', {
+      name: 'Sales clerk',
+      rules: [
+        { action: 'read', subject: 'sales', conditions: { owner: '$me' } },
+        { action: 'create', subject: 'sales' },
+        { action: 'read', subject: 'sales', fields: ['secret'], inverted: true },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/users', { email: 'clerk@example.com', password: 'a long enough password', name: 'Clerk', roles: ['Sales clerk'] }),
+  );
   manager = new Client(server.url);
-  manager.token = (await ok(manager.post('/api/auth/login', { email: 'clerk@example.com', password: 'a long enough password' }), 200)).token;
+  manager.token = (
+    await ok(manager.post('/api/auth/login', { email: 'clerk@example.com', password: 'a long enough password' }), 200)
+  ).token;
 
   // deterministic sales over three months; amounts in cents that sum exactly only in decimals
   let seed = 7;
@@ -58,11 +83,29 @@ beforeAll(async () => {
   const mk = (mine: boolean): Sale => {
     const month = 1 + rnd(3);
     const day = 1 + rnd(28);
-    return { category: CATS[rnd(3)]!, date: `2026-0${month}-${String(day).padStart(2, '0')}`, amount: money(1 + rnd(100_000)), qty: rnd(7), at: `2026-0${month}-${String(day).padStart(2, '0')}T23:30:00.000Z`, mine };
+    return {
+      category: CATS[rnd(3)]!,
+      date: `2026-0${month}-${String(day).padStart(2, '0')}`,
+      amount: money(1 + rnd(100_000)),
+      qty: rnd(7),
+      at: `2026-0${month}-${String(day).padStart(2, '0')}T23:30:00.000Z`,
+      mine,
+    };
   };
   const mine = Array.from({ length: 40 }, () => mk(true));
   const theirs = Array.from({ length: 80 }, () => mk(false));
-  const rec = (s: Sale) => ({ data: { title: 't', category: s.category, date: s.date, at: s.at, amount: s.amount, any_amount: { amount: s.amount, currency: 'USD' }, qty: s.qty, ...(s.mine ? {} : { secret: 1 }) } });
+  const rec = (s: Sale) => ({
+    data: {
+      title: 't',
+      category: s.category,
+      date: s.date,
+      at: s.at,
+      amount: s.amount,
+      any_amount: { amount: s.amount, currency: 'USD' },
+      qty: s.qty,
+      ...(s.mine ? {} : { secret: 1 }),
+    },
+  });
   await ok(manager.post('/api/tables/sales/records', { records: mine.map(rec) }));
   await ok(admin.post('/api/tables/sales/records', { records: theirs.map(rec) }));
   sales.push(...mine, ...theirs);
@@ -92,11 +135,21 @@ function expected(list: Sale[]) {
 
 describe('pivot', () => {
   it('sums money by category × month, with the totals of rows, columns and the whole, exactly', async () => {
-    const r = await ok(admin.post('/api/tables/sales/pivot', { rows: ['category'], columns: [{ field: 'date', bucket: 'month' }], values: [{ fn: 'sum', field: 'amount' }, { fn: 'count' }] }), 200);
+    const r = await ok(
+      admin.post('/api/tables/sales/pivot', {
+        rows: ['category'],
+        columns: [{ field: 'date', bucket: 'month' }],
+        values: [{ fn: 'sum', field: 'amount' }, { fn: 'count' }],
+      }),
+      200,
+    );
     const exp = expected(sales);
     expect(r.rows).toEqual(CATS.map((c) => [c]));
     expect(r.columns).toEqual([['2026-01'], ['2026-02'], ['2026-03']]);
-    expect(r.values).toEqual([{ field: 'amount', fn: 'sum', type: 'money', currency: 'EUR' }, { field: null, fn: 'count', type: 'number' }]);
+    expect(r.values).toEqual([
+      { field: 'amount', fn: 'sum', type: 'money', currency: 'EUR' },
+      { field: null, fn: 'count', type: 'number' },
+    ]);
     r.rows.forEach(([c]: string[], i: number) => {
       r.columns.forEach(([m]: string[], j: number) => {
         const e = exp.get(`${c}|${m}`);
@@ -109,7 +162,7 @@ describe('pivot', () => {
     expect(r.truncated).toBe(false);
   });
 
-  it('buckets dates by year, quarter and week, and date-times in the workspace\'s time zone', async () => {
+  it("buckets dates by year, quarter and week, and date-times in the workspace's time zone", async () => {
     const y = await ok(admin.post('/api/tables/sales/pivot', { rows: [{ field: 'date', bucket: 'year' }] }), 200);
     expect(y.rows).toEqual([['2026']]);
     expect(y.cells).toEqual([[[sales.length]]]);
@@ -123,7 +176,16 @@ describe('pivot', () => {
   });
 
   it('groups text as typed, braces and quotes included; refuses a formula computed when read', async () => {
-    await ok(admin.post('/api/tables', { key: 'notes', label: 'Notes', fields: [{ key: 'tag', label: 'Tag', type: 'text' }, { key: 'n', label: 'N', type: 'number' }] }));
+    await ok(
+      admin.post('/api/tables', {
+        key: 'notes',
+        label: 'Notes',
+        fields: [
+          { key: 'tag', label: 'Tag', type: 'text' },
+          { key: 'n', label: 'N', type: 'number' },
+        ],
+      }),
+    );
     await ok(admin.post('/api/tables/notes/fields', { key: 'age', label: 'Age', type: 'formula', options: { expression: 'TODAY()' } }));
     await ok(admin.post('/api/tables/notes/records', { records: ['{a}', '"q"', '[x]', '{a}'].map((tag, n) => ({ data: { tag, n } })) }));
     const r = await ok(admin.post('/api/tables/notes/pivot', { rows: ['tag'], values: [{ fn: 'sum', field: 'n' }] }), 200);
@@ -135,20 +197,29 @@ describe('pivot', () => {
   });
 
   it('puts every empty value of a select or a text — cleared, set to null or never set — in one group', async () => {
-    await ok(admin.post('/api/tables', { key: 'kinds', label: 'Kinds', fields: [
-      { key: 'kind', label: 'Kind', type: 'select', options: { choices: [{ value: 'A' }, { value: 'B' }] } },
-      { key: 'label', label: 'Label', type: 'text' },
-      { key: 'n', label: 'N', type: 'number' },
-    ] }));
-    await ok(admin.post('/api/tables/kinds/records', { records: [
-      { data: { kind: 'A', label: 'x', n: 1 } },
-      { data: { kind: null, label: null, n: 2 } },
-      { data: { n: 4 } },
-    ] }));
+    await ok(
+      admin.post('/api/tables', {
+        key: 'kinds',
+        label: 'Kinds',
+        fields: [
+          { key: 'kind', label: 'Kind', type: 'select', options: { choices: [{ value: 'A' }, { value: 'B' }] } },
+          { key: 'label', label: 'Label', type: 'text' },
+          { key: 'n', label: 'N', type: 'number' },
+        ],
+      }),
+    );
+    await ok(
+      admin.post('/api/tables/kinds/records', {
+        records: [{ data: { kind: 'A', label: 'x', n: 1 } }, { data: { kind: null, label: null, n: 2 } }, { data: { n: 4 } }],
+      }),
+    );
     const b = await ok(admin.post('/api/tables/kinds/records', { data: { kind: 'B', label: 'y', n: 8 } }));
     await ok(admin.patch(`/api/tables/kinds/records/${b.id}`, { data: { kind: null, label: '' }, version: b.version }), 200);
     for (const field of ['kind', 'label']) {
-      const r = await ok(admin.post('/api/tables/kinds/pivot', { rows: [field], values: [{ fn: 'sum', field: 'n' }, { fn: 'count' }] }), 200);
+      const r = await ok(
+        admin.post('/api/tables/kinds/pivot', { rows: [field], values: [{ fn: 'sum', field: 'n' }, { fn: 'count' }] }),
+        200,
+      );
       expect(r.rows).toEqual([[field === 'kind' ? 'A' : 'x'], [null]]);
       expect(r.cells).toEqual([[['1', 1]], [['14', 3]]]);
       expect(r.total).toEqual(['15', 4]);
@@ -157,14 +228,35 @@ describe('pivot', () => {
 
   it('totals (computed over the finest groups) equal the aggregate of the same records, for every function', async () => {
     const values = [
-      { fn: 'sum', field: 'amount' }, { fn: 'avg', field: 'qty' }, { fn: 'avg', field: 'amount' }, { fn: 'min', field: 'date' },
-      { fn: 'max', field: 'amount' }, { fn: 'min', field: 'qty' }, { fn: 'count', field: 'secret' }, { fn: 'avg', field: 'secret' }, { fn: 'count' },
+      { fn: 'sum', field: 'amount' },
+      { fn: 'avg', field: 'qty' },
+      { fn: 'avg', field: 'amount' },
+      { fn: 'min', field: 'date' },
+      { fn: 'max', field: 'amount' },
+      { fn: 'min', field: 'qty' },
+      { fn: 'count', field: 'secret' },
+      { fn: 'avg', field: 'secret' },
+      { fn: 'count' },
     ];
-    const r = await ok(admin.post('/api/tables/sales/pivot', { rows: ['category'], columns: [{ field: 'date', bucket: 'month' }], values }), 200);
+    const r = await ok(
+      admin.post('/api/tables/sales/pivot', { rows: ['category'], columns: [{ field: 'date', bucket: 'month' }], values }),
+      200,
+    );
     // the aggregate endpoint: no groups, one plain aggregate straight over the records
-    const agg = async (...filters: unknown[]) => (await ok(admin.post('/api/tables/sales/records/aggregate', { filter: filters.length ? { and: filters } : undefined, aggregates: values }), 200)).values;
+    const agg = async (...filters: unknown[]) =>
+      (
+        await ok(
+          admin.post('/api/tables/sales/records/aggregate', { filter: filters.length ? { and: filters } : undefined, aggregates: values }),
+          200,
+        )
+      ).values;
     const cat = (c: string) => ({ field: 'category', op: 'eq', value: c });
-    const month = (m: string) => ({ and: [{ field: 'date', op: 'gte', value: `${m}-01` }, { field: 'date', op: 'lt', value: `2026-0${Number(m.slice(5)) + 1}-01` }] });
+    const month = (m: string) => ({
+      and: [
+        { field: 'date', op: 'gte', value: `${m}-01` },
+        { field: 'date', op: 'lt', value: `2026-0${Number(m.slice(5)) + 1}-01` },
+      ],
+    });
     expect(r.total).toEqual(await agg());
     expect(r.total[1]).not.toMatch(/^\d+$/); // a true average, not a whole number
     for (const [i, [c]] of r.rows.entries()) {
@@ -182,11 +274,26 @@ describe('pivot', () => {
   });
 
   it('min, max and avg; an empty selection gives zero counts and blank sums', async () => {
-    const r = await ok(admin.post('/api/tables/sales/pivot', { values: [{ fn: 'min', field: 'date' }, { fn: 'max', field: 'amount' }, { fn: 'avg', field: 'qty' }] }), 200);
+    const r = await ok(
+      admin.post('/api/tables/sales/pivot', {
+        values: [
+          { fn: 'min', field: 'date' },
+          { fn: 'max', field: 'amount' },
+          { fn: 'avg', field: 'qty' },
+        ],
+      }),
+      200,
+    );
     expect(r.total[0]).toBe([...sales].map((s) => s.date).sort()[0]);
     expect(r.total[1]).toEqual({ amount: money(Math.max(...sales.map((s) => cents(s.amount)))), currency: 'EUR' });
     expect(Number(r.total[2])).toBeCloseTo(sales.reduce((a, s) => a + s.qty, 0) / sales.length, 9);
-    const none = await ok(admin.post('/api/tables/sales/pivot', { filter: { field: 'qty', op: 'gt', value: 1000 }, values: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }] }), 200);
+    const none = await ok(
+      admin.post('/api/tables/sales/pivot', {
+        filter: { field: 'qty', op: 'gt', value: 1000 },
+        values: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }],
+      }),
+      200,
+    );
     expect(none.total).toEqual([0, null]);
   });
 });
@@ -194,8 +301,23 @@ describe('pivot', () => {
 describe('aggregate: exact totals over a filter, for a grid footer', () => {
   it('counts and sums every matching record, not a page', async () => {
     const games = sales.filter((s) => s.category === 'Games');
-    const r = await ok(admin.post('/api/tables/sales/records/aggregate', { filter: { field: 'category', op: 'eq', value: 'Games' }, aggregates: [{ field: 'amount', fn: 'sum' }, { field: 'qty', fn: 'sum' }] }), 200);
-    expect(r).toEqual({ count: games.length, values: [{ amount: money(games.reduce((a, s) => a + cents(s.amount), 0)), currency: 'EUR' }, String(games.reduce((a, s) => a + s.qty, 0))] });
+    const r = await ok(
+      admin.post('/api/tables/sales/records/aggregate', {
+        filter: { field: 'category', op: 'eq', value: 'Games' },
+        aggregates: [
+          { field: 'amount', fn: 'sum' },
+          { field: 'qty', fn: 'sum' },
+        ],
+      }),
+      200,
+    );
+    expect(r).toEqual({
+      count: games.length,
+      values: [
+        { amount: money(games.reduce((a, s) => a + cents(s.amount), 0)), currency: 'EUR' },
+        String(games.reduce((a, s) => a + s.qty, 0)),
+      ],
+    });
   });
 });
 
@@ -209,7 +331,11 @@ describe('rights', () => {
   });
 
   it('a hidden field cannot be grouped, aggregated or filtered on: the 400 of a field that does not exist', async () => {
-    for (const body of [{ rows: ['secret'] }, { values: [{ fn: 'sum', field: 'secret' }] }, { filter: { field: 'secret', op: 'eq', value: 1 } }]) {
+    for (const body of [
+      { rows: ['secret'] },
+      { values: [{ fn: 'sum', field: 'secret' }] },
+      { filter: { field: 'secret', op: 'eq', value: 1 } },
+    ]) {
       const r = await manager.post('/api/tables/sales/pivot', body);
       expectError(r);
       expect(r.body.error.code).toBe('UNKNOWN_FIELD');

@@ -36,42 +36,101 @@ function expectError(r: Res, status: number, code?: string) {
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'clients', label: 'Clients', primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text', required: true, searchable: true },
-      { key: 'region', label: 'Region', type: 'select', options: { choices: [{ value: 'north' }, { value: 'south' }] } },
-      { key: 'salary', label: 'Salary', type: 'number' },
-    ],
-  }));
-  await ok(admin.post('/api/tables', {
-    key: 'orders', label: 'Orders', primaryField: 'number',
-    fields: [
-      { key: 'number', label: 'Number', type: 'text', required: true, searchable: true },
-      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'orders', inverseLabel: 'Orders' } },
-    ],
-  }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text', required: true, searchable: true },
+        { key: 'region', label: 'Region', type: 'select', options: { choices: [{ value: 'north' }, { value: 'south' }] } },
+        { key: 'salary', label: 'Salary', type: 'number' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'orders',
+      label: 'Orders',
+      primaryField: 'number',
+      fields: [
+        { key: 'number', label: 'Number', type: 'text', required: true, searchable: true },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+        {
+          key: 'client',
+          label: 'Client',
+          type: 'link',
+          options: { table: 'clients', multiple: false, inverseKey: 'orders', inverseLabel: 'Orders' },
+        },
+      ],
+    }),
+  );
   // computed fields that read across the link, both ways
-  await ok(admin.post('/api/tables/orders/fields', { key: 'client_name', label: 'Client name', type: 'lookup', options: { link: 'client', field: 'name' } }));
-  await ok(admin.post('/api/tables/orders/fields', { key: 'client_salary', label: 'Client salary', type: 'lookup', options: { link: 'client', field: 'salary' } }));
-  await ok(admin.post('/api/tables/clients/fields', { key: 'orders_total', label: 'Orders total', type: 'rollup', options: { link: 'orders', field: 'amount', aggregate: 'sum' } }));
-  await ok(admin.post('/api/tables/clients/fields', { key: 'salary_x2', label: 'Salary × 2', type: 'formula', options: { expression: 'salary * 2' } }));
+  await ok(
+    admin.post('/api/tables/orders/fields', {
+      key: 'client_name',
+      label: 'Client name',
+      type: 'lookup',
+      options: { link: 'client', field: 'name' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/orders/fields', {
+      key: 'client_salary',
+      label: 'Client salary',
+      type: 'lookup',
+      options: { link: 'client', field: 'salary' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/clients/fields', {
+      key: 'orders_total',
+      label: 'Orders total',
+      type: 'rollup',
+      options: { link: 'orders', field: 'amount', aggregate: 'sum' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/clients/fields', {
+      key: 'salary_x2',
+      label: 'Salary × 2',
+      type: 'formula',
+      options: { expression: 'salary * 2' },
+    }),
+  );
 
-  ids.north = (await ok(admin.post('/api/tables/clients/records', { data: { name: 'Northern Light', region: 'north', salary: SALARY_N } }))).body.id;
-  ids.south = (await ok(admin.post('/api/tables/clients/records', { data: { name: SOUTH_NAME, region: 'south', salary: SALARY_S } }))).body.id;
-  ids.o1 = (await ok(admin.post('/api/tables/orders/records', { data: { number: 'ORD-1', amount: '10.00', client: [ids.north] } }))).body.id;
-  ids.o2 = (await ok(admin.post('/api/tables/orders/records', { data: { number: 'ORD-2', amount: '20.00', client: [ids.south] } }))).body.id;
+  ids.north = (
+    await ok(admin.post('/api/tables/clients/records', { data: { name: 'Northern Light', region: 'north', salary: SALARY_N } }))
+  ).body.id;
+  ids.south = (
+    await ok(admin.post('/api/tables/clients/records', { data: { name: SOUTH_NAME, region: 'south', salary: SALARY_S } }))
+  ).body.id;
+  ids.o1 = (
+    await ok(admin.post('/api/tables/orders/records', { data: { number: 'ORD-1', amount: '10.00', client: [ids.north] } }))
+  ).body.id;
+  ids.o2 = (
+    await ok(admin.post('/api/tables/orders/records', { data: { number: 'ORD-2', amount: '20.00', client: [ids.south] } }))
+  ).body.id;
 
-  const role = await ok(admin.post('/api/roles', {
-    name: 'Regional clerk',
-    rules: [
-      { action: 'read', subject: 'clients', conditions: { region: '$me.region' } },
-      { action: 'read', subject: 'clients', fields: ['salary'], inverted: true },
-      { action: 'read', subject: 'orders' },
-    ],
-  }));
-  await ok(admin.post('/api/users', { email: 'clerk@example.com', password: PW, name: 'Clerk', roles: [role.body.id], attributes: { region: 'north' } }));
+  const role = await ok(
+    admin.post('/api/roles', {
+      name: 'Regional clerk',
+      rules: [
+        { action: 'read', subject: 'clients', conditions: { region: '$me.region' } },
+        { action: 'read', subject: 'clients', fields: ['salary'], inverted: true },
+        { action: 'read', subject: 'orders' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/users', {
+      email: 'clerk@example.com',
+      password: PW,
+      name: 'Clerk',
+      roles: [role.body.id],
+      attributes: { region: 'north' },
+    }),
+  );
   clerk = new Recording(server.url);
   const login = await clerk.post('/api/auth/login', { email: 'clerk@example.com', password: PW });
   expect(login.status).toBe(200);
@@ -82,8 +141,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('links to records outside the reader\'s scope', () => {
-  it('an order shows its link to a foreign client without the client\'s name', async () => {
+describe("links to records outside the reader's scope", () => {
+  it("an order shows its link to a foreign client without the client's name", async () => {
     const list = await ok(clerk.get('/api/tables/orders/records?sort=number&expand=links'), 200);
     expect(list.body.items.map((r: any) => r.data.number)).toEqual(['ORD-1', 'ORD-2']);
     const [o1, o2] = list.body.items;
@@ -118,14 +177,26 @@ describe('lookups, rollups and formulas over fields the reader may not read', ()
     const o2 = await ok(clerk.get(`/api/tables/orders/records/${ids.o2}`), 200);
     expect(o2.body.data).not.toHaveProperty('client_name');
     expect(JSON.stringify(o2.body)).not.toContain(SOUTH_NAME);
-    expectError(await clerk.get('/api/tables/orders/records' + q({ filter: { field: 'client_name', op: 'contains', value: 'Southern' } })), 400);
+    expectError(
+      await clerk.get('/api/tables/orders/records' + q({ filter: { field: 'client_name', op: 'contains', value: 'Southern' } })),
+      400,
+    );
     const fields = await ok(clerk.get('/api/tables/orders'), 200);
     const keys = fields.body.fields.map((f: any) => f.key);
     expect(keys).toContain('client');
     expect(keys).not.toContain('client_name');
     expect(keys).not.toContain('client_salary');
     // a reader of every client (but not the salary) sees the name lookup, not the salary one
-    const desk = await ok(admin.post('/api/roles', { name: 'Order desk', rules: [{ action: 'read', subject: 'orders' }, { action: 'read', subject: 'clients' }, { action: 'read', subject: 'clients', fields: ['salary'], inverted: true }] }));
+    const desk = await ok(
+      admin.post('/api/roles', {
+        name: 'Order desk',
+        rules: [
+          { action: 'read', subject: 'orders' },
+          { action: 'read', subject: 'clients' },
+          { action: 'read', subject: 'clients', fields: ['salary'], inverted: true },
+        ],
+      }),
+    );
     await ok(admin.post('/api/users', { email: 'desk@example.com', password: PW, name: 'Desk', roles: [desk.body.id] }));
     const d = new Client(server.url);
     d.token = (await ok(d.post('/api/auth/login', { email: 'desk@example.com', password: PW }), 200)).body.token;

@@ -69,7 +69,13 @@ describe('row rules on writes', () => {
     const n = await total();
     expectError(await north.post('/api/tables/deals/records', { data: { title: 'S1', region: 'south' } }), 403, 'FORBIDDEN');
     expectError(await north.post('/api/tables/deals/records', { data: { title: 'no region' } }), 403, 'FORBIDDEN');
-    const batch = await north.post('/api/tables/deals/records', { records: [{ data: { title: 'N2', region: 'north' } }, { data: { title: 'S2', region: 'south' } }, { data: { title: 'N3', region: 'north' } }] });
+    const batch = await north.post('/api/tables/deals/records', {
+      records: [
+        { data: { title: 'N2', region: 'north' } },
+        { data: { title: 'S2', region: 'south' } },
+        { data: { title: 'N3', region: 'north' } },
+      ],
+    });
     expectError(batch, 403, 'FORBIDDEN');
     expect(JSON.stringify(batch.body)).not.toContain('S2');
     expect(await total()).toBe(n);

@@ -55,7 +55,9 @@ beforeAll(async () => {
     ],
   });
   expect(t.status, JSON.stringify(t.body)).toBe(201);
-  expect((await admin.post('/api/tables', { key: 'secrets', label: 'Secrets', fields: [{ key: 'code', label: 'Code', type: 'text' }] })).status).toBe(201);
+  expect(
+    (await admin.post('/api/tables', { key: 'secrets', label: 'Secrets', fields: [{ key: 'code', label: 'Code', type: 'text' }] })).status,
+  ).toBe(201);
   await admin.post('/api/tables/secrets/records', { data: { code: 'launch-code-4242' } });
   const clerk = await admin.post('/api/roles', {
     name: 'Regional clerk',
@@ -153,7 +155,16 @@ describe('managers: only their own records, and the totals prove it', () => {
   });
 
   it('reveals nothing of the other manager or the administrator', () => {
-    users.m1!.c.assertNeverSaw(['M2 Omega', 'M2 Psi', 'Admin North', 'Admin South', rec['M2 Omega']!, rec['M2 Psi']!, rec['Admin South']!, 'launch-code-4242']);
+    users.m1!.c.assertNeverSaw([
+      'M2 Omega',
+      'M2 Psi',
+      'Admin North',
+      'Admin South',
+      rec['M2 Omega']!,
+      rec['M2 Psi']!,
+      rec['Admin South']!,
+      'launch-code-4242',
+    ]);
     users.m2!.c.assertNeverSaw(['M1 Alpha', 'M1 Beta', 'M1 Gamma', 'M1 New', 'Admin North', rec['M1 Alpha']!, rec['M1 Gamma']!]);
   });
 });
@@ -224,7 +235,18 @@ describe('custom role: rows of my region, salary hidden, only notes writable', (
     expectError(hidden, 400, 'UNKNOWN_FIELD');
     expect(hidden.body.error.message.replace('salary', 'X')).toBe(none.body.error.message.replace('nosuch', 'X'));
     expectError(await c.get('/api/tables/clients/records?sort=-salary'), 400, 'UNKNOWN_FIELD');
-    expectError(await c.post('/api/tables/clients/records/query', { filter: { or: [{ field: 'name', op: 'eq', value: 'x' }, { field: 'salary', op: 'isEmpty' }] } }), 400, 'UNKNOWN_FIELD');
+    expectError(
+      await c.post('/api/tables/clients/records/query', {
+        filter: {
+          or: [
+            { field: 'name', op: 'eq', value: 'x' },
+            { field: 'salary', op: 'isEmpty' },
+          ],
+        },
+      }),
+      400,
+      'UNKNOWN_FIELD',
+    );
   });
 
   it('updates notes only, in its region only; creates and deletes nothing', async () => {
@@ -236,7 +258,11 @@ describe('custom role: rows of my region, salary hidden, only notes writable', (
     expectError(await c.patch(`/api/tables/clients/records/${rec['M2 Omega']}`, { data: { notes: 'x' } }), 404, 'NOT_FOUND');
     expectError(await c.post('/api/tables/clients/records', { data: { name: 'C', region: 'north' } }), 403, 'FORBIDDEN');
     expectError(await c.del(`/api/tables/clients/records/${rec['M1 Beta']}`), 403, 'FORBIDDEN');
-    expect((await admin.get(`/api/tables/clients/records/${rec['M1 Beta']}`)).body.data).toMatchObject({ name: 'M1 Beta', notes: 'called', salary: 7771004 });
+    expect((await admin.get(`/api/tables/clients/records/${rec['M1 Beta']}`)).body.data).toMatchObject({
+      name: 'M1 Beta',
+      notes: 'called',
+      salary: 7771004,
+    });
   });
 
   it('history leaves the hidden field out', async () => {
@@ -258,7 +284,17 @@ describe('custom role: rows of my region, salary hidden, only notes writable', (
   });
 
   it('reveals no salary and no record of another region', () => {
-    users.clerk!.c.assertNeverSaw([...SALARIES, '7771099', 'Admin South', 'M1 Gamma', 'M2 Omega', rec['Admin South']!, rec['M1 Gamma']!, rec['M2 Omega']!, 'launch-code-4242']);
+    users.clerk!.c.assertNeverSaw([
+      ...SALARIES,
+      '7771099',
+      'Admin South',
+      'M1 Gamma',
+      'M2 Omega',
+      rec['Admin South']!,
+      rec['M1 Gamma']!,
+      rec['M2 Omega']!,
+      'launch-code-4242',
+    ]);
   });
 });
 

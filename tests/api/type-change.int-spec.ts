@@ -20,7 +20,7 @@ function ok(r: Res, status = 200) {
 }
 
 async function waitJob(id: string, c = api): Promise<any> {
-  for (const end = Date.now() + 300_000; Date.now() < end; ) {
+  for (const end = Date.now() + 300_000; Date.now() < end;) {
     const j = ok(await c.get(`/api/jobs/${id}`));
     if (j.state === 'done' || j.state === 'failed') return j;
     await new Promise((r) => setTimeout(r, 50));
@@ -31,7 +31,7 @@ async function waitJob(id: string, c = api): Promise<any> {
 /** Every record of a table (trash excluded): id → data. */
 async function records(table: string, c = api): Promise<Map<string, Record<string, any>>> {
   const out = new Map<string, Record<string, any>>();
-  for (let after: string | undefined; ; ) {
+  for (let after: string | undefined; ;) {
     const r = ok(await c.get(`/api/tables/${table}/records${q({ limit: 1000, count: 'none', after })}`));
     for (const rec of r.items) out.set(rec.id, rec.data);
     if (!r.nextCursor) return out;
@@ -49,14 +49,17 @@ async function createTable(key: string, fields: unknown[], rows: Record<string, 
   return ids;
 }
 
-const field = async (table: string, key: string) => ok(await api.get(`/api/tables/${table}`)).fields.find((f: { key: string }) => f.key === key);
+const field = async (table: string, key: string) =>
+  ok(await api.get(`/api/tables/${table}`)).fields.find((f: { key: string }) => f.key === key);
 
 /** Runs `fn` and checks that the table, its records, the schema version and the job queue did not move. */
 async function unchanged(table: string, fn: () => Promise<void>) {
   const state = async () => ({
     table: ok(await api.get(`/api/tables/${table}`)),
     records: [...(await records(table))],
-    meta: await server.tabula.db.query(`SELECT schema_version::text AS v, next_slot, (SELECT count(*)::int FROM job) AS jobs FROM workspace`),
+    meta: await server.tabula.db.query(
+      `SELECT schema_version::text AS v, next_slot, (SELECT count(*)::int FROM job) AS jobs FROM workspace`,
+    ),
   });
   const before = await state();
   await fn();
@@ -70,7 +73,8 @@ async function change(table: string, key: string, body: unknown): Promise<any> {
   return waitJob(b.job.id);
 }
 
-const dryRun = async (table: string, key: string, body: unknown) => ok(await api.patch(`/api/tables/${table}/fields/${key}?dryRun=true`, body));
+const dryRun = async (table: string, key: string, body: unknown) =>
+  ok(await api.patch(`/api/tables/${table}/fields/${key}?dryRun=true`, body));
 
 beforeAll(async () => {
   server = await startTabula();
@@ -86,7 +90,14 @@ describe('text → number', () => {
   let ids: string[];
 
   beforeAll(async () => {
-    ids = await createTable('stock', [{ key: 'name', type: 'text' }, { key: 'qty', type: 'text' }], QTY.map((qty, i) => ({ name: `r${i}`, ...(qty ? { qty } : {}) })));
+    ids = await createTable(
+      'stock',
+      [
+        { key: 'name', type: 'text' },
+        { key: 'qty', type: 'text' },
+      ],
+      QTY.map((qty, i) => ({ name: `r${i}`, ...(qty ? { qty } : {}) })),
+    );
     expect((await api.del(`/api/tables/stock/records/${ids[7]}`)).status).toBe(204); // the trash converts too
   });
 
@@ -118,7 +129,9 @@ describe('text → number', () => {
     expect((await records('stock')).get(ids[7])!.qty).toBe(99);
     const gt = ok(await api.get(`/api/tables/stock/records${q({ filter: { field: 'qty', op: 'gt', value: 50 }, sort: 'qty' })}`));
     expect(gt.items.map((x: { data: { qty: number } }) => x.data.qty)).toEqual([99, 1234.5]);
-    const audit = await server.tabula.db.query<{ n: number; lost: string }>(`SELECT count(*)::int AS n, max(summary->>'lost') AS lost FROM audit_event WHERE action = 'type_change'`);
+    const audit = await server.tabula.db.query<{ n: number; lost: string }>(
+      `SELECT count(*)::int AS n, max(summary->>'lost') AS lost FROM audit_event WHERE action = 'type_change'`,
+    );
     expect(audit[0]).toEqual({ n: 1, lost: '2' });
   });
 
@@ -139,11 +152,19 @@ describe('choices', () => {
   let ids: string[];
 
   beforeAll(async () => {
-    ids = await createTable('deals', [{ key: 'title', type: 'text' }, { key: 'stage', type: 'select', options: STAGES }, { key: 'note', type: 'text' }], [
-      { title: 'a', stage: 'lead', note: 'lead' },
-      { title: 'b', stage: 'won', note: 'gold' },
-      { title: 'c', note: 'won' },
-    ]);
+    ids = await createTable(
+      'deals',
+      [
+        { key: 'title', type: 'text' },
+        { key: 'stage', type: 'select', options: STAGES },
+        { key: 'note', type: 'text' },
+      ],
+      [
+        { title: 'a', stage: 'lead', note: 'lead' },
+        { title: 'b', stage: 'won', note: 'gold' },
+        { title: 'c', note: 'won' },
+      ],
+    );
   });
 
   it('select → multiSelect keeps the choices; multiSelect → select loses several values', async () => {
@@ -198,12 +219,24 @@ describe('dates and money', () => {
   });
 
   it('number → money takes the currency and loses amounts finer than its minor units', async () => {
-    const ids = await createTable('prices', [{ key: 'item', type: 'text' }, { key: 'amount', type: 'number' }], [{ amount: '19.99' }, { amount: 5 }, { amount: '1.005' }, { amount: -3.5 }]);
+    const ids = await createTable(
+      'prices',
+      [
+        { key: 'item', type: 'text' },
+        { key: 'amount', type: 'number' },
+      ],
+      [{ amount: '19.99' }, { amount: 5 }, { amount: '1.005' }, { amount: -3.5 }],
+    );
     const report = await dryRun('prices', 'amount', { type: 'money', options: { currency: 'EUR' } });
     expect(report).toMatchObject({ convertible: 3, lost: 1, examples: [{ id: ids[2], value: 1.005, code: 'TOO_MANY_DECIMALS' }] });
     await change('prices', 'amount', { type: 'money', options: { currency: 'EUR' } });
     const data = await records('prices');
-    expect(ids.map((id) => data.get(id)!.amount ?? null)).toEqual([{ amount: '19.99', currency: 'EUR' }, { amount: '5.00', currency: 'EUR' }, null, { amount: '-3.50', currency: 'EUR' }]);
+    expect(ids.map((id) => data.get(id)!.amount ?? null)).toEqual([
+      { amount: '19.99', currency: 'EUR' },
+      { amount: '5.00', currency: 'EUR' },
+      null,
+      { amount: '-3.50', currency: 'EUR' },
+    ]);
   });
 });
 
@@ -211,10 +244,19 @@ describe('refusals change nothing', () => {
   let codeId: string;
 
   beforeAll(async () => {
-    await createTable('guard', [{ key: 'title', type: 'text' }, { key: 'code', type: 'text', unique: true }, { key: 'flag', type: 'boolean' }, { key: 'note', type: 'text' }], [
-      { title: 'a', code: '1', flag: true },
-      { title: 'b', code: '1.0', flag: false },
-    ]);
+    await createTable(
+      'guard',
+      [
+        { key: 'title', type: 'text' },
+        { key: 'code', type: 'text', unique: true },
+        { key: 'flag', type: 'boolean' },
+        { key: 'note', type: 'text' },
+      ],
+      [
+        { title: 'a', code: '1', flag: true },
+        { title: 'b', code: '1.0', flag: false },
+      ],
+    );
     codeId = (await field('guard', 'code')).id;
   });
 
@@ -225,7 +267,13 @@ describe('refusals change nothing', () => {
         expect(r.status).toBe(422);
         expect(r.body.error).toMatchObject({ code: 'UNPROCESSABLE', details: { type: { code: 'NO_CONVERSION' } } });
       }
-      const bodies = [{ type: 'nosuch' }, { type: 'money', options: { currency: 'EURO' } }, { type: 'number', position: 1 }, { type: 'number', bogus: 1 }, { type: 'number', options: { maxLength: 3 } }].map((b) => JSON.stringify(b));
+      const bodies = [
+        { type: 'nosuch' },
+        { type: 'money', options: { currency: 'EURO' } },
+        { type: 'number', position: 1 },
+        { type: 'number', bogus: 1 },
+        { type: 'number', options: { maxLength: 3 } },
+      ].map((b) => JSON.stringify(b));
       for (const raw of [...bodies, '{"type":"number","__proto__":{"x":1}}', '{"type":"number","options":{"__proto__":{"scale":2}}}']) {
         const r = await api.req('PATCH', '/api/tables/guard/fields/code', undefined, { raw });
         expect(r.status, raw).toBe(400);
@@ -252,7 +300,10 @@ describe('refusals change nothing', () => {
 
   it('refuses a field that other fields depend on, naming them', async () => {
     // a formula stores the fields it uses by id in its options (the formula type lands separately)
-    await server.tabula.db.exec(`UPDATE meta_field SET options = options || jsonb_build_object('expression', '{' || $1 || '} & "x"') WHERE key = 'note' AND table_id = (SELECT table_id FROM meta_field WHERE id = $1)`, [codeId]);
+    await server.tabula.db.exec(
+      `UPDATE meta_field SET options = options || jsonb_build_object('expression', '{' || $1 || '} & "x"') WHERE key = 'note' AND table_id = (SELECT table_id FROM meta_field WHERE id = $1)`,
+      [codeId],
+    );
     await server.tabula.db.exec(`UPDATE workspace SET schema_version = schema_version + 1`);
     try {
       await unchanged('guard', async () => {
@@ -261,7 +312,10 @@ describe('refusals change nothing', () => {
         expect(r.body.error.details.dependants).toEqual([{ table: 'guard', field: 'note' }]);
       });
     } finally {
-      await server.tabula.db.exec(`UPDATE meta_field SET options = options - 'expression' WHERE key = 'note' AND table_id = (SELECT table_id FROM meta_field WHERE id = $1)`, [codeId]);
+      await server.tabula.db.exec(
+        `UPDATE meta_field SET options = options - 'expression' WHERE key = 'note' AND table_id = (SELECT table_id FROM meta_field WHERE id = $1)`,
+        [codeId],
+      );
       await server.tabula.db.exec(`UPDATE workspace SET schema_version = schema_version + 1`);
     }
   });
@@ -269,7 +323,11 @@ describe('refusals change nothing', () => {
 
 describe('100,000 records', () => {
   it('converts while other requests keep answering, catching up writes made meanwhile', async () => {
-    await createTable('other', [{ key: 'name', type: 'text' }], Array.from({ length: 20 }, (_, i) => ({ name: `n${i}` })));
+    await createTable(
+      'other',
+      [{ key: 'name', type: 'text' }],
+      Array.from({ length: 20 }, (_, i) => ({ name: `n${i}` })),
+    );
     const rows = Array.from({ length: 100_000 }, (_, i) => ({ code: i % 1000 === 7 ? `x${i}` : String(i) }));
     const ids = await createTable('big', [{ key: 'code', type: 'text' }], rows);
     const started = ok(await api.patch('/api/tables/big/fields/code', { type: 'number' }), 202);
@@ -319,7 +377,12 @@ describe('during a conversion (batches driven by hand)', () => {
   });
 
   it('keeps the field readable and writable on its old type, and switches with every write caught up', async () => {
-    const ids = await createTable('acc', [{ key: 'code', type: 'text' }], Array.from({ length: 5000 }, (_, i) => ({ code: String(i) })), c);
+    const ids = await createTable(
+      'acc',
+      [{ key: 'code', type: 'text' }],
+      Array.from({ length: 5000 }, (_, i) => ({ code: String(i) })),
+      c,
+    );
     const started = ok(await c.patch('/api/tables/acc/fields/code', { type: 'number' }), 202);
     const id = started.job.id;
     expect((await c.patch('/api/tables/acc/fields/code', { type: 'longText' })).body.error.code).toBe('CONFLICT');
@@ -337,6 +400,11 @@ describe('during a conversion (batches driven by hand)', () => {
     const job = await waitJob(id, c);
     expect(job).toMatchObject({ state: 'done', result: { total: 5001, convertible: 5000, lost: 1 } });
     const data = await records('acc', c);
-    expect([data.get(ids[0])!.code, data.get(ids[1])!.code, data.get(ids[4999])!.code ?? null, data.get(added)!.code]).toEqual([12.5, 1, null, 8]);
+    expect([data.get(ids[0])!.code, data.get(ids[1])!.code, data.get(ids[4999])!.code ?? null, data.get(added)!.code]).toEqual([
+      12.5,
+      1,
+      null,
+      8,
+    ]);
   });
 });

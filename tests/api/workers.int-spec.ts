@@ -144,7 +144,10 @@ describe.skipIf(!process.env.DATABASE_URL)('two worker processes on one PostgreS
     const u = new URL(serverUrl);
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
-    child = spawn(process.execPath, [MAIN], { env: { ...baseEnv(), DATABASE_URL: databaseUrl, TABULA_WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [MAIN], {
+      env: { ...baseEnv(), DATABASE_URL: databaseUrl, TABULA_WORKERS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     exited = new Promise((r) => child.on('exit', (code) => r(code)));
     let out = '';
     child.stderr!.on('data', (d) => (out += d));
@@ -188,13 +191,22 @@ describe.skipIf(!process.env.DATABASE_URL)('two worker processes on one PostgreS
     // document applies to an instance without tables)
     const doc = (await ok(first.get('/api/config'))).body;
     const timeZone = before.timeZone === 'Europe/Bucharest' ? 'America/Chicago' : 'Europe/Bucharest';
-    expect((await ok(first.put('/api/config', { ...doc, workspace: { ...doc.workspace, timeZone, name: 'Renamed' } }))).body).toMatchObject({ applied: true });
+    expect((await ok(first.put('/api/config', { ...doc, workspace: { ...doc.workspace, timeZone, name: 'Renamed' } }))).body).toMatchObject(
+      { applied: true },
+    );
     const after = await ok(second.get('/api/workspace'));
     expect(after.worker).toBe('2');
     expect(after.body).toMatchObject({ timeZone, name: 'Renamed' });
 
     // schema: a table made through worker 1 is read and filtered through worker 2
-    await ok(first.post('/api/tables', { key: 'clients', label: 'Clients', primaryField: 'name', fields: [{ key: 'name', label: 'Name', type: 'text', required: true }] }));
+    await ok(
+      first.post('/api/tables', {
+        key: 'clients',
+        label: 'Clients',
+        primaryField: 'name',
+        fields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
+      }),
+    );
     await ok(first.post('/api/tables/clients/records', { data: { name: 'North One' } }));
     let r = await ok(second.get('/api/tables/clients/records' + q({ filter: { field: 'name', op: 'eq', value: 'North One' } })));
     expect(r.worker).toBe('2');

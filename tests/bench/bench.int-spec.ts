@@ -45,11 +45,29 @@ describe('benchmark harness', () => {
   it('runs at 2,000 records and writes a results file with every case', async () => {
     const out = join(dir, 'results.json');
     const script = fileURLToPath(new URL('./run.mjs', import.meta.url));
-    await run(process.execPath, [script, '--records', '2000', '--other-tables', '2', '--other-records', '500', '--page-requests', '20', '--load-seconds', '1', '--out', out], {
-      env: process.env,
-      timeout: 540_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(
+      process.execPath,
+      [
+        script,
+        '--records',
+        '2000',
+        '--other-tables',
+        '2',
+        '--other-records',
+        '500',
+        '--page-requests',
+        '20',
+        '--load-seconds',
+        '1',
+        '--out',
+        out,
+      ],
+      {
+        env: process.env,
+        timeout: 540_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const result = JSON.parse(readFileSync(out, 'utf8'));
     expect(result.backend).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
     expect(result.records).toBe(2000);
@@ -65,7 +83,8 @@ describe('benchmark harness', () => {
     }
     // the harness's own correctness checks, recorded in the notes, all held
     const note = (name: string) => String(result.cases.find((c: { name: string }) => c.name === name)?.note ?? '');
-    for (const sort of ['date', '-date', '-price']) expect(note(`page sorted by ${sort} p50`)).toMatch(/pages identical on (\d+)\/\1 checked/);
+    for (const sort of ['date', '-date', '-price'])
+      expect(note(`page sorted by ${sort} p50`)).toMatch(/pages identical on (\d+)\/\1 checked/);
     expect(note('page with total p50')).toMatch(/wrong 0\b/);
     expect(note('page with estimated total p50')).toMatch(/wrong 0\b/);
     expect(note('quick search p50')).toMatch(/totals wrong 0\b/);

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
-const files = process.argv.slice(2).length ? process.argv.slice(2) : readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+const files = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(dir, f));
 
 const fmt = (v) => {
   if (v === null || v === undefined) return '—';
@@ -21,9 +25,14 @@ const fmt = (v) => {
 for (const f of files) {
   const r = JSON.parse(readFileSync(f, 'utf8'));
   console.log(`### ${r.backend}, ${r.records.toLocaleString('en-US')} records\n`);
-  console.log(`\`${r.command}\` — ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.database.split(' on ')[0]}; other tables ${r.options.otherTables} × ${r.options.otherRecords.toLocaleString('en-US')}; run took ${Math.round(r.durationSeconds)} s.\n`);
+  console.log(
+    `\`${r.command}\` — ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.database.split(' on ')[0]}; other tables ${r.options.otherTables} × ${r.options.otherRecords.toLocaleString('en-US')}; run took ${Math.round(r.durationSeconds)} s.\n`,
+  );
   console.log('| case | Tabula | baseline | ratio (Tabula ÷ baseline) | better |');
   console.log('|---|---:|---:|---:|---|');
-  for (const c of r.cases) console.log(`| ${c.name} | ${fmt(c.value)} ${c.unit} | ${c.baseline === null ? '—' : `${fmt(c.baseline)} ${c.unit}`} | ${c.ratio === null ? '—' : c.ratio.toFixed(c.ratio < 0.1 ? 3 : 2)} | ${c.better} |`);
+  for (const c of r.cases)
+    console.log(
+      `| ${c.name} | ${fmt(c.value)} ${c.unit} | ${c.baseline === null ? '—' : `${fmt(c.baseline)} ${c.unit}`} | ${c.ratio === null ? '—' : c.ratio.toFixed(c.ratio < 0.1 ? 3 : 2)} | ${c.better} |`,
+    );
   console.log('');
 }

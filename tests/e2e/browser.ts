@@ -15,7 +15,8 @@ export const SCREENSHOTS = join(root, 'docs/screenshots');
 export const DESIGNER_BUILD = join(root, 'apps/designer/build/index.html');
 
 export async function launch(): Promise<Browser> {
-  if (!hasChromium) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (CI does this in .ci/run)`);
+  if (!hasChromium)
+    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (CI does this in .ci/run)`);
   if (!existsSync(DESIGNER_BUILD)) throw new Error('The designer is not built: run "npx turbo run build" first');
   return chromium.launch({
     executablePath: CHROMIUM,

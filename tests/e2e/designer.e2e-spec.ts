@@ -46,9 +46,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
 
   afterEach(async (t) => {
     // a failing step leaves a picture of the page for the log
-    if (t.task.result?.state === 'fail') await (current ?? page)?.screenshot({ path: join(tmpdir(), `tabula-e2e-${t.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+    if (t.task.result?.state === 'fail')
+      await (current ?? page)
+        ?.screenshot({ path: join(tmpdir(), `tabula-e2e-${t.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`) })
+        .catch(() => undefined);
     if (t.task.result?.state === 'fail') {
-      const health = await fetch(url('/api/health'), { signal: AbortSignal.timeout(5000) }).then((r) => r.status).catch((e) => String(e));
+      const health = await fetch(url('/api/health'), { signal: AbortSignal.timeout(5000) })
+        .then((r) => r.status)
+        .catch((e) => String(e));
       console.error(`after the failure: /api/health → ${health}`);
     }
   });
@@ -174,9 +179,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     const orders = tables.find((t: any) => t.key === 'orders');
     expect(clients.fields.map((f: any) => f.key)).toEqual(expect.arrayContaining(['name', 'email', 'tier', 'balance']));
     expect(clients.fields.find((f: any) => f.key === 'balance').options).toEqual({ currency: 'EUR' });
-    expect(clients.fields.find((f: any) => f.key === 'tier').options.choices.map((c: any) => c.value)).toEqual(['gold', 'silver', 'bronze']);
+    expect(clients.fields.find((f: any) => f.key === 'tier').options.choices.map((c: any) => c.value)).toEqual([
+      'gold',
+      'silver',
+      'bronze',
+    ]);
     expect(clients.primaryField).toBe('name');
-    expect(orders.fields.map((f: any) => f.key)).toEqual(expect.arrayContaining(['title', 'amount', 'quantity', ...(hasLinks ? ['client'] : []), ...(hasFormulas ? ['total'] : [])]));
+    expect(orders.fields.map((f: any) => f.key)).toEqual(
+      expect.arrayContaining(['title', 'amount', 'quantity', ...(hasLinks ? ['client'] : []), ...(hasFormulas ? ['total'] : [])]),
+    );
     expect(log.take()).toEqual([]);
   });
 
@@ -236,7 +247,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await cell(1, 'balance').click();
     await page.keyboard.type('99.90');
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await api.get('/api/tables/clients/records?q=Beta')).body.items[0].data.balance).toEqual({ amount: '99.90', currency: 'EUR' });
+    await expect
+      .poll(async () => (await api.get('/api/tables/clients/records?q=Beta')).body.items[0].data.balance)
+      .toEqual({ amount: '99.90', currency: 'EUR' });
 
     // a value the API refuses: its message shows on the cell
     await cell(2, 'email').click();
@@ -250,10 +263,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await page.evaluate(() => {
       const dt = new DataTransfer();
       dt.setData('text/plain', 'silver\t10,00\nbronze\t20.5\n');
-      document.querySelector('[data-testid=grid]')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      document
+        .querySelector('[data-testid=grid]')!
+        .dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
     });
     await toast(/Pasted into 2 records/).waitFor();
-    const byName = async () => Object.fromEntries((await api.get('/api/tables/clients/records?sort=name')).body.items.map((r: any) => [r.data.name, r.data]));
+    const byName = async () =>
+      Object.fromEntries((await api.get('/api/tables/clients/records?sort=name')).body.items.map((r: any) => [r.data.name, r.data]));
     await expect.poll(async () => (await byName())['Gamma Ltd']?.tier).toBe('bronze');
     expect((await byName())['Beta GmbH']).toMatchObject({ tier: 'silver', balance: { amount: '10.00', currency: 'EUR' } });
     expect((await byName())['Gamma Ltd'].balance).toEqual({ amount: '20.50', currency: 'EUR' });
@@ -265,7 +281,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await byName())['Gamma Ltd'].tier).toBe(null);
     // the undo writes each row on its own: wait for Beta's too (it raced under load on CI)
-    await expect.poll(async () => (await byName())['Beta GmbH']).toMatchObject({ tier: null, balance: { amount: '99.90', currency: 'EUR' } });
+    await expect
+      .poll(async () => (await byName())['Beta GmbH'])
+      .toMatchObject({ tier: null, balance: { amount: '99.90', currency: 'EUR' } });
 
     // sort by clicking a header, then filter with the builder
     await grid.getByRole('columnheader', { name: /Name/ }).getByRole('button').click();
@@ -295,7 +313,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await page.getByLabel('Group by').selectOption({ label: 'none' });
 
     // a saved view keeps filter and sort
-    await grid.getByRole('columnheader', { name: /Balance/ }).getByRole('button').click();
+    await grid
+      .getByRole('columnheader', { name: /Balance/ })
+      .getByRole('button')
+      .click();
     await page.getByTestId('views-button').click();
     await page.getByLabel('New view name').fill('By balance');
     await page.getByRole('button', { name: 'Save view' }).click();
@@ -316,10 +337,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     expect(order.data).toMatchObject({ title: 'First order', amount: { amount: '40.00', currency: 'EUR' }, quantity: 3 });
     expect(order.data.client).toHaveLength(1);
     // 40.00 × 3: exact decimals (formulas do not round unless told to)
-    if (hasFormulas) await expect.poll(async () => (await api.get(`/api/tables/orders/records/${order.id}`)).body.data.total?.amount).toMatch(/^120(\.0+)?$/);
+    if (hasFormulas)
+      await expect
+        .poll(async () => (await api.get(`/api/tables/orders/records/${order.id}`)).body.data.total?.amount)
+        .toMatch(/^120(\.0+)?$/);
     await page.goto(url('/t/orders'));
     await page.getByTestId('grid').locator('[data-row="0"] [data-col="client"]').getByText('Alpha SRL').waitFor();
-    if (hasFormulas) await expect.poll(() => page.getByTestId('grid').locator('[data-row="0"] [data-col="total"]').textContent()).toContain('120.00');
+    if (hasFormulas)
+      await expect.poll(() => page.getByTestId('grid').locator('[data-row="0"] [data-col="total"]').textContent()).toContain('120.00');
     await shot(page, 'grid-orders');
     if (hasFormulas) {
       // the formula editor previews the formula on a real record (POST /api/formula/preview)
@@ -334,7 +359,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
       await shot(page, 'designer-formula-preview');
       await page.getByRole('button', { name: 'Cancel' }).click();
       expect((await api.get(`/api/tables/orders/records/${order.id}`)).body.data.total.amount).toMatch(/^120(\.0+)?$/);
-      expect((await api.get('/api/tables/orders')).body.fields.find((f: any) => f.key === 'total').options.expression).toBe('ROUND(amount * quantity, 2)');
+      expect((await api.get('/api/tables/orders')).body.fields.find((f: any) => f.key === 'total').options.expression).toBe(
+        'ROUND(amount * quantity, 2)',
+      );
       await page.goto(url('/t/orders'));
     }
     // the client's card lists the order as a sub-table
@@ -392,7 +419,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
 
     // Beta gets two tiers; back to a single select: Beta's value cannot convert, Alpha's comes back
     const beta = await record('Beta');
-    expect((await api.patch(`/api/tables/clients/records/${beta.id}`, { data: { tier: ['silver', 'bronze'] }, version: beta.version })).status).toBe(200);
+    expect(
+      (await api.patch(`/api/tables/clients/records/${beta.id}`, { data: { tier: ['silver', 'bronze'] }, version: beta.version })).status,
+    ).toBe(200);
     await editTier('select');
     await expect.poll(choices).toEqual(['gold', 'silver', 'bronze']);
     await page.getByRole('button', { name: 'Check the type change' }).click();
@@ -496,10 +525,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
   });
 
   it('sums every matching record in the grid footer, not only the rows loaded so far', async () => {
-    const t = await api.post('/api/tables', { key: 'ledger', label: 'Ledger', fields: [{ key: 'title', label: 'Title', type: 'text' }, { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } }] });
+    const t = await api.post('/api/tables', {
+      key: 'ledger',
+      label: 'Ledger',
+      fields: [
+        { key: 'title', label: 'Title', type: 'text' },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+      ],
+    });
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     for (let b = 0; b < 3; b++) {
-      const r = await api.post('/api/tables/ledger/records', { records: Array.from({ length: 500 }, (_, i) => ({ data: { title: `entry ${b * 500 + i}`, amount: '1.10' } })) });
+      const r = await api.post('/api/tables/ledger/records', {
+        records: Array.from({ length: 500 }, (_, i) => ({ data: { title: `entry ${b * 500 + i}`, amount: '1.10' } })),
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
     }
     await page.goto(url('/t/ledger'));
@@ -514,12 +552,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
   it('opens every screen without a console error', async () => {
     const alpha = (await api.get('/api/tables/clients/records?q=Alpha')).body.items[0];
     const screens = [
-      '/', '/design', '/design/clients', '/design/clients?tab=card', '/design/clients?tab=columns', '/design/clients?tab=views', '/design/orders',
-      '/t/clients', '/t/orders', '/t/clients/trash', '/t/clients/r/new', `/t/clients/r/${alpha.id}`, '/rights',
+      '/',
+      '/design',
+      '/design/clients',
+      '/design/clients?tab=card',
+      '/design/clients?tab=columns',
+      '/design/clients?tab=views',
+      '/design/orders',
+      '/t/clients',
+      '/t/orders',
+      '/t/clients/trash',
+      '/t/clients/r/new',
+      `/t/clients/r/${alpha.id}`,
+      '/rights',
       // signed in already: these move on by themselves
-      '/login', '/setup',
+      '/login',
+      '/setup',
       // what does not exist says so
-      '/t/no_such_table', '/design/no_such_table', '/no/such/page',
+      '/t/no_such_table',
+      '/design/no_such_table',
+      '/no/such/page',
     ];
     for (const s of screens) {
       await page.goto(url(s));
@@ -538,7 +590,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
   });
 
   it('works on a phone: a list of records and a one-column card', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 760 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-GB',
+    });
     log.watch(phone);
     const p = await phone.newPage();
     current = p;
@@ -547,9 +605,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('the designer in Chromium', () 
     await p.getByLabel('Password').fill(ADMIN.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.waitForURL('**/t/clients');
-    await p.getByTestId('record-list').getByRole('button', { name: /Alpha SRL/ }).waitFor();
+    await p
+      .getByTestId('record-list')
+      .getByRole('button', { name: /Alpha SRL/ })
+      .waitFor();
     await shot(p, 'phone-list');
-    await p.getByTestId('record-list').getByRole('button', { name: /Alpha SRL/ }).click();
+    await p
+      .getByTestId('record-list')
+      .getByRole('button', { name: /Alpha SRL/ })
+      .click();
     await p.waitForURL(/\/r\//);
     await expect.poll(() => p.getByTestId('card-title').textContent()).toBe('Alpha SRL');
     await shot(p, 'phone-card');

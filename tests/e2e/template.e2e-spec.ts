@@ -58,7 +58,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('starting from the CRM template
     await crm.click();
     await page.waitForURL(/\/t\/[a-z][a-z0-9_]*$/);
 
-    const tables = [...(await api.get('/api/tables')).body.items].sort((a: any, b: any) => a.position - b.position || a.label.localeCompare(b.label));
+    const tables = [...(await api.get('/api/tables')).body.items].sort(
+      (a: any, b: any) => a.position - b.position || a.label.localeCompare(b.label),
+    );
     expect(tables.length).toBeGreaterThan(1);
     expect(new URL(page.url()).pathname).toBe(`/t/${tables[0].key}`);
     const nav = page.getByRole('navigation', { name: 'Main' });

@@ -28,7 +28,15 @@ export async function startTabula(overrides: Record<string, unknown> = {}): Prom
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
   }
-  const tabula = await createApp({ port: 0, host: '127.0.0.1', databaseUrl, dataDir: 'memory://', logLevel: (process.env.TABULA_LOG as never) ?? 'silent', snapshots: false, ...overrides });
+  const tabula = await createApp({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl,
+    dataDir: 'memory://',
+    logLevel: (process.env.TABULA_LOG as never) ?? 'silent',
+    snapshots: false,
+    ...overrides,
+  });
   return {
     tabula,
     url: tabula.url,
@@ -56,7 +64,12 @@ export class Client {
   token: string | undefined;
   constructor(readonly base: string) {}
 
-  async req<T = any>(method: string, path: string, body?: unknown, opts: { raw?: string; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+  async req<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<Res<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: string | undefined;
@@ -121,7 +134,12 @@ export function q(params: Record<string, unknown>): string {
 /** A client that keeps every response body, to search them all for values a role must never see. */
 export class RecordingClient extends Client {
   readonly bodies: string[] = [];
-  override async req<T = any>(method: string, path: string, body?: unknown, opts?: { raw?: string; headers?: Record<string, string> }): Promise<Res<T>> {
+  override async req<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { raw?: string; headers?: Record<string, string> },
+  ): Promise<Res<T>> {
     const r = await super.req<T>(method, path, body, opts);
     this.bodies.push(JSON.stringify(r.body ?? null));
     return r;

@@ -29,7 +29,10 @@ function expectErrorForm(r: Res, label = '') {
   expect(r.status, label).toBeGreaterThanOrEqual(400);
   expect(typeof r.body?.error?.code, `${label} ${JSON.stringify(r.body)?.slice(0, 300)}`).toBe('string');
   expect(typeof r.body.error.message, label).toBe('string');
-  expect(ERROR_STATUS[r.body.error.code as keyof typeof ERROR_STATUS], `${label}: ${r.body.error.code} is answered with its own status`).toBe(r.status);
+  expect(
+    ERROR_STATUS[r.body.error.code as keyof typeof ERROR_STATUS],
+    `${label}: ${r.body.error.code} is answered with its own status`,
+  ).toBe(r.status);
 }
 
 /** Anything but a 5xx; a 4xx in the error form. */
@@ -40,7 +43,17 @@ function expectNoServerError(r: Res, label: string) {
 
 /** What a refused request must not have changed. */
 async function state(): Promise<string> {
-  const parts = await Promise.all(['/api/config', '/api/users', '/api/groups', '/api/tables/clients/records?limit=1000', '/api/tables/clients/trash', '/api/workspace', '/api/exchange-rates'].map((p) => admin.get(p)));
+  const parts = await Promise.all(
+    [
+      '/api/config',
+      '/api/users',
+      '/api/groups',
+      '/api/tables/clients/records?limit=1000',
+      '/api/tables/clients/trash',
+      '/api/workspace',
+      '/api/exchange-rates',
+    ].map((p) => admin.get(p)),
+  );
   return JSON.stringify(parts.map((r) => r.body));
 }
 
@@ -56,7 +69,9 @@ beforeAll(async () => {
   const anon = new Client(server.url);
   setupAttempts.common = await anon.post('/api/setup', { email: 'first@example.com', password: 'Password1' });
   setupAttempts.stateAfter = await anon.get('/api/setup');
-  setupAttempts.race = await Promise.all([1, 2, 3].map((i) => anon.post('/api/setup', { email: `admin${i}@example.com`, password: PW, name: `Admin ${i}` })));
+  setupAttempts.race = await Promise.all(
+    [1, 2, 3].map((i) => anon.post('/api/setup', { email: `admin${i}@example.com`, password: PW, name: `Admin ${i}` })),
+  );
   admin = new Client(server.url);
   // whichever setup won (on a server that takes common passwords, the first one)
   admin.token = [setupAttempts.common, ...setupAttempts.race].find((r) => r.status === 201)?.body.token;
@@ -86,31 +101,79 @@ afterAll(async () => {
 
 /** Every route of the API but logout, with the ids of real things. */
 const ROUTES: [string, string][] = [
-  ['GET', '/api/auth/me'], ['POST', '/api/auth/me/password'], ['GET', '/api/auth/me/abilities'], ['GET', '/api/workspace'],
-  ['GET', '/api/tables'], ['POST', '/api/tables'], ['GET', '/api/tables/:table'], ['PATCH', '/api/tables/:table'],
-  ['POST', '/api/tables/:table/fields'], ['PATCH', '/api/tables/:table/fields/:field'],
-  ['GET', '/api/tables/:table/records'], ['POST', '/api/tables/:table/records/query'], ['POST', '/api/tables/:table/records'],
-  ['GET', '/api/tables/:table/records/:id'], ['PATCH', '/api/tables/:table/records/:id'], ['POST', '/api/tables/:table/records/:id/restore'],
-  ['GET', '/api/tables/:table/trash'], ['POST', '/api/tables/:table/records/:id/history/:event/restore'], ['GET', '/api/tables/:table/records/:id/history'],
-  ['GET', '/api/tables/:table/layouts/card'], ['PUT', '/api/tables/:table/layouts/card'], ['PUT', '/api/tables/:table/layouts/table'],
-  ['GET', '/api/tables/:table/views'], ['POST', '/api/tables/:table/views'], ['PATCH', '/api/tables/:table/views/:view'],
-  ['POST', '/api/tables/:table/pivot'], ['POST', '/api/tables/:table/records/aggregate'],
-  ['GET', '/api/users'], ['POST', '/api/users'], ['GET', '/api/users/:user'], ['PATCH', '/api/users/:user'],
-  ['GET', '/api/roles'], ['POST', '/api/roles'], ['GET', '/api/roles/:role'], ['PATCH', '/api/roles/:role'],
-  ['GET', '/api/groups'], ['POST', '/api/groups'], ['PATCH', '/api/groups/:group'],
-  ['POST', '/api/formula/check'], ['GET', '/api/formula/functions'], ['POST', '/api/formula/preview'],
-  ['GET', '/api/exchange-rates'], ['POST', '/api/exchange-rates'],
-  ['POST', '/api/tables/:table/records/:id/attachments/:field'], ['GET', '/api/attachments/:id'],
-  ['GET', '/api/jobs/:id'], ['GET', '/api/config'], ['PUT', '/api/config'], ['GET', '/api/templates'], ['GET', '/api/templates/:name'],
-  ['GET', '/api/admin/snapshots'], ['POST', '/api/admin/attachments/gc'],
-  ['DELETE', '/api/tables/:table/records/:id'], ['DELETE', '/api/tables/:table/views/:view'], ['DELETE', '/api/users/:user'],
-  ['DELETE', '/api/roles/:role'], ['DELETE', '/api/groups/:group'], ['DELETE', '/api/tables/:table/fields/:field'], ['DELETE', '/api/tables/:table'],
+  ['GET', '/api/auth/me'],
+  ['POST', '/api/auth/me/password'],
+  ['GET', '/api/auth/me/abilities'],
+  ['GET', '/api/workspace'],
+  ['GET', '/api/tables'],
+  ['POST', '/api/tables'],
+  ['GET', '/api/tables/:table'],
+  ['PATCH', '/api/tables/:table'],
+  ['POST', '/api/tables/:table/fields'],
+  ['PATCH', '/api/tables/:table/fields/:field'],
+  ['GET', '/api/tables/:table/records'],
+  ['POST', '/api/tables/:table/records/query'],
+  ['POST', '/api/tables/:table/records'],
+  ['GET', '/api/tables/:table/records/:id'],
+  ['PATCH', '/api/tables/:table/records/:id'],
+  ['POST', '/api/tables/:table/records/:id/restore'],
+  ['GET', '/api/tables/:table/trash'],
+  ['POST', '/api/tables/:table/records/:id/history/:event/restore'],
+  ['GET', '/api/tables/:table/records/:id/history'],
+  ['GET', '/api/tables/:table/layouts/card'],
+  ['PUT', '/api/tables/:table/layouts/card'],
+  ['PUT', '/api/tables/:table/layouts/table'],
+  ['GET', '/api/tables/:table/views'],
+  ['POST', '/api/tables/:table/views'],
+  ['PATCH', '/api/tables/:table/views/:view'],
+  ['POST', '/api/tables/:table/pivot'],
+  ['POST', '/api/tables/:table/records/aggregate'],
+  ['GET', '/api/users'],
+  ['POST', '/api/users'],
+  ['GET', '/api/users/:user'],
+  ['PATCH', '/api/users/:user'],
+  ['GET', '/api/roles'],
+  ['POST', '/api/roles'],
+  ['GET', '/api/roles/:role'],
+  ['PATCH', '/api/roles/:role'],
+  ['GET', '/api/groups'],
+  ['POST', '/api/groups'],
+  ['PATCH', '/api/groups/:group'],
+  ['POST', '/api/formula/check'],
+  ['GET', '/api/formula/functions'],
+  ['POST', '/api/formula/preview'],
+  ['GET', '/api/exchange-rates'],
+  ['POST', '/api/exchange-rates'],
+  ['POST', '/api/tables/:table/records/:id/attachments/:field'],
+  ['GET', '/api/attachments/:id'],
+  ['GET', '/api/jobs/:id'],
+  ['GET', '/api/config'],
+  ['PUT', '/api/config'],
+  ['GET', '/api/templates'],
+  ['GET', '/api/templates/:name'],
+  ['GET', '/api/admin/snapshots'],
+  ['POST', '/api/admin/attachments/gc'],
+  ['DELETE', '/api/tables/:table/records/:id'],
+  ['DELETE', '/api/tables/:table/views/:view'],
+  ['DELETE', '/api/users/:user'],
+  ['DELETE', '/api/roles/:role'],
+  ['DELETE', '/api/groups/:group'],
+  ['DELETE', '/api/tables/:table/fields/:field'],
+  ['DELETE', '/api/tables/:table'],
 ];
 const fill = (path: string, garbage?: string) =>
-  path.replace(/:(\w+)/g, (_m, k: string) => garbage ?? ({ table: 'clients', field: 'amount', name: 'crm' } as Record<string, string>)[k] ?? ids[k]!);
+  path.replace(
+    /:(\w+)/g,
+    (_m, k: string) => garbage ?? ({ table: 'clients', field: 'amount', name: 'crm' } as Record<string, string>)[k] ?? ids[k]!,
+  );
 
 describe('a malformed session cookie', () => {
-  it.each([['%', '%'], ['%E0%A4%A', '%E0%A4%A'], ['%00', '%00'], ['9,000 characters', 'x'.repeat(9000)]])('%s is 401 on every guarded route, and no session on the public one', async (_label, cookie) => {
+  it.each([
+    ['%', '%'],
+    ['%E0%A4%A', '%E0%A4%A'],
+    ['%00', '%00'],
+    ['9,000 characters', 'x'.repeat(9000)],
+  ])('%s is 401 on every guarded route, and no session on the public one', async (_label, cookie) => {
     const c = new Client(server.url);
     const headers = { cookie: `theme=dark; tabula_session=${cookie}` };
     for (const [method, path] of ROUTES) {
@@ -126,7 +189,13 @@ describe('U+0000 and lone surrogates are refused at the edge, naming where, and 
   const filter = { field: 'name', op: 'eq', value: `Ac${N}me` };
   const CASES: [string, string, string, unknown, string][] = [
     ['list filter (JSON in the query)', 'GET', '/api/tables/clients/records' + q({ filter }), undefined, 'query.filter.value'],
-    ['list filter (a raw NUL)', 'GET', `/api/tables/clients/records?filter=%7B%22field%22%3A%22name%22%2C%22op%22%3A%22eq%22%2C%22value%22%3A%22a%00%22%7D`, undefined, 'query.filter'],
+    [
+      'list filter (a raw NUL)',
+      'GET',
+      `/api/tables/clients/records?filter=%7B%22field%22%3A%22name%22%2C%22op%22%3A%22eq%22%2C%22value%22%3A%22a%00%22%7D`,
+      undefined,
+      'query.filter',
+    ],
     ['quick search', 'GET', '/api/tables/clients/records' + q({ q: `Ac${N}` }), undefined, 'query.q'],
     ['cursor', 'GET', '/api/tables/clients/records' + q({ after: `x${N}` }), undefined, 'query.after'],
     ['sort', 'GET', '/api/tables/clients/records' + q({ sort: `name${N}` }), undefined, 'query.sort'],
@@ -137,13 +206,31 @@ describe('U+0000 and lone surrogates are refused at the edge, naming where, and 
     ['login e-mail', 'POST', '/api/auth/login', { email: `a${N}@example.com`, password: PW }, 'body.email'],
     ['login password', 'POST', '/api/auth/login', { email: 'viewer@example.com', password: `${PW}${N}` }, 'body.password'],
     ['view name', 'POST', '/api/tables/clients/views', { name: `v${N}` }, 'body.name'],
-    ['user attribute', 'POST', '/api/users', { email: 'new@example.com', password: PW, attributes: { region: `north${N}` } }, 'body.attributes.region'],
+    [
+      'user attribute',
+      'POST',
+      '/api/users',
+      { email: 'new@example.com', password: PW, attributes: { region: `north${N}` } },
+      'body.attributes.region',
+    ],
     ['formula preview literal', 'POST', '/api/formula/preview', { table: 'clients', expression: `"a${N}b"` }, 'body.expression'],
     ['formula check literal', 'POST', '/api/formula/check', { table: 'clients', expression: `"a${N}b"` }, 'body.expression'],
-    ['formula field', 'POST', '/api/tables/clients/fields', { key: 'f', label: 'F', type: 'formula', options: { expression: `"a${N}"` } }, 'body.options.expression'],
+    [
+      'formula field',
+      'POST',
+      '/api/tables/clients/fields',
+      { key: 'f', label: 'F', type: 'formula', options: { expression: `"a${N}"` } },
+      'body.options.expression',
+    ],
     ['record value', 'POST', '/api/tables/clients/records', { data: { name: `Ac${N}me` } }, 'body.data.name'],
     ['record update', 'PATCH', '/api/tables/clients/records/:id', { data: { name: `Ac${N}me` } }, 'body.data.name'],
-    ['batch record', 'POST', '/api/tables/clients/records', { records: [{ data: { name: 'ok' } }, { data: { name: N } }] }, 'body.records[1].data.name'],
+    [
+      'batch record',
+      'POST',
+      '/api/tables/clients/records',
+      { records: [{ data: { name: 'ok' } }, { data: { name: N } }] },
+      'body.records[1].data.name',
+    ],
     ['record key', 'POST', '/api/tables/clients/records', { data: { [`na${N}me`]: 'x' } }, 'body.data.na\\u0000me'],
     ['table label', 'POST', '/api/tables', { key: 'things', label: `T${N}` }, 'body.label'],
     ['field label', 'PATCH', '/api/tables/clients/fields/name', { label: `N${N}` }, 'body.label'],
@@ -154,7 +241,13 @@ describe('U+0000 and lone surrogates are refused at the edge, naming where, and 
     ['table param', 'GET', `/api/tables/cli%00ents/records`, undefined, 'params.table'],
     ['unused query param', 'DELETE', '/api/tables/clients/records/:id?x=%00', undefined, 'query.x'],
     ['lone surrogate value', 'POST', '/api/tables/clients/records', '{"data":{"name":"\\ud800"}}', 'body.data.name'],
-    ['lone surrogate e-mail', 'POST', '/api/auth/login', '{"email":"\\udc00@example.com","password":"a long enough password"}', 'body.email'],
+    [
+      'lone surrogate e-mail',
+      'POST',
+      '/api/auth/login',
+      '{"email":"\\udc00@example.com","password":"a long enough password"}',
+      'body.email',
+    ],
   ];
 
   it('the configuration document too', async () => {
@@ -181,14 +274,22 @@ describe('U+0000 and lone surrogates are refused at the edge, naming where, and 
     const page = await admin.get('/api/tables/clients/records?sort=name&limit=1');
     const cursor = JSON.parse(Buffer.from(page.body.nextCursor, 'base64url').toString('utf8'));
     cursor.v[0] = `Ac${N}`;
-    const r = await admin.get('/api/tables/clients/records' + q({ sort: 'name', limit: '1', after: Buffer.from(JSON.stringify(cursor)).toString('base64url') }));
+    const r = await admin.get(
+      '/api/tables/clients/records' + q({ sort: 'name', limit: '1', after: Buffer.from(JSON.stringify(cursor)).toString('base64url') }),
+    );
     expectErrorForm(r);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it("PostgreSQL's own refusals of such text are a 400, also behind the edge", async () => {
-    for (const [text, params] of [['SELECT $1::text AS v', [`a${N}b`]], ['SELECT $1::jsonb AS v', ['"a\\u0000b"']]] as const) {
-      const e = await server.tabula.db.query(text, [...params]).then(() => undefined, (err: unknown) => err);
+    for (const [text, params] of [
+      ['SELECT $1::text AS v', [`a${N}b`]],
+      ['SELECT $1::jsonb AS v', ['"a\\u0000b"']],
+    ] as const) {
+      const e = await server.tabula.db.query(text, [...params]).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(e, text).toBeDefined();
       const { status, body } = toErrorResponse(e);
       expect(status, `${text}: ${String(e)}`).toBe(400);
@@ -199,7 +300,10 @@ describe('U+0000 and lone surrogates are refused at the edge, naming where, and 
     const e = await server.tabula.db.tx(async (sql) => {
       await sql.exec(`CREATE TEMP TABLE long_text (d jsonb) ON COMMIT DROP`);
       await sql.exec(`CREATE INDEX ON long_text ((d->>'f'))`);
-      return sql.exec(`INSERT INTO long_text VALUES ($1)`, [JSON.stringify({ f: long })]).then(() => undefined, (err: unknown) => err);
+      return sql.exec(`INSERT INTO long_text VALUES ($1)`, [JSON.stringify({ f: long })]).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     });
     expect(toErrorResponse(e), String(e)).toMatchObject({ status: 422, body: { error: { code: 'UNPROCESSABLE' } } });
   });
@@ -238,17 +342,58 @@ describe('URLs, headers and requests over the limits or malformed', () => {
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: { request: { code: 'MALFORMED_REQUEST' } } } });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', details: { request: { code: 'MALFORMED_REQUEST' } } },
+    });
   });
 });
 
 describe('every route with garbage', () => {
   const BODIES: [string, string][] = [
-    ['null', 'null'], ['an array', '[1]'], ['a string', '"x"'], ['a huge number', '1e309'], ['broken JSON', '{"a":'],
-    ['wrong types', JSON.stringify({ name: [1], data: [1], filter: 'x', email: 1, password: {}, expression: [], key: {}, label: 1, rules: 'x', rows: 'x', q: 1, after: 1, limit: 1e308, offset: -1, version: 'x', records: 'x', table: {}, currentPassword: [], newPassword: 1, rate: 'x', date: 'x', spec: 1 })],
-    ['a depth bomb', '{"filter":' + '{"and":['.repeat(3000) + '{}' + ']}'.repeat(3000) + ',"data":' + '['.repeat(3000) + ']'.repeat(3000) + '}'],
+    ['null', 'null'],
+    ['an array', '[1]'],
+    ['a string', '"x"'],
+    ['a huge number', '1e309'],
+    ['broken JSON', '{"a":'],
+    [
+      'wrong types',
+      JSON.stringify({
+        name: [1],
+        data: [1],
+        filter: 'x',
+        email: 1,
+        password: {},
+        expression: [],
+        key: {},
+        label: 1,
+        rules: 'x',
+        rows: 'x',
+        q: 1,
+        after: 1,
+        limit: 1e308,
+        offset: -1,
+        version: 'x',
+        records: 'x',
+        table: {},
+        currentPassword: [],
+        newPassword: 1,
+        rate: 'x',
+        date: 'x',
+        spec: 1,
+      }),
+    ],
+    [
+      'a depth bomb',
+      '{"filter":' + '{"and":['.repeat(3000) + '{}' + ']}'.repeat(3000) + ',"data":' + '['.repeat(3000) + ']'.repeat(3000) + '}',
+    ],
   ];
-  const QUERIES = ['?limit=1e309&offset=-1', '?limit=1&limit=2&q=a&q=b&filter=1&filter=2', '?filter=%7B%7D&sort=-&count=x&after=%25', '?expand=x&return=x&from=x&to=x&date=x', '?q=%E0%A4%A&filter=%'];
+  const QUERIES = [
+    '?limit=1e309&offset=-1',
+    '?limit=1&limit=2&q=a&q=b&filter=1&filter=2',
+    '?filter=%7B%7D&sort=-&count=x&after=%25',
+    '?expand=x&return=x&from=x&to=x&date=x',
+    '?q=%E0%A4%A&filter=%',
+  ];
   const PARAMS = ['not-a-uuid', '-1', '00000000-0000-0000-0000-000000000000', `{${'0'.repeat(8)}}`];
 
   /** The garbage collector takes no body; a query and a history restore take an optional one, for which `null` is none. */
@@ -264,11 +409,20 @@ describe('every route with garbage', () => {
     for (const [method, path] of ROUTES) {
       const label = `${method} ${path}`;
       if (method !== 'GET' && method !== 'DELETE') {
-        for (const [what, raw] of BODIES) expectErrorFormUnlessIgnored(await admin.req(method, fill(path), undefined, { raw }), path, `${label} with ${what}`);
-        expectErrorForm(await admin.req(method, fill(path), undefined, { raw: '{}', headers: { 'content-type': ';;;' } }), `${label} with a broken content-type`);
+        for (const [what, raw] of BODIES)
+          expectErrorFormUnlessIgnored(await admin.req(method, fill(path), undefined, { raw }), path, `${label} with ${what}`);
+        expectErrorForm(
+          await admin.req(method, fill(path), undefined, { raw: '{}', headers: { 'content-type': ';;;' } }),
+          `${label} with a broken content-type`,
+        );
       }
       if (method === 'GET') for (const qs of QUERIES) expectNoServerError(await admin.req(method, fill(path) + qs), `${label}${qs}`);
-      if (path.includes(':')) for (const p of PARAMS) expectErrorForm(await admin.req(method, fill(path, p), method === 'GET' || method === 'DELETE' ? undefined : {}), `${label} at ${p}`);
+      if (path.includes(':'))
+        for (const p of PARAMS)
+          expectErrorForm(
+            await admin.req(method, fill(path, p), method === 'GET' || method === 'DELETE' ? undefined : {}),
+            `${label} at ${p}`,
+          );
     }
     expect(await state()).toBe(before);
   });
@@ -296,7 +450,10 @@ describe('auth traps', () => {
     syncBuiltinESMExports();
     try {
       const anon = new Client(server.url);
-      for (const body of [{ email: 'late@example.com', password: 'another long password' }, { email: 'not an e-mail', password: 'short' }]) {
+      for (const body of [
+        { email: 'late@example.com', password: 'another long password' },
+        { email: 'not an e-mail', password: 'short' },
+      ]) {
         const r = await anon.post('/api/setup', body);
         expectErrorForm(r);
         expect(r.body.error.code).toBe('ALREADY_SET_UP');
@@ -312,7 +469,18 @@ describe('auth traps', () => {
     }
   });
 
-  const COMMON = ['password', '12345678', 'qwerty123', '11111111', 'password1', 'PassWord1', 'iloveyou', '1q2w3e4r', 'sunshine1', 'Summer2024'];
+  const COMMON = [
+    'password',
+    '12345678',
+    'qwerty123',
+    '11111111',
+    'password1',
+    'PassWord1',
+    'iloveyou',
+    '1q2w3e4r',
+    'sunshine1',
+    'Summer2024',
+  ];
   it.each(COMMON)('%s is refused on user creation, user update and password change', async (password) => {
     const created = await admin.post('/api/users', { email: `u${COMMON.indexOf(password)}@example.com`, password });
     expectErrorForm(created);

@@ -24,32 +24,71 @@ async function make(by: Client, table: string, data: Record<string, unknown>): P
   return (await ok(by.post(`/api/tables/${table}/records`, { data }))).body.id;
 }
 const trashCount = async (table: string) => (await ok(admin.get(`/api/tables/${table}/trash`), 200)).body.total as number;
-const trashes = async () => [await trashCount('clients'), await trashCount('notes'), await trashCount('invoices'), await trashCount('visits')];
+const trashes = async () => [
+  await trashCount('clients'),
+  await trashCount('notes'),
+  await trashCount('invoices'),
+  await trashCount('visits'),
+];
 
 beforeAll(async () => {
   w = await startWorld(async (a) => {
-    await ok(a.post('/api/tables', { key: 'clients', label: 'Clients', primaryField: 'name', fields: [{ key: 'name', label: 'Name', type: 'text', required: true }] }));
-    await ok(a.post('/api/tables', {
-      key: 'notes', label: 'Notes', primaryField: 'text',
-      fields: [
-        { key: 'text', label: 'Text', type: 'text' },
-        { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, onDelete: 'cascade', inverseKey: 'notes', inverseLabel: 'Notes' } },
-      ],
-    }));
-    await ok(a.post('/api/tables', {
-      key: 'invoices', label: 'Invoices', primaryField: 'number',
-      fields: [
-        { key: 'number', label: 'Number', type: 'text' },
-        { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, onDelete: 'restrict', inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-      ],
-    }));
-    await ok(a.post('/api/tables', {
-      key: 'visits', label: 'Visits', primaryField: 'label',
-      fields: [
-        { key: 'label', label: 'Label', type: 'text' },
-        { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, onDelete: 'unlink', inverseKey: 'visits', inverseLabel: 'Visits' } },
-      ],
-    }));
+    await ok(
+      a.post('/api/tables', {
+        key: 'clients',
+        label: 'Clients',
+        primaryField: 'name',
+        fields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
+      }),
+    );
+    await ok(
+      a.post('/api/tables', {
+        key: 'notes',
+        label: 'Notes',
+        primaryField: 'text',
+        fields: [
+          { key: 'text', label: 'Text', type: 'text' },
+          {
+            key: 'client',
+            label: 'Client',
+            type: 'link',
+            options: { table: 'clients', multiple: false, onDelete: 'cascade', inverseKey: 'notes', inverseLabel: 'Notes' },
+          },
+        ],
+      }),
+    );
+    await ok(
+      a.post('/api/tables', {
+        key: 'invoices',
+        label: 'Invoices',
+        primaryField: 'number',
+        fields: [
+          { key: 'number', label: 'Number', type: 'text' },
+          {
+            key: 'client',
+            label: 'Client',
+            type: 'link',
+            options: { table: 'clients', multiple: false, onDelete: 'restrict', inverseKey: 'invoices', inverseLabel: 'Invoices' },
+          },
+        ],
+      }),
+    );
+    await ok(
+      a.post('/api/tables', {
+        key: 'visits',
+        label: 'Visits',
+        primaryField: 'label',
+        fields: [
+          { key: 'label', label: 'Label', type: 'text' },
+          {
+            key: 'client',
+            label: 'Client',
+            type: 'link',
+            options: { table: 'clients', multiple: false, onDelete: 'unlink', inverseKey: 'visits', inverseLabel: 'Visits' },
+          },
+        ],
+      }),
+    );
   });
   ({ admin, m1, m2 } = w);
 });
@@ -58,12 +97,16 @@ afterAll(async () => {
   await w?.close();
 });
 
-describe('a cascade stays within the deleter\'s rights', () => {
-  it('a manager deleting their own client does not trash an administrator\'s note: refused whole, nothing written', async () => {
+describe("a cascade stays within the deleter's rights", () => {
+  it("a manager deleting their own client does not trash an administrator's note: refused whole, nothing written", async () => {
     const c = await make(m1.c, 'clients', { name: 'M1 cascade client' });
     const own = await make(m1.c, 'notes', { text: 'M1 note', client: [c] });
     const adminNote = await make(admin, 'notes', { text: 'Admin secret note', client: [c] });
-    const refs: [string, string][] = [['clients', c], ['notes', own], ['notes', adminNote]];
+    const refs: [string, string][] = [
+      ['clients', c],
+      ['notes', own],
+      ['notes', adminNote],
+    ];
     const before = await states(admin, refs);
     const trash = await trashes();
     const r = await m1.c.del(`/api/tables/clients/records/${c}`);
@@ -84,12 +127,15 @@ describe('a cascade stays within the deleter\'s rights', () => {
     expect((await admin.get(`/api/tables/notes/records/${adminNote}`)).status).toBe(200);
   });
 
-  it('a cascade over the deleter\'s own records trashes them, and the restore brings them back', async () => {
+  it("a cascade over the deleter's own records trashes them, and the restore brings them back", async () => {
     const c = await make(m1.c, 'clients', { name: 'M1 whole client' });
     const n1 = await make(m1.c, 'notes', { text: 'one', client: [c] });
     const n2 = await make(m1.c, 'notes', { text: 'two', client: [c] });
     await ok(m1.c.del(`/api/tables/clients/records/${c}`), 204);
-    const gone = await states(admin, [['notes', n1], ['notes', n2]]);
+    const gone = await states(admin, [
+      ['notes', n1],
+      ['notes', n2],
+    ]);
     expect(gone.map((s) => s.trashed)).toEqual([true, true]);
     const back = await ok(m1.c.post(`/api/tables/clients/records/${c}/restore`), 200);
     expect(back.body.data.notes).toEqual([n1, n2]);
@@ -126,7 +172,7 @@ describe('DELETE_RESTRICTED reveals nothing the deleter cannot read', () => {
 });
 
 describe('unlink: the other side loses a link to a record that is gone', () => {
-  it('a manager may delete their client that an administrator\'s visit links to; the visit stays, unversioned', async () => {
+  it("a manager may delete their client that an administrator's visit links to; the visit stays, unversioned", async () => {
     const c = await make(m1.c, 'clients', { name: 'M1 visited client' });
     const v = await make(admin, 'visits', { label: 'Admin visit', client: [c] });
     const [before] = await states(admin, [['visits', v]]);
@@ -139,12 +185,16 @@ describe('unlink: the other side loses a link to a record that is gone', () => {
 });
 
 describe('a delete batch is restored whole or not at all', () => {
-  it('a manager may not restore their client when its batch took an administrator\'s note', async () => {
+  it("a manager may not restore their client when its batch took an administrator's note", async () => {
     const c = await make(m1.c, 'clients', { name: 'M1 batch client' });
     const own = await make(m1.c, 'notes', { text: 'M1 batch note', client: [c] });
     const adminNote = await make(admin, 'notes', { text: 'Admin batch note', client: [c] });
     await ok(admin.del(`/api/tables/clients/records/${c}`), 204);
-    const refs: [string, string][] = [['clients', c], ['notes', own], ['notes', adminNote]];
+    const refs: [string, string][] = [
+      ['clients', c],
+      ['notes', own],
+      ['notes', adminNote],
+    ];
     const before = await states(admin, refs);
     expect(before.map((s) => s.trashed)).toEqual([true, true, true]);
     // the manager sees their own records in the trash, and may restore neither
@@ -158,7 +208,7 @@ describe('a delete batch is restored whole or not at all', () => {
   });
 });
 
-describe('permission matrix: a cascade over another user\'s record, for every shipped role', () => {
+describe("permission matrix: a cascade over another user's record, for every shipped role", () => {
   // a Manager's client with the Manager's own note and an administrator's note (cascade)
   // the Manager who owns the client, and the other one
   const cases = [
@@ -174,7 +224,11 @@ describe('permission matrix: a cascade over another user\'s record, for every sh
     const c = await make(m1.c, 'clients', { name: `${label} matrix client` });
     const own = await make(m1.c, 'notes', { text: `${label} own`, client: [c] });
     const adminNote = await make(admin, 'notes', { text: `${label} admin`, client: [c] });
-    const refs: [string, string][] = [['clients', c], ['notes', own], ['notes', adminNote]];
+    const refs: [string, string][] = [
+      ['clients', c],
+      ['notes', own],
+      ['notes', adminNote],
+    ];
     const before = await states(admin, refs);
     const r = await actor.del(`/api/tables/clients/records/${c}`);
     expect(r.status, JSON.stringify(r.body)).toBe(status);

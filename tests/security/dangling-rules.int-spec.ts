@@ -44,7 +44,8 @@ async function addUser(key: string, body: Record<string, unknown>) {
 }
 
 const rulesOf = async (role: string) => (await ok(admin.get(`/api/roles/${roleIds[role]}`))).rules;
-const rightsVersion = async () => Number((await server.tabula.db.query<{ v: string }>(`SELECT rights_version::text AS v FROM workspace`))[0]!.v);
+const rightsVersion = async () =>
+  Number((await server.tabula.db.query<{ v: string }>(`SELECT rights_version::text AS v FROM workspace`))[0]!.v);
 
 /** GET role → PATCH of the same {name, rules} → the same rules. */
 async function roleRoundTrips(role: string) {
@@ -66,28 +67,64 @@ async function configRoundTrips() {
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'clients',
-    label: 'Clients',
-    primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text' },
-      { key: 'code', label: 'Code', type: 'text' },
-      { key: 'region', label: 'Region', type: 'select', options: { choices: [{ value: 'north' }, { value: 'south' }] } },
-      { key: 'level', label: 'Level', type: 'number' },
-      { key: 'salary', label: 'Salary', type: 'number' },
-      { key: 'note', label: 'Note', type: 'text' },
-    ],
-  }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text' },
+        { key: 'code', label: 'Code', type: 'text' },
+        { key: 'region', label: 'Region', type: 'select', options: { choices: [{ value: 'north' }, { value: 'south' }] } },
+        { key: 'level', label: 'Level', type: 'number' },
+        { key: 'salary', label: 'Salary', type: 'number' },
+        { key: 'note', label: 'Note', type: 'text' },
+      ],
+    }),
+  );
   await ok(admin.post('/api/tables', { key: 'invoices', label: 'Invoices', fields: [{ key: 'amount', label: 'Amount', type: 'number' }] }));
-  await ok(admin.post('/api/tables/invoices/fields', { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices' } }));
-  await ok(admin.post('/api/tables', { key: 'tmp', label: 'Temporary', fields: [{ key: 'secret', label: 'Secret', type: 'text' }, { key: 'label', label: 'Label', type: 'text' }] }));
+  await ok(
+    admin.post('/api/tables/invoices/fields', {
+      key: 'client',
+      label: 'Client',
+      type: 'link',
+      options: { table: 'clients', multiple: false, inverseKey: 'invoices' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'tmp',
+      label: 'Temporary',
+      fields: [
+        { key: 'secret', label: 'Secret', type: 'text' },
+        { key: 'label', label: 'Label', type: 'text' },
+      ],
+    }),
+  );
   await ok(admin.post('/api/tables', { key: 'boxes', label: 'Boxes', fields: [{ key: 'label', label: 'Label', type: 'text' }] }));
-  await ok(admin.post('/api/tables/boxes/fields', { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'boxes' } }));
+  await ok(
+    admin.post('/api/tables/boxes/fields', {
+      key: 'client',
+      label: 'Client',
+      type: 'link',
+      options: { table: 'clients', multiple: false, inverseKey: 'boxes' },
+    }),
+  );
   // a saved view and layout naming a field that goes: the document must still round-trip
-  const noted = { and: [{ field: 'note', op: 'isNotEmpty' }, { not: { field: 'note', op: 'eq', value: 'x' } }, { field: 'name', op: 'isNotEmpty' }] };
-  await ok(admin.post('/api/tables/clients/views', { name: 'Noted', filter: noted, sort: 'note,name', columns: [{ field: 'name' }, { field: 'note' }] }));
-  await ok(admin.put('/api/tables/clients/layouts/table', { spec: { columns: [{ field: 'name' }, { field: 'note' }, { field: 'salary' }] } }));
+  const noted = {
+    and: [{ field: 'note', op: 'isNotEmpty' }, { not: { field: 'note', op: 'eq', value: 'x' } }, { field: 'name', op: 'isNotEmpty' }],
+  };
+  await ok(
+    admin.post('/api/tables/clients/views', {
+      name: 'Noted',
+      filter: noted,
+      sort: 'note,name',
+      columns: [{ field: 'name' }, { field: 'note' }],
+    }),
+  );
+  await ok(
+    admin.put('/api/tables/clients/layouts/table', { spec: { columns: [{ field: 'name' }, { field: 'note' }, { field: 'salary' }] } }),
+  );
 
   await addRole('Clerk', [
     { action: 'read', subject: 'clients' },
@@ -145,26 +182,40 @@ describe('deleting a field updates the rules that name it', () => {
     await configRoundTrips();
     // the saved view and layout lose what named the field, and stay valid
     const doc = await ok(admin.get('/api/config'));
-    expect(doc.views.clients).toEqual([{ name: 'Noted', filter: { and: [{ field: 'name', op: 'isNotEmpty' }] }, sort: 'name', columns: [{ field: 'name' }] }]);
+    expect(doc.views.clients).toEqual([
+      { name: 'Noted', filter: { and: [{ field: 'name', op: 'isNotEmpty' }] }, sort: 'name', columns: [{ field: 'name' }] },
+    ]);
     expect(doc.layouts.clients.table.columns).toEqual([{ field: 'name' }, { field: 'salary' }]);
   });
 
   it('an emptied hidden list goes with its field; a field re-created with the same key is a new field', async () => {
     expectStatus(await admin.del('/api/tables/clients/fields/salary'), 204);
     const rules = await rulesOf('Clerk');
-    expect(rules).not.toContainEqual(expect.objectContaining({ subject: 'clients', inverted: true, fields: expect.arrayContaining(['salary']) }));
+    expect(rules).not.toContainEqual(
+      expect.objectContaining({ subject: 'clients', inverted: true, fields: expect.arrayContaining(['salary']) }),
+    );
     expect(rules).toHaveLength(7);
     await roleRoundTrips('Clerk');
     await configRoundTrips();
     // the change is on the security log, naming the deleted field and the rules before and after
-    const [event] = await server.tabula.db.query<{ details: any }>(`SELECT details FROM security_event WHERE kind = 'role_updated' AND details->>'cause' = 'field_deleted' AND details->>'role' = $1 ORDER BY at DESC, id DESC LIMIT 1`, [roleIds.Clerk]);
-    expect(event?.details).toMatchObject({ cause: 'field_deleted', fields: [expect.objectContaining({ table: 'clients', field: 'salary' })] });
+    const [event] = await server.tabula.db.query<{ details: any }>(
+      `SELECT details FROM security_event WHERE kind = 'role_updated' AND details->>'cause' = 'field_deleted' AND details->>'role' = $1 ORDER BY at DESC, id DESC LIMIT 1`,
+      [roleIds.Clerk],
+    );
+    expect(event?.details).toMatchObject({
+      cause: 'field_deleted',
+      fields: [expect.objectContaining({ table: 'clients', field: 'salary' })],
+    });
     // a new salary field inherits nothing: no rule names it, so the clerk reads it until a rule hides it
     await ok(admin.post('/api/tables/clients/fields', { key: 'salary', label: 'Salary', type: 'number' }));
     await ok(admin.patch(`/api/tables/clients/records/${rec.north}`, { data: { salary: 8123 } }));
     expect(await rulesOf('Clerk')).toEqual(rules);
     expect((await ok(users.clerk!.get(`/api/tables/clients/records/${rec.north}`))).data.salary).toBe(8123);
-    await ok(admin.patch(`/api/roles/${roleIds.Clerk}`, { rules: [...rules, { action: 'read', subject: 'clients', fields: ['salary'], inverted: true }] }));
+    await ok(
+      admin.patch(`/api/roles/${roleIds.Clerk}`, {
+        rules: [...rules, { action: 'read', subject: 'clients', fields: ['salary'], inverted: true }],
+      }),
+    );
     expect((await ok(users.clerk!.get(`/api/tables/clients/records/${rec.north}`))).data).not.toHaveProperty('salary');
   });
 
@@ -235,7 +286,14 @@ describe('deleting a table', () => {
     expect((await ok(admin.get(`/api/tables/boxes/records/${rec.box}`))).data).toMatchObject({ label: 'box 1', client: [rec.north] });
     expect((await ok(admin.get(`/api/tables/clients/records/${rec.north}`))).data.boxes).toEqual([rec.box]);
     expect(await rightsVersion()).toBe(version);
-    await ok(admin.patch(`/api/roles/${roleIds.Linked}`, { rules: [{ action: 'read', subject: 'boxes' }, { action: 'read', subject: 'clients', fields: ['name', 'boxes'] }] }));
+    await ok(
+      admin.patch(`/api/roles/${roleIds.Linked}`, {
+        rules: [
+          { action: 'read', subject: 'boxes' },
+          { action: 'read', subject: 'clients', fields: ['name', 'boxes'] },
+        ],
+      }),
+    );
     expectStatus(await admin.del('/api/tables/boxes'), 204);
     expect(await rulesOf('Linked')).toEqual([{ action: 'read', subject: 'clients', fields: ['name'] }]);
     await configRoundTrips();
@@ -276,7 +334,11 @@ describe('rules stored with dangling ids before the fix', () => {
     expect(got.data.name).toBe('North Ltd');
     expect(got.data).not.toHaveProperty('code');
     expectStatus(await legacy.get('/api/tables/invoices/records'), 404, 'NOT_FOUND');
-    expectStatus(await legacy.patch(`/api/tables/clients/records/${rec.north}`, { data: { name: 'x' }, version: got.version }), 403, 'FORBIDDEN');
+    expectStatus(
+      await legacy.patch(`/api/tables/clients/records/${rec.north}`, { data: { name: 'x' }, version: got.version }),
+      403,
+      'FORBIDDEN',
+    );
     expectStatus(await legacy.post('/api/tables/clients/records', { data: { name: 'blocked' } }), 403, 'FORBIDDEN');
     expectStatus(await legacy.post('/api/tables/clients/records', { data: { name: 'allowed' } }), 201);
     await roleRoundTrips('Legacy');
@@ -288,7 +350,11 @@ describe('rules stored with dangling ids before the fix', () => {
     const clients = tables.items.find((t: any) => t.key === 'clients');
     const dead = '0192f0c1-0000-7000-8000-00000000dead';
     await server.tabula.db.exec(`UPDATE role SET rules = $1::jsonb WHERE id = $2`, [
-      JSON.stringify([{ action: 'read', subject: clients.id }, { action: 'create', subject: clients.id }, { action: 'create', subject: clients.id, conditions: { [dead]: 'x' }, inverted: true }]),
+      JSON.stringify([
+        { action: 'read', subject: clients.id },
+        { action: 'create', subject: clients.id },
+        { action: 'create', subject: clients.id, conditions: { [dead]: 'x' }, inverted: true },
+      ]),
       roleIds.Legacy,
     ]);
     await server.tabula.db.exec(`UPDATE workspace SET rights_version = rights_version + 1`);

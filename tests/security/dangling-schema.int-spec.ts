@@ -22,13 +22,43 @@ async function ok(p: Promise<Res>, status: number): Promise<Res> {
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', { key: 'products', label: 'Products', primaryField: 'name', fields: [{ key: 'name', label: 'Name', type: 'text' }, { key: 'price', label: 'Price', type: 'number' }] }), 201);
-  await ok(admin.post('/api/tables', {
-    key: 'lines', label: 'Lines', primaryField: 'n',
-    fields: [{ key: 'n', label: 'N', type: 'text' }, { key: 'product', label: 'Product', type: 'link', options: { table: 'products', multiple: false, inverseKey: 'lines', inverseLabel: 'Lines' } }],
-  }), 201);
-  await ok(admin.post('/api/tables/lines/fields', { key: 'price', label: 'Price', type: 'lookup', options: { link: 'product', field: 'price' } }), 201);
-  await ok(admin.post('/api/tables/lines/fields', { key: 'double', label: 'Double', type: 'formula', options: { expression: 'price * 2' } }), 201);
+  await ok(
+    admin.post('/api/tables', {
+      key: 'products',
+      label: 'Products',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text' },
+        { key: 'price', label: 'Price', type: 'number' },
+      ],
+    }),
+    201,
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'lines',
+      label: 'Lines',
+      primaryField: 'n',
+      fields: [
+        { key: 'n', label: 'N', type: 'text' },
+        {
+          key: 'product',
+          label: 'Product',
+          type: 'link',
+          options: { table: 'products', multiple: false, inverseKey: 'lines', inverseLabel: 'Lines' },
+        },
+      ],
+    }),
+    201,
+  );
+  await ok(
+    admin.post('/api/tables/lines/fields', { key: 'price', label: 'Price', type: 'lookup', options: { link: 'product', field: 'price' } }),
+    201,
+  );
+  await ok(
+    admin.post('/api/tables/lines/fields', { key: 'double', label: 'Double', type: 'formula', options: { expression: 'price * 2' } }),
+    201,
+  );
   const p = await ok(admin.post('/api/tables/products/records', { data: { name: 'A', price: 5 } }), 201);
   await ok(admin.post('/api/tables/lines/records', { data: { n: 'l1', product: [p.body.id] } }), 201);
 });
@@ -43,7 +73,12 @@ it('refuses to delete a table other tables read through lookups, and changes not
   expect(r.status, JSON.stringify(r.body)).toBe(409);
   expect(r.body.error.code).toBe('CONFLICT');
   expect(r.body.error.details.dependants).toContain('lines.price');
-  expect((await ok(admin.get('/api/tables/lines'), 200)).body.fields.map((f: { key: string }) => f.key)).toEqual(['n', 'product', 'price', 'double']);
+  expect((await ok(admin.get('/api/tables/lines'), 200)).body.fields.map((f: { key: string }) => f.key)).toEqual([
+    'n',
+    'product',
+    'price',
+    'double',
+  ]);
   expect((await ok(admin.get('/api/config'), 200)).body).toEqual(before);
   expect((await ok(admin.get('/api/tables/lines/records'), 200)).body.items[0].data.double).toBe(10);
 });

@@ -50,7 +50,12 @@ export async function startWorld(schema: (admin: Client) => Promise<void>): Prom
     senior: await user('senior', ['Senior manager']),
     viewer: await user('viewer', ['Viewer']),
   };
-  const byRole: Record<ShippedRole, Client> = { Administrator: admin, 'Senior manager': cast.senior.c, Manager: cast.m1.c, Viewer: cast.viewer.c };
+  const byRole: Record<ShippedRole, Client> = {
+    Administrator: admin,
+    'Senior manager': cast.senior.c,
+    Manager: cast.m1.c,
+    Viewer: cast.viewer.c,
+  };
   return { server, admin, ...cast, user, as: (role) => byRole[role], close: () => server.close() };
 }
 

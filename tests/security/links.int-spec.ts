@@ -27,32 +27,71 @@ async function client(by: Client, name: string): Promise<string> {
   return (await ok(by.post('/api/tables/clients/records', { data: { name } }))).body.id;
 }
 async function invoice(by: Client, number: string, amount: string, clientId?: string): Promise<string> {
-  return (await ok(by.post('/api/tables/invoices/records', { data: { number, amount, ...(clientId ? { client: [clientId] } : {}) } }))).body.id;
+  return (await ok(by.post('/api/tables/invoices/records', { data: { number, amount, ...(clientId ? { client: [clientId] } : {}) } }))).body
+    .id;
 }
-const total = async (id: string) => ((await ok(admin.get(`/api/tables/clients/records/${id}`), 200)).body.data.total?.amount ?? null) as string | null;
+const total = async (id: string) =>
+  ((await ok(admin.get(`/api/tables/clients/records/${id}`), 200)).body.data.total?.amount ?? null) as string | null;
 
 beforeAll(async () => {
   w = await startWorld(async (a) => {
-    await ok(a.post('/api/tables', { key: 'clients', label: 'Clients', primaryField: 'name', fields: [{ key: 'name', label: 'Name', type: 'text', required: true }] }));
-    await ok(a.post('/api/tables', { key: 'tags', label: 'Tags', primaryField: 'label', fields: [{ key: 'label', label: 'Label', type: 'text' }] }));
-    await ok(a.post('/api/tables', {
-      key: 'invoices', label: 'Invoices', primaryField: 'number',
-      fields: [
-        { key: 'number', label: 'Number', type: 'text' },
-        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
-        { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-        { key: 'tags', label: 'Tags', type: 'link', options: { table: 'tags', multiple: true, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-      ],
-    }));
-    await ok(a.post('/api/tables/clients/fields', { key: 'total', label: 'Total', type: 'rollup', options: { link: 'invoices', field: 'amount', aggregate: 'sum' } }));
-    await ok(a.post('/api/roles', {
-      name: 'Clerk',
-      rules: [
-        { action: 'read', subject: 'all' },
-        { action: 'create', subject: 'all', conditions: { owner: '$me' } },
-        { action: 'update', subject: 'all', conditions: { owner: '$me' } },
-      ],
-    }));
+    await ok(
+      a.post('/api/tables', {
+        key: 'clients',
+        label: 'Clients',
+        primaryField: 'name',
+        fields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
+      }),
+    );
+    await ok(
+      a.post('/api/tables', {
+        key: 'tags',
+        label: 'Tags',
+        primaryField: 'label',
+        fields: [{ key: 'label', label: 'Label', type: 'text' }],
+      }),
+    );
+    await ok(
+      a.post('/api/tables', {
+        key: 'invoices',
+        label: 'Invoices',
+        primaryField: 'number',
+        fields: [
+          { key: 'number', label: 'Number', type: 'text' },
+          { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+          {
+            key: 'client',
+            label: 'Client',
+            type: 'link',
+            options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' },
+          },
+          {
+            key: 'tags',
+            label: 'Tags',
+            type: 'link',
+            options: { table: 'tags', multiple: true, inverseKey: 'invoices', inverseLabel: 'Invoices' },
+          },
+        ],
+      }),
+    );
+    await ok(
+      a.post('/api/tables/clients/fields', {
+        key: 'total',
+        label: 'Total',
+        type: 'rollup',
+        options: { link: 'invoices', field: 'amount', aggregate: 'sum' },
+      }),
+    );
+    await ok(
+      a.post('/api/roles', {
+        name: 'Clerk',
+        rules: [
+          { action: 'read', subject: 'all' },
+          { action: 'create', subject: 'all', conditions: { owner: '$me' } },
+          { action: 'update', subject: 'all', conditions: { owner: '$me' } },
+        ],
+      }),
+    );
   });
   ({ admin, m1, m2, senior } = w);
   clerk = await w.user('clerk', ['Clerk']);
@@ -62,7 +101,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-describe('a link target must be within the writer\'s read scope (item 2)', () => {
+describe("a link target must be within the writer's read scope (item 2)", () => {
   let c1: string, c2: string, i1: string, t2: string;
   beforeAll(async () => {
     c1 = await client(m1.c, 'M1 client');
@@ -75,7 +114,7 @@ describe('a link target must be within the writer\'s read scope (item 2)', () =>
   /** The refusal for `id` with the id itself blanked out: it must not differ between an unreadable and a missing record. */
   const shape = (r: { status: number; body: any }, id: string) => JSON.stringify({ status: r.status, body: r.body }).split(id).join('<id>');
 
-  it('on create: another manager\'s client answers exactly like a random id, and their rollup does not move', async () => {
+  it("on create: another manager's client answers exactly like a random id, and their rollup does not move", async () => {
     const before = await states(admin, [['clients', c2]]);
     const ghost = await m1.c.post('/api/tables/invoices/records', { data: { number: 'X', amount: '5.00', client: [GHOST] } });
     const foreign = await m1.c.post('/api/tables/invoices/records', { data: { number: 'X', amount: '5.00', client: [c2] } });
@@ -88,7 +127,12 @@ describe('a link target must be within the writer\'s read scope (item 2)', () =>
   });
 
   it('on update, of a single and of a multiple link', async () => {
-    const before = await states(admin, [['invoices', i1], ['clients', c1], ['clients', c2], ['tags', t2]]);
+    const before = await states(admin, [
+      ['invoices', i1],
+      ['clients', c1],
+      ['clients', c2],
+      ['tags', t2],
+    ]);
     const ghost = await m1.c.patch(`/api/tables/invoices/records/${i1}`, { data: { client: [GHOST] } });
     const foreign = await m1.c.patch(`/api/tables/invoices/records/${i1}`, { data: { client: [c2] } });
     expect(ghost.body.error.details.client.code).toBe('LINK_NOT_FOUND');
@@ -97,12 +141,21 @@ describe('a link target must be within the writer\'s read scope (item 2)', () =>
     const tag = await m1.c.patch(`/api/tables/invoices/records/${i1}`, { data: { tags: [t2] } });
     expect(tagGhost.body.error.details.tags.code).toBe('LINK_NOT_FOUND');
     expect(shape(tag, t2)).toBe(shape(tagGhost, GHOST));
-    expect(await states(admin, [['invoices', i1], ['clients', c1], ['clients', c2], ['tags', t2]])).toEqual(before);
+    expect(
+      await states(admin, [
+        ['invoices', i1],
+        ['clients', c1],
+        ['clients', c2],
+        ['tags', t2],
+      ]),
+    ).toEqual(before);
     expect(await total(c2)).toBe('20.00');
   });
 
   it('on a batch create: the whole batch is refused like one with a random id', async () => {
-    const batch = (id: string) => ({ records: [{ data: { number: 'B1', amount: '1.00', client: [c1] } }, { data: { number: 'B2', amount: '2.00', client: [id] } }] });
+    const batch = (id: string) => ({
+      records: [{ data: { number: 'B1', amount: '1.00', client: [c1] } }, { data: { number: 'B2', amount: '2.00', client: [id] } }],
+    });
     const ghost = await m1.c.post('/api/tables/invoices/records', batch(GHOST));
     const foreign = await m1.c.post('/api/tables/invoices/records', batch(c2));
     expect(ghost.status).toBe(400);
@@ -119,11 +172,19 @@ describe('a link target must be within the writer\'s read scope (item 2)', () =>
     const history = await ok(m1.c.get(`/api/tables/invoices/records/${i1}/history`), 200);
     const event = history.body.items.find((e: any) => e.version === 2);
     expect(event.changes.client.to).toEqual([c2]);
-    const before = await states(admin, [['invoices', i1], ['clients', c2]]);
+    const before = await states(admin, [
+      ['invoices', i1],
+      ['clients', c2],
+    ]);
     const r = await m1.c.post(`/api/tables/invoices/records/${i1}/history/${event.id}/restore`, {});
     expectError(r, 400, 'VALIDATION_FAILED');
     expect(r.body.error.details.client.code).toBe('LINK_NOT_FOUND');
-    expect(await states(admin, [['invoices', i1], ['clients', c2]])).toEqual(before);
+    expect(
+      await states(admin, [
+        ['invoices', i1],
+        ['clients', c2],
+      ]),
+    ).toEqual(before);
     expect(await total(c2)).toBe('20.00');
     // the administrator, who may read and change both, restores it
     await ok(admin.post(`/api/tables/invoices/records/${i1}/history/${event.id}/restore`, {}), 200);
@@ -131,7 +192,7 @@ describe('a link target must be within the writer\'s read scope (item 2)', () =>
     await ok(admin.patch(`/api/tables/invoices/records/${i1}`, { data: { client: [c1] } }), 200);
   });
 
-  it('never showed the manager anything of the other manager\'s records', () => {
+  it("never showed the manager anything of the other manager's records", () => {
     m1.c.assertNeverSaw(['M2 client', 'M2-1', 'M2 tag', '"30.00"']);
   });
 });
@@ -147,8 +208,12 @@ describe('the inverse side of a single link moves records: an update of each (it
     i2 = await invoice(m2.c, 'M2-A', '20.00', c2);
   });
 
-  it('a manager cannot take another manager\'s invoice through their own client (update or create)', async () => {
-    const refs: [string, string][] = [['invoices', i2], ['clients', c1], ['clients', c2]];
+  it("a manager cannot take another manager's invoice through their own client (update or create)", async () => {
+    const refs: [string, string][] = [
+      ['invoices', i2],
+      ['clients', c1],
+      ['clients', c2],
+    ];
     const before = await states(admin, refs);
     const r = await m1.c.patch(`/api/tables/clients/records/${c1}`, { data: { invoices: [i1, i2] } });
     expectError(r, 400, 'VALIDATION_FAILED');
@@ -159,33 +224,52 @@ describe('the inverse side of a single link moves records: an update of each (it
     expect(await states(admin, refs)).toEqual(before);
     expect((await ok(admin.get(`/api/tables/invoices/records/${i2}`), 200)).body.data.client).toEqual([c2]);
     expect(await total(c2)).toBe('20.00');
-    expect((await ok(admin.get('/api/tables/clients/records?filter=' + encodeURIComponent(JSON.stringify({ field: 'name', op: 'eq', value: 'Thief' }))), 200)).body.total).toBe(0);
+    expect(
+      (
+        await ok(
+          admin.get(
+            '/api/tables/clients/records?filter=' + encodeURIComponent(JSON.stringify({ field: 'name', op: 'eq', value: 'Thief' })),
+          ),
+          200,
+        )
+      ).body.total,
+    ).toBe(0);
   });
 
   it('someone who may read a record but not change it may not link or unlink it from the other side (403)', async () => {
-    const refs: [string, string][] = [['invoices', i2], ['clients', ck], ['clients', c2]];
+    const refs: [string, string][] = [
+      ['invoices', i2],
+      ['clients', ck],
+      ['clients', c2],
+    ];
     const before = await states(admin, refs);
     const count = (await ok(admin.get('/api/tables/invoices/records'), 200)).body.total;
     // the inverse side: the clerk's client would take the manager's invoice
     expectError(await clerk.c.patch(`/api/tables/clients/records/${ck}`, { data: { invoices: [i2] } }), 403, 'FORBIDDEN');
     expectError(await clerk.c.post('/api/tables/clients/records', { data: { name: 'Clerk thief', invoices: [i2] } }), 403, 'FORBIDDEN');
     // the primary side: the manager's client would gain an invoice (its list and its total change)
-    expectError(await clerk.c.post('/api/tables/invoices/records', { data: { number: 'K-1', amount: '7.00', client: [c2] } }), 403, 'FORBIDDEN');
+    expectError(
+      await clerk.c.post('/api/tables/invoices/records', { data: { number: 'K-1', amount: '7.00', client: [c2] } }),
+      403,
+      'FORBIDDEN',
+    );
     expect(await states(admin, refs)).toEqual(before);
     expect(await total(c2)).toBe('20.00');
     expect((await ok(admin.get('/api/tables/invoices/records'), 200)).body.total).toBe(count);
   });
 
   it('the right to update only the paired field is the right to link', async () => {
-    await ok(admin.post('/api/roles', {
-      name: 'Linker',
-      rules: [
-        { action: 'read', subject: 'all' },
-        { action: 'create', subject: 'invoices', conditions: { owner: '$me' } },
-        { action: 'update', subject: 'invoices', conditions: { owner: '$me' } },
-        { action: 'update', subject: 'clients', fields: ['invoices'] },
-      ],
-    }));
+    await ok(
+      admin.post('/api/roles', {
+        name: 'Linker',
+        rules: [
+          { action: 'read', subject: 'all' },
+          { action: 'create', subject: 'invoices', conditions: { owner: '$me' } },
+          { action: 'update', subject: 'invoices', conditions: { owner: '$me' } },
+          { action: 'update', subject: 'clients', fields: ['invoices'] },
+        ],
+      }),
+    );
     const linker = await w.user('linker', ['Linker']);
     const made = await ok(linker.c.post('/api/tables/invoices/records', { data: { number: 'L-1', amount: '1.00', client: [c2] } }));
     expect(await total(c2)).toBe('21.00');
@@ -193,12 +277,16 @@ describe('the inverse side of a single link moves records: an update of each (it
     await ok(admin.del(`/api/tables/invoices/records/${made.body.id}`), 204);
   });
 
-  it('taking one\'s own invoice away from a client one may not change is refused (403), from either side', async () => {
+  it("taking one's own invoice away from a client one may not change is refused (403), from either side", async () => {
     const i1x = await invoice(m1.c, 'M1-X', '3.00', c1);
     // the administrator links the manager's invoice to the other manager's client
     await ok(admin.patch(`/api/tables/invoices/records/${i1x}`, { data: { client: [c2] } }), 200);
     expect(await total(c2)).toBe('23.00');
-    const refs: [string, string][] = [['invoices', i1x], ['clients', c1], ['clients', c2]];
+    const refs: [string, string][] = [
+      ['invoices', i1x],
+      ['clients', c1],
+      ['clients', c2],
+    ];
     const before = await states(admin, refs);
     expectError(await m1.c.patch(`/api/tables/clients/records/${c1}`, { data: { invoices: [i1, i1x] } }), 403, 'FORBIDDEN');
     expectError(await m1.c.patch(`/api/tables/invoices/records/${i1x}`, { data: { client: [c1] } }), 403, 'FORBIDDEN');
@@ -209,14 +297,22 @@ describe('the inverse side of a single link moves records: an update of each (it
     expect(await total(c2)).toBe('20.00');
   });
 
-  it('unlinking another manager\'s invoice from one\'s own client is refused (403)', async () => {
+  it("unlinking another manager's invoice from one's own client is refused (403)", async () => {
     const i2x = await invoice(m2.c, 'M2-X', '4.00');
     await ok(admin.patch(`/api/tables/invoices/records/${i2x}`, { data: { client: [c1] } }), 200);
     const seenByM1 = await ok(m1.c.get(`/api/tables/clients/records/${c1}`), 200);
     expect(seenByM1.body.data.invoices).toEqual([i1, i2x]);
-    const before = await states(admin, [['invoices', i2x], ['clients', c1]]);
+    const before = await states(admin, [
+      ['invoices', i2x],
+      ['clients', c1],
+    ]);
     expectError(await m1.c.patch(`/api/tables/clients/records/${c1}`, { data: { invoices: [i1] } }), 403, 'FORBIDDEN');
-    expect(await states(admin, [['invoices', i2x], ['clients', c1]])).toEqual(before);
+    expect(
+      await states(admin, [
+        ['invoices', i2x],
+        ['clients', c1],
+      ]),
+    ).toEqual(before);
     await ok(admin.patch(`/api/tables/invoices/records/${i2x}`, { data: { client: [] } }), 200);
   });
 
@@ -233,7 +329,7 @@ describe('the inverse side of a single link moves records: an update of each (it
     expect((await ok(admin.get(`/api/tables/invoices/records/${i1t}`), 200)).body.data.client).toEqual([c1t]);
   });
 
-  it('an allowed move bumps the moved record\'s version and writes its history', async () => {
+  it("an allowed move bumps the moved record's version and writes its history", async () => {
     const before = await seen(admin, 'invoices', i1);
     const moved = await ok(m1.c.patch(`/api/tables/clients/records/${c1b}`, { data: { invoices: [i1] } }), 200);
     expect(moved.body.data.invoices).toEqual([i1]);
@@ -242,12 +338,21 @@ describe('the inverse side of a single link moves records: an update of each (it
     expect(after.data.client).toEqual([c1b]);
     expect(after.history).toBe(before.history + 1);
     const top = (await ok(m1.c.get(`/api/tables/invoices/records/${i1}/history`), 200)).body.items[0];
-    expect(top).toMatchObject({ version: after.version, action: 'update', user: { id: m1.id }, changes: { client: { from: [c1], to: [c1b] } } });
+    expect(top).toMatchObject({
+      version: after.version,
+      action: 'update',
+      user: { id: m1.id },
+      changes: { client: { from: [c1], to: [c1b] } },
+    });
     expect((await ok(admin.get(`/api/tables/clients/records/${c1}`), 200)).body.data.invoices).toEqual([]);
     expect(await total(c1)).toBe('0.00');
     expect(await total(c1b)).toBe('10.00');
     // whoever read the invoice before the move and changes its client now gets a conflict
-    expectError(await m1.c.patch(`/api/tables/invoices/records/${i1}`, { data: { client: [c1] }, version: before.version }), 409, 'VERSION_CONFLICT');
+    expectError(
+      await m1.c.patch(`/api/tables/invoices/records/${i1}`, { data: { client: [c1] }, version: before.version }),
+      409,
+      'VERSION_CONFLICT',
+    );
   });
 
   it('unlinking from the other side also bumps the record that lost its link', async () => {
@@ -270,7 +375,7 @@ describe('the inverse side of a single link moves records: an update of each (it
     expect(await total(c1)).toBe('10.00');
   });
 
-  it('a senior manager may move anyone\'s invoice, and the move is in its history', async () => {
+  it("a senior manager may move anyone's invoice, and the move is in its history", async () => {
     const before = await seen(admin, 'invoices', i2);
     await ok(senior.c.patch(`/api/tables/clients/records/${c1}`, { data: { invoices: [i1, i2] } }), 200);
     const after = await seen(admin, 'invoices', i2);
@@ -302,7 +407,12 @@ describe('permission matrix: links on both sides, for every shipped role', () =>
     const myInvoice = await invoice(own, `${role}-own`, '1.00');
     const theirClient = await client(m2.c, `${role} foreign client`);
     const theirInvoice = await invoice(m2.c, `${role}-foreign`, '2.00');
-    const refs: [string, string][] = [['clients', myClient], ['clients', theirClient], ['invoices', myInvoice], ['invoices', theirInvoice]];
+    const refs: [string, string][] = [
+      ['clients', myClient],
+      ['clients', theirClient],
+      ['invoices', myInvoice],
+      ['invoices', theirInvoice],
+    ];
     const before = await states(admin, refs);
 
     const p = await actor.patch(`/api/tables/invoices/records/${myInvoice}`, { data: { client: [theirClient] } });
@@ -317,7 +427,7 @@ describe('permission matrix: links on both sides, for every shipped role', () =>
   });
 });
 
-describe('permission matrix: history restore of a version linking to another user\'s record, for every shipped role', () => {
+describe("permission matrix: history restore of a version linking to another user's record, for every shipped role", () => {
   const cases = [
     { role: 'Administrator', status: 200 },
     { role: 'Senior manager', status: 200 },
@@ -332,11 +442,20 @@ describe('permission matrix: history restore of a version linking to another use
     await ok(admin.patch(`/api/tables/invoices/records/${mine}`, { data: { client: [theirs] } }), 200);
     await ok(admin.patch(`/api/tables/invoices/records/${mine}`, { data: { client: [] } }), 200);
     const event = (await ok(admin.get(`/api/tables/invoices/records/${mine}/history`), 200)).body.items.find((e: any) => e.version === 2);
-    const before = await states(admin, [['invoices', mine], ['clients', theirs]]);
+    const before = await states(admin, [
+      ['invoices', mine],
+      ['clients', theirs],
+    ]);
     const r = await w.as(role).post(`/api/tables/invoices/records/${mine}/history/${event.id}/restore`, {});
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     if (status === 200) expect(await total(theirs)).toBe('5.00');
-    else expect(await states(admin, [['invoices', mine], ['clients', theirs]])).toEqual(before);
+    else
+      expect(
+        await states(admin, [
+          ['invoices', mine],
+          ['clients', theirs],
+        ]),
+      ).toEqual(before);
     if (status === 400) expect(r.body.error.details.client.code).toBe('LINK_NOT_FOUND');
   });
 });

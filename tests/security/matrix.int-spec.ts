@@ -35,34 +35,61 @@ const restricted = (role: Role) => role === 'Manager' || role === 'Viewer';
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'clients', label: 'Clients', primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text', required: true, searchable: true },
-      { key: 'salary', label: 'Salary', type: 'number' },
-      { key: 'note', label: 'Note', type: 'longText' },
-    ],
-  }));
-  await ok(admin.post('/api/tables', {
-    key: 'invoices', label: 'Invoices', primaryField: 'number',
-    fields: [
-      { key: 'number', label: 'Number', type: 'text', required: true },
-      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-    ],
-  }));
-  await ok(admin.post('/api/tables', {
-    key: 'memos', label: 'Memos', primaryField: 'text',
-    fields: [
-      { key: 'text', label: 'Text', type: 'text', required: true },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, onDelete: 'cascade', inverseKey: 'memos', inverseLabel: 'Memos' } },
-    ],
-  }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text', required: true, searchable: true },
+        { key: 'salary', label: 'Salary', type: 'number' },
+        { key: 'note', label: 'Note', type: 'longText' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'invoices',
+      label: 'Invoices',
+      primaryField: 'number',
+      fields: [
+        { key: 'number', label: 'Number', type: 'text', required: true },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+        {
+          key: 'client',
+          label: 'Client',
+          type: 'link',
+          options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' },
+        },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'memos',
+      label: 'Memos',
+      primaryField: 'text',
+      fields: [
+        { key: 'text', label: 'Text', type: 'text', required: true },
+        {
+          key: 'client',
+          label: 'Client',
+          type: 'link',
+          options: { table: 'clients', multiple: false, onDelete: 'cascade', inverseKey: 'memos', inverseLabel: 'Memos' },
+        },
+      ],
+    }),
+  );
   // the shipped roles, amended: salary and note hidden from Manager and Viewer
   const roles = (await ok(admin.get('/api/roles'), 200)).body.items as { id: string; name: string; rules: unknown[] }[];
   for (const name of ['Manager', 'Viewer']) {
     const r = roles.find((x) => x.name === name)!;
-    await ok(admin.patch(`/api/roles/${r.id}`, { rules: [...r.rules, { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true }] }), 200);
+    await ok(
+      admin.patch(`/api/roles/${r.id}`, {
+        rules: [...r.rules, { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true }],
+      }),
+      200,
+    );
   }
   const add = async (key: 'senior' | 'm1' | 'm2' | 'viewer', role: string) => {
     await ok(admin.post('/api/users', { email: `${key}@example.com`, password: PW, name: key, roles: [role] }));
@@ -84,7 +111,9 @@ beforeAll(async () => {
   await rec(admin, 'invoices', 'adminInvoice', { number: 'INV-A', amount: '100.00', client: [ids.m1Client] });
   await rec(users.m1, 'invoices', 'm1Invoice', { number: 'INV-M1', amount: '10.00', client: [ids.m1Client] });
   await rec(users.m2, 'invoices', 'm2Invoice', { number: 'INV-M2', amount: '20.00', client: [ids.m2Client] });
-  await ok(admin.post('/api/tables/clients/views', { name: 'Admin notes', filter: { field: 'note', op: 'eq', value: NOTE }, sort: '-salary' }));
+  await ok(
+    admin.post('/api/tables/clients/views', { name: 'Admin notes', filter: { field: 'note', op: 'eq', value: NOTE }, sort: '-salary' }),
+  );
   for (const c of Object.values(users)) c.bodies.length = 0;
 });
 
@@ -113,7 +142,8 @@ describe.each(ROLES)('%s', (role) => {
     expect(sum.status, JSON.stringify(sum.body)).toBe(200);
     expect(amount(sum.body.value), JSON.stringify(sum.body)).toBe(role === 'Manager' ? 10 : 110);
     // another user's record is not found
-    if (role === 'Manager') expect((await c.post('/api/formula/preview', { table: 'clients', expression: 'name', recordId: ids.m2Client })).status).toBe(404);
+    if (role === 'Manager')
+      expect((await c.post('/api/formula/preview', { table: 'clients', expression: 'name', recordId: ids.m2Client })).status).toBe(404);
   });
 
   it('views and layouts name only readable fields', async () => {
@@ -160,7 +190,10 @@ describe.each(ROLES)('%s', (role) => {
     const own = role === 'Manager' ? ids.m1Client : ids.adminClient;
     const before = (await ok(admin.get(`/api/tables/invoices/records/${ids.m2Invoice}`), 200)).body;
     const cur = (await ok(c.get(`/api/tables/clients/records/${own}`), 200)).body;
-    const inv = await c.patch(`/api/tables/clients/records/${own}`, { data: { invoices: [...(cur.data.invoices ?? []), ids.m2Invoice] }, version: cur.version });
+    const inv = await c.patch(`/api/tables/clients/records/${own}`, {
+      data: { invoices: [...(cur.data.invoices ?? []), ids.m2Invoice] },
+      version: cur.version,
+    });
     const after = (await ok(admin.get(`/api/tables/invoices/records/${ids.m2Invoice}`), 200)).body;
     if (restricted(role)) {
       expect(inv.status, JSON.stringify(inv.body)).toBeGreaterThanOrEqual(400);
@@ -175,7 +208,10 @@ describe.each(ROLES)('%s', (role) => {
       expect(hist[0].version).toBe(after.version);
       // put it back for the next role
       const back = (await ok(admin.get(`/api/tables/invoices/records/${ids.m2Invoice}`), 200)).body;
-      await ok(admin.patch(`/api/tables/invoices/records/${ids.m2Invoice}`, { data: { client: [ids.m2Client] }, version: back.version }), 200);
+      await ok(
+        admin.patch(`/api/tables/invoices/records/${ids.m2Invoice}`, { data: { client: [ids.m2Client] }, version: back.version }),
+        200,
+      );
     }
   });
 
@@ -212,7 +248,12 @@ describe.each(ROLES)('%s', (role) => {
     const c = as(role);
     // an administrator moves m1's invoice to m2's client, then m1 moves it back
     let cur = (await ok(admin.get(`/api/tables/invoices/records/${ids.m1Invoice}`), 200)).body;
-    cur = (await ok(admin.patch(`/api/tables/invoices/records/${ids.m1Invoice}`, { data: { client: [ids.m2Client] }, version: cur.version }), 200)).body;
+    cur = (
+      await ok(
+        admin.patch(`/api/tables/invoices/records/${ids.m1Invoice}`, { data: { client: [ids.m2Client] }, version: cur.version }),
+        200,
+      )
+    ).body;
     const movedEvent = (await ok(admin.get(`/api/tables/invoices/records/${ids.m1Invoice}/history`), 200)).body.items[0].id;
     await ok(admin.patch(`/api/tables/invoices/records/${ids.m1Invoice}`, { data: { client: [ids.m1Client] }, version: cur.version }), 200);
     const r = await c.post(`/api/tables/invoices/records/${ids.m1Invoice}/history/${movedEvent}/restore`, {});
@@ -224,7 +265,10 @@ describe.each(ROLES)('%s', (role) => {
     } else {
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(after.data.client).toEqual([ids.m2Client]);
-      await ok(admin.patch(`/api/tables/invoices/records/${ids.m1Invoice}`, { data: { client: [ids.m1Client] }, version: after.version }), 200);
+      await ok(
+        admin.patch(`/api/tables/invoices/records/${ids.m1Invoice}`, { data: { client: [ids.m1Client] }, version: after.version }),
+        200,
+      );
     }
   });
 });

@@ -40,8 +40,10 @@ async function addRule(role: string, rule: Record<string, unknown>) {
   await ok(admin.patch(`/api/roles/${role}`, { rules: [...r.body.rules, rule] }), 200);
 }
 
-const preview = (c: Client, table: string, expression: string, recordId?: string) => c.post('/api/formula/preview', { table, expression, ...(recordId ? { recordId } : {}) });
-const value = async (c: Client, table: string, expression: string, recordId?: string) => (await ok(preview(c, table, expression, recordId), 200)).body.value;
+const preview = (c: Client, table: string, expression: string, recordId?: string) =>
+  c.post('/api/formula/preview', { table, expression, ...(recordId ? { recordId } : {}) });
+const value = async (c: Client, table: string, expression: string, recordId?: string) =>
+  (await ok(preview(c, table, expression, recordId), 200)).body.value;
 
 /** A EUR amount, normalised ("100.00" from a stored rollup, "100" from the evaluator). */
 function eur(v: { amount: string; currency: string }): string {
@@ -57,42 +59,100 @@ function shape(r: Res, name: string): string {
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'clients', label: 'Clients', primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text', required: true },
-      { key: 'salary', label: 'Salary', type: 'number' },
-      { key: 'note', label: 'Note', type: 'text' },
-    ],
-  }));
-  await ok(admin.post('/api/tables', {
-    key: 'invoices', label: 'Invoices', primaryField: 'number',
-    fields: [
-      { key: 'number', label: 'Number', type: 'text', required: true },
-      { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
-      { key: 'status', label: 'Status', type: 'select', options: { choices: [{ value: 'open' }, { value: 'paid' }] } },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-    ],
-  }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text', required: true },
+        { key: 'salary', label: 'Salary', type: 'number' },
+        { key: 'note', label: 'Note', type: 'text' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'invoices',
+      label: 'Invoices',
+      primaryField: 'number',
+      fields: [
+        { key: 'number', label: 'Number', type: 'text', required: true },
+        { key: 'amount', label: 'Amount', type: 'money', options: { currency: 'EUR' } },
+        { key: 'status', label: 'Status', type: 'select', options: { choices: [{ value: 'open' }, { value: 'paid' }] } },
+        {
+          key: 'client',
+          label: 'Client',
+          type: 'link',
+          options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' },
+        },
+      ],
+    }),
+  );
   // computed fields that read the hidden salary, or the invoices across the link
-  await ok(admin.post('/api/tables/clients/fields', { key: 'salary_x2', label: 'Salary × 2', type: 'formula', options: { expression: 'salary * 2' } }));
-  await ok(admin.post('/api/tables/clients/fields', { key: 'billed', label: 'Billed', type: 'rollup', options: { link: 'invoices', field: 'amount', aggregate: 'sum' } }));
-  await ok(admin.post('/api/tables/clients/fields', { key: 'billed_f', label: 'Billed (formula)', type: 'formula', options: { expression: 'SUM(invoices.amount)' } }));
-  await ok(admin.post('/api/tables/invoices/fields', { key: 'client_salary', label: 'Client salary', type: 'lookup', options: { link: 'client', field: 'salary' } }));
-  await ok(admin.post('/api/tables/invoices/fields', { key: 'client_name', label: 'Client name', type: 'lookup', options: { link: 'client', field: 'name' } }));
+  await ok(
+    admin.post('/api/tables/clients/fields', {
+      key: 'salary_x2',
+      label: 'Salary × 2',
+      type: 'formula',
+      options: { expression: 'salary * 2' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/clients/fields', {
+      key: 'billed',
+      label: 'Billed',
+      type: 'rollup',
+      options: { link: 'invoices', field: 'amount', aggregate: 'sum' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/clients/fields', {
+      key: 'billed_f',
+      label: 'Billed (formula)',
+      type: 'formula',
+      options: { expression: 'SUM(invoices.amount)' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/invoices/fields', {
+      key: 'client_salary',
+      label: 'Client salary',
+      type: 'lookup',
+      options: { link: 'client', field: 'salary' },
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/invoices/fields', {
+      key: 'client_name',
+      label: 'Client name',
+      type: 'lookup',
+      options: { link: 'client', field: 'name' },
+    }),
+  );
 
   const hide = { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true };
   await addRule('Viewer', hide);
   await addRule('Manager', hide);
-  const clerk = await ok(admin.post('/api/roles', {
-    name: 'Open-invoice clerk',
-    rules: [
-      { action: 'read', subject: 'clients' },
-      { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true },
-      { action: 'read', subject: 'invoices', conditions: { status: 'open' } },
-    ],
-  }));
-  const desk = await ok(admin.post('/api/roles', { name: 'Client desk', rules: [{ action: 'read', subject: 'clients' }, { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true }] }));
+  const clerk = await ok(
+    admin.post('/api/roles', {
+      name: 'Open-invoice clerk',
+      rules: [
+        { action: 'read', subject: 'clients' },
+        { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true },
+        { action: 'read', subject: 'invoices', conditions: { status: 'open' } },
+      ],
+    }),
+  );
+  const desk = await ok(
+    admin.post('/api/roles', {
+      name: 'Client desk',
+      rules: [
+        { action: 'read', subject: 'clients' },
+        { action: 'read', subject: 'clients', fields: ['salary', 'note'], inverted: true },
+      ],
+    }),
+  );
   const m1 = await addUser('m1', ['Manager']);
   const m2 = await addUser('m2', ['Manager']);
   await addUser('viewer', ['Viewer']);
@@ -102,11 +162,19 @@ beforeAll(async () => {
   // m1 owns the client; the fields m1 may not read are filled in by the administrator
   ids.client = (await ok(m1.post('/api/tables/clients/records', { data: { name: 'Client One' } }))).body.id;
   await ok(admin.patch(`/api/tables/clients/records/${ids.client}`, { data: { salary: SALARY, note: NOTE }, version: 1 }), 200);
-  ids.own = (await ok(m1.post('/api/tables/invoices/records', { data: { number: 'M1-1', amount: '100.00', status: 'open', client: [ids.client] } }))).body.id;
+  ids.own = (
+    await ok(m1.post('/api/tables/invoices/records', { data: { number: 'M1-1', amount: '100.00', status: 'open', client: [ids.client] } }))
+  ).body.id;
   // another manager's invoice on m1's client (linked by the administrator) and one of the administrator's
-  ids.foreign = (await ok(m2.post('/api/tables/invoices/records', { data: { number: 'M2-1', amount: '1000.00', status: 'paid' } }))).body.id;
+  ids.foreign = (
+    await ok(m2.post('/api/tables/invoices/records', { data: { number: 'M2-1', amount: '1000.00', status: 'paid' } }))
+  ).body.id;
   await ok(admin.patch(`/api/tables/invoices/records/${ids.foreign}`, { data: { client: [ids.client] }, version: 1 }), 200);
-  ids.admins = (await ok(admin.post('/api/tables/invoices/records', { data: { number: 'A-1', amount: '10000.00', status: 'open', client: [ids.client] } }))).body.id;
+  ids.admins = (
+    await ok(
+      admin.post('/api/tables/invoices/records', { data: { number: 'A-1', amount: '10000.00', status: 'open', client: [ids.client] } }),
+    )
+  ).body.id;
   for (const c of Object.values(users)) c.bodies.length = 0;
 });
 
@@ -157,7 +225,9 @@ describe.each(['viewer', 'm1', 'clerk'])('%s: a hidden field is a field that doe
 
   it('an unknown name answers as in a filter on the same table', async () => {
     const c = users[who]!;
-    const f = await c.get(`/api/tables/clients/records?filter=${encodeURIComponent(JSON.stringify({ field: 'salary', op: 'gt', value: 1 }))}`);
+    const f = await c.get(
+      `/api/tables/clients/records?filter=${encodeURIComponent(JSON.stringify({ field: 'salary', op: 'gt', value: 1 }))}`,
+    );
     const p = await preview(c, 'clients', 'salary', ids.client);
     expect({ status: p.status, error: p.body.error }).toEqual({ status: f.status, error: f.body.error });
   });
@@ -182,7 +252,11 @@ describe('aggregates over a link count only the linked records the reader may re
 
   it('the stored rollup, formula and lookup over records the Manager may not all read are unknown to them', async () => {
     const m1 = users.m1!;
-    for (const [table, name, record] of [['clients', 'billed', ids.client], ['clients', 'billed_f', ids.client], ['invoices', 'client_name', ids.own]] as const) {
+    for (const [table, name, record] of [
+      ['clients', 'billed', ids.client],
+      ['clients', 'billed_f', ids.client],
+      ['invoices', 'client_name', ids.own],
+    ] as const) {
       const r = await preview(m1, table, name, record);
       expect(r.status, JSON.stringify(r.body)).toBe(400);
       expect(shape(r, name)).toBe(shape(await preview(m1, table, `${name}_nope`, record), `${name}_nope`));

@@ -48,21 +48,30 @@ const freshId = () => `01900000-0000-7000-8000-${String(++n).padStart(12, '0')}`
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'contacts',
-    label: 'Contacts',
-    primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text', required: true, unique: true, searchable: true },
-      { key: 'email', label: 'Email', type: 'email', unique: true, searchable: true },
-      { key: 'alt_email', label: 'Other email', type: 'email' },
-      { key: 'site', label: 'Site', type: 'url' },
-      { key: 'phone', label: 'Phone', type: 'phone' },
-      { key: 'notes', label: 'Notes', type: 'longText' },
-      { key: 'assignee', label: 'Assignee', type: 'user' },
-    ],
-  }));
-  await ok(admin.post('/api/tables', { key: 'deals', label: 'Deals', primaryField: 'title', fields: [{ key: 'title', label: 'Title', type: 'text', required: true }] }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'contacts',
+      label: 'Contacts',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text', required: true, unique: true, searchable: true },
+        { key: 'email', label: 'Email', type: 'email', unique: true, searchable: true },
+        { key: 'alt_email', label: 'Other email', type: 'email' },
+        { key: 'site', label: 'Site', type: 'url' },
+        { key: 'phone', label: 'Phone', type: 'phone' },
+        { key: 'notes', label: 'Notes', type: 'longText' },
+        { key: 'assignee', label: 'Assignee', type: 'user' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'deals',
+      label: 'Deals',
+      primaryField: 'title',
+      fields: [{ key: 'title', label: 'Title', type: 'text', required: true }],
+    }),
+  );
   await addUser('m1', ['Manager']);
   await addUser('m2', ['Manager']);
 });
@@ -72,7 +81,9 @@ afterAll(async () => {
 });
 
 describe('a client-chosen id that is used already', () => {
-  const answerFor = (id: string) => ({ error: { code: 'CONFLICT', message: 'A record with this id already exists', details: { ids: [id] } } });
+  const answerFor = (id: string) => ({
+    error: { code: 'CONFLICT', message: 'A record with this id already exists', details: { ids: [id] } },
+  });
 
   it('gets one 409 whoever owns the record, wherever it is, live, trashed or purged', async () => {
     const m1 = users.m1!.c;
@@ -104,7 +115,12 @@ describe('a client-chosen id that is used already', () => {
   it('a batch names only the ids it sent that are used', async () => {
     const theirs = (await ok(users.m1!.c.post('/api/tables/contacts/records', { data: { name: 'Batch victim' } }))).body.id;
     const mine = freshId();
-    const r = await users.m2!.c.post('/api/tables/contacts/records', { records: [{ id: mine, data: { name: 'Batch one' } }, { id: theirs, data: { name: 'Batch two' } }] });
+    const r = await users.m2!.c.post('/api/tables/contacts/records', {
+      records: [
+        { id: mine, data: { name: 'Batch one' } },
+        { id: theirs, data: { name: 'Batch two' } },
+      ],
+    });
     expect(r.status).toBe(409);
     expect(r.body).toEqual(answerFor(theirs));
     // nothing written: the free id is still free
@@ -117,11 +133,12 @@ describe('a client-chosen id that is used already', () => {
     const gone = (await ok(users.m1!.c.post('/api/tables/contacts/records', { data: { name: 'Trash of m1' } }))).body.id;
     await ok(users.m1!.c.del(`/api/tables/contacts/records/${gone}`), 204);
     const none = freshId();
-    const answers = async (id: string) => [
-      await m2.patch(`/api/tables/contacts/records/${id}`, { data: { name: 'x' } }),
-      await m2.post(`/api/tables/contacts/records/${id}/restore`),
-      await m2.post(`/api/tables/contacts/records/${id}/history/${freshId()}/restore`, {}),
-    ].map((r) => [r.status, r.body]);
+    const answers = async (id: string) =>
+      [
+        await m2.patch(`/api/tables/contacts/records/${id}`, { data: { name: 'x' } }),
+        await m2.post(`/api/tables/contacts/records/${id}/restore`),
+        await m2.post(`/api/tables/contacts/records/${id}/history/${freshId()}/restore`, {}),
+      ].map((r) => [r.status, r.body]);
     const expected = await answers(none);
     expect(expected.map(([s]) => s)).toEqual([404, 404, 404]);
     expect(await answers(live)).toEqual(expected);
@@ -136,17 +153,31 @@ describe('user fields', () => {
     const single = await admin.post('/api/tables/contacts/records', { data: { name: 'Assigned to nobody', assignee: nobody } });
     expectError(single, 400, 'VALIDATION_FAILED');
     expect(single.body.error.details).toEqual({ assignee: { code: 'UNKNOWN_USER', message: expect.any(String) } });
-    const batch = await admin.post('/api/tables/contacts/records', { records: [{ data: { name: 'Fine', assignee: users.m1!.id } }, { data: { name: 'Nobody', assignee: nobody.toUpperCase() } }] });
+    const batch = await admin.post('/api/tables/contacts/records', {
+      records: [{ data: { name: 'Fine', assignee: users.m1!.id } }, { data: { name: 'Nobody', assignee: nobody.toUpperCase() } }],
+    });
     expectError(batch, 400, 'VALIDATION_FAILED');
-    expect(batch.body.error.details.records).toEqual([{ index: 1, error: expect.objectContaining({ code: 'VALIDATION_FAILED', details: { assignee: expect.objectContaining({ code: 'UNKNOWN_USER' }) } }) }]);
+    expect(batch.body.error.details.records).toEqual([
+      {
+        index: 1,
+        error: expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          details: { assignee: expect.objectContaining({ code: 'UNKNOWN_USER' }) },
+        }),
+      },
+    ]);
     expect(await count('contacts')).toBe(before);
 
-    const rec = (await ok(admin.post('/api/tables/contacts/records', { data: { name: 'Assigned', assignee: users.m1!.id.toUpperCase() } }))).body;
+    const rec = (await ok(admin.post('/api/tables/contacts/records', { data: { name: 'Assigned', assignee: users.m1!.id.toUpperCase() } })))
+      .body;
     expect(rec.data.assignee).toBe(users.m1!.id);
     const upd = await admin.patch(`/api/tables/contacts/records/${rec.id}`, { data: { assignee: nobody } });
     expectError(upd, 400, 'VALIDATION_FAILED');
     expect(upd.body.error.details.assignee.code).toBe('UNKNOWN_USER');
-    expect((await ok(admin.get(`/api/tables/contacts/records/${rec.id}`), 200)).body).toMatchObject({ version: 1, data: { assignee: users.m1!.id } });
+    expect((await ok(admin.get(`/api/tables/contacts/records/${rec.id}`), 200)).body).toMatchObject({
+      version: 1,
+      data: { assignee: users.m1!.id },
+    });
   });
 
   it('take a deactivated user; a deleted one stays where it was but is not written anew', async () => {
@@ -165,7 +196,11 @@ describe('user fields', () => {
 
 describe('text that looks the same is one value', () => {
   it('is stored in NFC, trimmed, so a unique field refuses its twins', async () => {
-    const r = await ok(admin.post('/api/tables/contacts/records', { data: { name: ' Zoe\u0301 Lefe\u0300vre ', notes: 'line 1\r\nline 2  \n\n', site: ' https://example.com/cafe\u0301 ' } }));
+    const r = await ok(
+      admin.post('/api/tables/contacts/records', {
+        data: { name: ' Zoe\u0301 Lefe\u0300vre ', notes: 'line 1\r\nline 2  \n\n', site: ' https://example.com/cafe\u0301 ' },
+      }),
+    );
     expect(r.body.data).toMatchObject({ name: 'Zo\u00e9 Lef\u00e8vre', notes: 'line 1\nline 2', site: 'https://example.com/caf\u00e9' });
     for (const twin of ['Zo\u00e9 Lef\u00e8vre', 'Zoe\u0301 Lefe\u0300vre', '\u00a0Zo\u00e9 Lef\u00e8vre\t'.replace('\t', ' ')]) {
       const dup = await admin.post('/api/tables/contacts/records', { data: { name: twin } });
@@ -190,18 +225,25 @@ describe('text that looks the same is one value', () => {
     for (const [key, value] of cases) {
       const r = await admin.post('/api/tables/contacts/records', { data: { name: `Probe ${key}`, [key]: value } });
       expectError(r, 400, 'VALIDATION_FAILED');
-      expect(r.body.error.details[key], JSON.stringify([key, value])).toEqual({ code: 'INVALID_CHARACTER', message: expect.stringMatching(/U\+[0-9A-F]{4}/) });
+      expect(r.body.error.details[key], JSON.stringify([key, value])).toEqual({
+        code: 'INVALID_CHARACTER',
+        message: expect.stringMatching(/U\+[0-9A-F]{4}/),
+      });
     }
     // the same on update and in a batch
     const rec = (await ok(admin.post('/api/tables/contacts/records', { data: { name: 'Plain' } }))).body;
-    expect((await admin.patch(`/api/tables/contacts/records/${rec.id}`, { data: { name: 'Pla\u200bin' } })).body.error.details.name.code).toBe('INVALID_CHARACTER');
+    expect(
+      (await admin.patch(`/api/tables/contacts/records/${rec.id}`, { data: { name: 'Pla\u200bin' } })).body.error.details.name.code,
+    ).toBe('INVALID_CHARACTER');
     const batch = await admin.post('/api/tables/contacts/records', { records: [{ data: { name: 'ok' } }, { data: { name: 'x\u202e' } }] });
     expect(batch.body.error.details.records[0]).toMatchObject({ index: 1, error: { details: { name: { code: 'INVALID_CHARACTER' } } } });
     expect(await count('contacts')).toBe(before + 1);
   });
 
   it('a value of spaces only is empty', async () => {
-    expect((await admin.post('/api/tables/contacts/records', { data: { name: ' \u3000 ' } })).body.error.details.name.code).toBe('REQUIRED');
+    expect((await admin.post('/api/tables/contacts/records', { data: { name: ' \u3000 ' } })).body.error.details.name.code).toBe(
+      'REQUIRED',
+    );
     const r = await ok(admin.post('/api/tables/contacts/records', { data: { name: 'Blank notes', notes: ' \n \n' } }));
     expect(r.body.data.notes).toBeNull();
   });
@@ -220,7 +262,8 @@ describe('text that looks the same is one value', () => {
   it('filters and quick search find the NFC value from an NFD operand', async () => {
     await ok(admin.post('/api/tables/contacts/records', { data: { name: 'Ren\u00e9e Dupr\u00e9', email: 'renee@example.com' } }));
     const nfd = 'Rene\u0301e Dupre\u0301';
-    const found = async (query: Record<string, unknown>) => (await ok(admin.get('/api/tables/contacts/records' + q(query)), 200)).body.items.map((x: any) => x.data.name);
+    const found = async (query: Record<string, unknown>) =>
+      (await ok(admin.get('/api/tables/contacts/records' + q(query)), 200)).body.items.map((x: any) => x.data.name);
     expect(await found({ filter: { field: 'name', op: 'eq', value: ` ${nfd} ` } })).toEqual(['Ren\u00e9e Dupr\u00e9']);
     expect(await found({ filter: { field: 'name', op: 'in', value: [nfd] } })).toEqual(['Ren\u00e9e Dupr\u00e9']);
     expect(await found({ filter: { field: 'name', op: 'contains', value: 'e\u0301e D' } })).toEqual(['Ren\u00e9e Dupr\u00e9']);

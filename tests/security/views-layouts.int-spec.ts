@@ -47,42 +47,68 @@ const hideFromClients = { action: 'read', subject: 'clients', fields: ['salary',
 beforeAll(async () => {
   server = await startTabula();
   admin = await setupAdmin(server.url);
-  await ok(admin.post('/api/tables', {
-    key: 'clients', label: 'Clients', primaryField: 'name',
-    fields: [
-      { key: 'name', label: 'Name', type: 'text' },
-      { key: 'city', label: 'City', type: 'text' },
-      { key: 'salary', label: 'Salary', type: 'number' },
-      { key: 'secret_note', label: 'Note', type: 'longText' },
-    ],
-  }));
-  await ok(admin.post('/api/tables/clients/fields', { key: 'pay_x2', label: 'Pay × 2', type: 'formula', options: { expression: 'salary * 2' } }));
-  await ok(admin.post('/api/tables', {
-    key: 'invoices', label: 'Invoices', primaryField: 'title',
-    fields: [
-      { key: 'title', label: 'Title', type: 'text' },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' } },
-    ],
-  }));
-  await ok(admin.post('/api/tables', {
-    key: 'vault', label: 'Vault', primaryField: 'code',
-    fields: [
-      { key: 'code', label: 'Code', type: 'text' },
-      { key: 'client', label: 'Client', type: 'link', options: { table: 'clients', multiple: false, inverseKey: 'vault_items', inverseLabel: 'Vault items' } },
-    ],
-  }));
+  await ok(
+    admin.post('/api/tables', {
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text' },
+        { key: 'city', label: 'City', type: 'text' },
+        { key: 'salary', label: 'Salary', type: 'number' },
+        { key: 'secret_note', label: 'Note', type: 'longText' },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables/clients/fields', { key: 'pay_x2', label: 'Pay × 2', type: 'formula', options: { expression: 'salary * 2' } }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'invoices',
+      label: 'Invoices',
+      primaryField: 'title',
+      fields: [
+        { key: 'title', label: 'Title', type: 'text' },
+        {
+          key: 'client',
+          label: 'Client',
+          type: 'link',
+          options: { table: 'clients', multiple: false, inverseKey: 'invoices', inverseLabel: 'Invoices' },
+        },
+      ],
+    }),
+  );
+  await ok(
+    admin.post('/api/tables', {
+      key: 'vault',
+      label: 'Vault',
+      primaryField: 'code',
+      fields: [
+        { key: 'code', label: 'Code', type: 'text' },
+        {
+          key: 'client',
+          label: 'Client',
+          type: 'link',
+          options: { table: 'clients', multiple: false, inverseKey: 'vault_items', inverseLabel: 'Vault items' },
+        },
+      ],
+    }),
+  );
   // the shipped roles, edited to hide the salary and the note (the formula follows the salary)
   await ok(admin.patch('/api/roles/Viewer', { rules: [{ action: 'read', subject: 'all' }, hideFromClients] }), 200);
   const manager = (await ok(admin.get('/api/roles/Manager'), 200)).body;
   await ok(admin.patch('/api/roles/Manager', { rules: [...manager.rules, hideFromClients] }), 200);
-  await ok(admin.post('/api/roles', {
-    name: 'Desk',
-    rules: [
-      { action: 'read', subject: 'clients' },
-      { action: 'read', subject: 'clients', fields: ['salary', 'secret_note', 'invoices'], inverted: true },
-      { action: 'read', subject: 'invoices' },
-    ],
-  }));
+  await ok(
+    admin.post('/api/roles', {
+      name: 'Desk',
+      rules: [
+        { action: 'read', subject: 'clients' },
+        { action: 'read', subject: 'clients', fields: ['salary', 'secret_note', 'invoices'], inverted: true },
+        { action: 'read', subject: 'invoices' },
+      ],
+    }),
+  );
   await ok(admin.post('/api/roles', { name: 'Outsider', rules: [{ action: 'read', subject: 'invoices' }] }));
   await addUser('viewer', ['Viewer']);
   await addUser('viewer2', ['Viewer']);
@@ -98,7 +124,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-const readers = () => [['viewer', users.viewer!], ['manager', users.manager!], ['desk', users.desk!]] as const;
+const readers = () =>
+  [
+    ['viewer', users.viewer!],
+    ['manager', users.manager!],
+    ['desk', users.desk!],
+  ] as const;
 
 describe('layouts list only what the reader may read', () => {
   it('default layouts leave out hidden fields, hidden links and links to unreadable tables', async () => {
@@ -110,25 +141,51 @@ describe('layouts list only what the reader may read', () => {
       expect(card.tabs[0].sections[0].fields, who).toEqual(['name', 'city']);
       expect(card.subtables, who).toEqual(who === 'desk' ? [] : [{ field: 'invoices' }, { field: 'vault_items' }]);
       const table = (await ok(c.get('/api/tables/clients/layouts/table'), 200)).body.spec;
-      expect(table.columns.map((x: { field: string }) => x.field), who).toEqual(who === 'desk' ? ['name', 'city', 'vault_items'] : ['name', 'city', 'invoices', 'vault_items']);
+      expect(
+        table.columns.map((x: { field: string }) => x.field),
+        who,
+      ).toEqual(who === 'desk' ? ['name', 'city', 'vault_items'] : ['name', 'city', 'invoices', 'vault_items']);
     }
   });
 
   it('saved layouts drop hidden fields, sections and tabs left empty by them, and keep frozen columns right', async () => {
     const card = {
       tabs: [
-        { title: 'Main', sections: [{ title: 'Who', columns: 2, fields: ['name', 'salary', 'city'] }, { title: 'Pay', columns: 1, fields: ['secret_note', 'pay_x2'] }, { title: 'Spacer', columns: 1, fields: [] }] },
+        {
+          title: 'Main',
+          sections: [
+            { title: 'Who', columns: 2, fields: ['name', 'salary', 'city'] },
+            { title: 'Pay', columns: 1, fields: ['secret_note', 'pay_x2'] },
+            { title: 'Spacer', columns: 1, fields: [] },
+          ],
+        },
         { title: 'Payroll', sections: [{ title: 'Money', columns: 1, fields: ['salary'] }] },
       ],
       subtables: [{ field: 'invoices' }, { field: 'vault_items' }],
     };
     await ok(admin.put('/api/tables/clients/layouts/card', { spec: card }), 200);
-    await ok(admin.put('/api/tables/clients/layouts/table', { spec: { columns: [{ field: 'salary', width: 90 }, { field: 'name', width: 200 }, { field: 'city' }, { field: 'pay_x2' }], frozen: 2 } }), 200);
+    await ok(
+      admin.put('/api/tables/clients/layouts/table', {
+        spec: {
+          columns: [{ field: 'salary', width: 90 }, { field: 'name', width: 200 }, { field: 'city' }, { field: 'pay_x2' }],
+          frozen: 2,
+        },
+      }),
+      200,
+    );
     expect((await admin.get('/api/tables/clients/layouts/card')).body.spec).toEqual(card);
     for (const [who, c] of readers()) {
       const got = (await ok(c.get('/api/tables/clients/layouts/card'), 200)).body;
       expect(got.saved).toBe(true);
-      expect(got.spec.tabs, who).toEqual([{ title: 'Main', sections: [{ title: 'Who', columns: 2, fields: ['name', 'city'] }, { title: 'Spacer', columns: 1, fields: [] }] }]);
+      expect(got.spec.tabs, who).toEqual([
+        {
+          title: 'Main',
+          sections: [
+            { title: 'Who', columns: 2, fields: ['name', 'city'] },
+            { title: 'Spacer', columns: 1, fields: [] },
+          ],
+        },
+      ]);
       expect(got.spec.subtables, who).toEqual(who === 'desk' ? [] : card.subtables);
       const table = (await ok(c.get('/api/tables/clients/layouts/table'), 200)).body.spec;
       expect(table, who).toEqual({ columns: [{ field: 'name', width: 200 }, { field: 'city' }], frozen: 1 });
@@ -143,10 +200,23 @@ describe('layouts list only what the reader may read', () => {
 
 describe('saved views of the administrator', () => {
   beforeAll(async () => {
-    const make = async (key: string, body: Record<string, unknown>) => (views[key] = (await ok(admin.post('/api/tables/clients/views', body))).body.id);
+    const make = async (key: string, body: Record<string, unknown>) =>
+      (views[key] = (await ok(admin.post('/api/tables/clients/views', body))).body.id);
     await make('wellPaid', { name: 'Well paid', filter: { field: 'salary', op: 'gt', value: 7770123 } });
-    await make('whispers', { name: 'Whispers', filter: { and: [{ field: 'city', op: 'eq', value: 'Oslo' }, { field: 'secret_note', op: 'contains', value: 'hush-hush-4711' }] } });
-    await make('byCity', { name: 'By city', sort: '-salary,city', columns: [{ field: 'name' }, { field: 'salary', width: 120 }, { field: 'city' }] });
+    await make('whispers', {
+      name: 'Whispers',
+      filter: {
+        and: [
+          { field: 'city', op: 'eq', value: 'Oslo' },
+          { field: 'secret_note', op: 'contains', value: 'hush-hush-4711' },
+        ],
+      },
+    });
+    await make('byCity', {
+      name: 'By city',
+      sort: '-salary,city',
+      columns: [{ field: 'name' }, { field: 'salary', width: 120 }, { field: 'city' }],
+    });
     await make('doubled', { name: 'Doubled', sort: 'pay_x2' });
     await make('oslo', { name: 'Oslo', filter: { field: 'city', op: 'eq', value: 'Oslo' }, sort: 'name' });
     await make('recent', { name: 'Recent', filter: { field: 'created_at', op: 'gte', value: '2020-01-01' }, sort: '-updated_at' });
@@ -157,7 +227,10 @@ describe('saved views of the administrator', () => {
     expect(list.map((v: { name: string }) => v.name)).toEqual(['Well paid', 'Whispers', 'By city', 'Doubled', 'Oslo', 'Recent']);
     expect(list.every((v: { shared: boolean }) => v.shared === true)).toBe(true);
     expect(list[0].filter).toEqual({ field: 'salary', op: 'gt', value: 7770123 });
-    expect(list[2]).toMatchObject({ sort: '-salary,city', columns: [{ field: 'name' }, { field: 'salary', width: 120 }, { field: 'city' }] });
+    expect(list[2]).toMatchObject({
+      sort: '-salary,city',
+      columns: [{ field: 'name' }, { field: 'salary', width: 120 }, { field: 'city' }],
+    });
     // system columns survive the round trip through stored field ids
     expect(list[5]).toMatchObject({ filter: { field: 'created_at', op: 'gte', value: '2020-01-01' }, sort: '-updated_at' });
   });
@@ -165,7 +238,10 @@ describe('saved views of the administrator', () => {
   it('reach a reader without a filter on a hidden field, and without hidden sort keys and columns', async () => {
     for (const [who, c] of readers()) {
       const list = (await ok(c.get('/api/tables/clients/views'), 200)).body.items;
-      expect(list.map((v: { name: string }) => v.name), who).toEqual(['By city', 'Doubled', 'Oslo', 'Recent']);
+      expect(
+        list.map((v: { name: string }) => v.name),
+        who,
+      ).toEqual(['By city', 'Doubled', 'Oslo', 'Recent']);
       expect(list[0], who).toMatchObject({ sort: 'city', columns: [{ field: 'name' }, { field: 'city' }], filter: null });
       expect(list[1], who).toMatchObject({ sort: null });
       expect(list[2], who).toMatchObject({ filter: { field: 'city', op: 'eq', value: 'Oslo' }, sort: 'name' });
@@ -203,13 +279,20 @@ describe('saved views of the administrator', () => {
     }
     const renamed = await ok(admin.patch(`/api/tables/clients/views/${views.byCity}`, { name: 'By town' }), 200);
     expect(renamed.body).toMatchObject({ name: 'By town', sort: '-salary,city', shared: true });
-    expect((await users.viewer!.get('/api/tables/clients/views')).body.items.find((v: { id: string }) => v.id === views.byCity)).toMatchObject({ name: 'By town', sort: 'city' });
+    expect(
+      (await users.viewer!.get('/api/tables/clients/views')).body.items.find((v: { id: string }) => v.id === views.byCity),
+    ).toMatchObject({ name: 'By town', sort: 'city' });
   });
 });
 
 describe('saving a view', () => {
   /** The two answers, with the field key each one names blanked out, are the same. */
-  async function sameAsUnknown(c: Client, hidden: string, body: (key: string) => Record<string, unknown>, send = (b: Record<string, unknown>) => c.post('/api/tables/clients/views', b)) {
+  async function sameAsUnknown(
+    c: Client,
+    hidden: string,
+    body: (key: string) => Record<string, unknown>,
+    send = (b: Record<string, unknown>) => c.post('/api/tables/clients/views', b),
+  ) {
     const a = await send(body(hidden));
     const b = await send(body('no_such_field'));
     // the two answers echo the caller's own input: not a leak, so not recorded
@@ -222,7 +305,10 @@ describe('saving a view', () => {
     for (const [, c] of readers()) {
       for (const key of ['salary', 'secret_note', 'pay_x2']) {
         await sameAsUnknown(c, key, (k) => ({ name: 'Peek', filter: { field: k, op: 'isNotEmpty' } }));
-        await sameAsUnknown(c, key, (k) => ({ name: 'Peek', filter: { or: [{ field: 'city', op: 'eq', value: 'x' }, { not: { field: k, op: 'isEmpty' } }] } }));
+        await sameAsUnknown(c, key, (k) => ({
+          name: 'Peek',
+          filter: { or: [{ field: 'city', op: 'eq', value: 'x' }, { not: { field: k, op: 'isEmpty' } }] },
+        }));
         await sameAsUnknown(c, key, (k) => ({ name: 'Peek', sort: `city,-${k}` }));
         await sameAsUnknown(c, key, (k) => ({ name: 'Peek', columns: [{ field: 'name' }, { field: k }] }));
       }
@@ -234,9 +320,17 @@ describe('saving a view', () => {
 
   it('a NUL character in a view is a 400, not a 500, and saves nothing', async () => {
     // refused at the edge, before the view's own checks (common/input-checks.ts)
-    expectError(await admin.post('/api/tables/clients/views', { name: 'Nul', filter: { field: 'city', op: 'eq', value: 'a\u0000b' } }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await admin.post('/api/tables/clients/views', { name: 'Nul', filter: { field: 'city', op: 'eq', value: 'a\u0000b' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await admin.post('/api/tables/clients/views', { name: 'Nul\u0000' }), 400, 'VALIDATION_FAILED');
-    expectError(await admin.patch(`/api/tables/clients/views/${views.oslo}`, { filter: { field: 'city', op: 'in', value: ['\u0000'] } }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await admin.patch(`/api/tables/clients/views/${views.oslo}`, { filter: { field: 'city', op: 'in', value: ['\u0000'] } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const list = (await admin.get('/api/tables/clients/views')).body.items;
     expect(list.some((v: { name: string }) => v.name.startsWith('Nul'))).toBe(false);
     expect(list.find((v: { id: string }) => v.id === views.oslo).filter).toEqual({ field: 'city', op: 'eq', value: 'Oslo' });
@@ -258,7 +352,9 @@ describe('saving a view', () => {
 describe('personal and shared views', () => {
   it('a reader saves personal views that only they see, change and delete', async () => {
     const v = users.viewer!;
-    const mine = await ok(v.post('/api/tables/clients/views', { name: 'Mine', filter: { field: 'city', op: 'eq', value: 'Bergen' }, sort: '-name' }));
+    const mine = await ok(
+      v.post('/api/tables/clients/views', { name: 'Mine', filter: { field: 'city', op: 'eq', value: 'Bergen' }, sort: '-name' }),
+    );
     expect(mine.body).toMatchObject({ name: 'Mine', shared: false });
     // the same name is free for others: a 409 would tell that someone has a view of that name
     const theirs = await ok(users.viewer2!.post('/api/tables/clients/views', { name: 'Mine' }));
@@ -283,12 +379,19 @@ describe('personal and shared views', () => {
     const mine = await ok(v.post('/api/tables/clients/views', { name: 'For me', shared: false }));
     expectError(await v.patch(`/api/tables/clients/views/${mine.body.id}`, { shared: true }), 403, 'FORBIDDEN');
     expectError(await v.post('/api/tables/clients/views', { name: 'Odd', shared: 'yes' }), 400, 'VALIDATION_FAILED');
-    expect((await users.viewer2!.get('/api/tables/clients/views')).body.items.some((x: { name: string }) => x.name === 'For all' || x.name === 'For me')).toBe(false);
+    expect(
+      (await users.viewer2!.get('/api/tables/clients/views')).body.items.some(
+        (x: { name: string }) => x.name === 'For all' || x.name === 'For me',
+      ),
+    ).toBe(false);
     // an administrator's personal view, shared later, then taken back
     const draft = await ok(admin.post('/api/tables/clients/views', { name: 'Draft', shared: false }));
     expect((await v.get('/api/tables/clients/views')).body.items.some((x: { id: string }) => x.id === draft.body.id)).toBe(false);
     await ok(admin.patch(`/api/tables/clients/views/${draft.body.id}`, { shared: true }), 200);
-    expect((await v.get('/api/tables/clients/views')).body.items.find((x: { id: string }) => x.id === draft.body.id)).toMatchObject({ name: 'Draft', shared: true });
+    expect((await v.get('/api/tables/clients/views')).body.items.find((x: { id: string }) => x.id === draft.body.id)).toMatchObject({
+      name: 'Draft',
+      shared: true,
+    });
     await ok(admin.patch(`/api/tables/clients/views/${draft.body.id}`, { shared: false }), 200);
     expect((await v.get('/api/tables/clients/views')).body.items.some((x: { id: string }) => x.id === draft.body.id)).toBe(false);
     await ok(admin.del(`/api/tables/clients/views/${draft.body.id}`), 204);

@@ -50,7 +50,12 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
   const poolSize = Number(process.env.TABULA_DB_POOL) > 0 ? Math.min(Number(process.env.TABULA_DB_POOL), 100) : undefined;
   const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize });
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 }, ...inputCheckOptions } as never);
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.bodyLimit,
+      trustProxy: false,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+      ...inputCheckOptions,
+    } as never);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(db, config), adapter, {
       logger: config.logLevel === 'silent' ? false : config.logLevel === 'info' ? ['log', 'warn', 'error'] : ['error', 'warn'],
       abortOnError: false,
@@ -69,7 +74,16 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     }
     // body-parser errors (malformed JSON, too large) reach Nest's handler and our filter
     // Attachments stream multipart bodies (the JSON bodyLimit does not apply); the route sets each field's maxSize.
-    await app.register(fastifyMultipart as never, { limits: { fileSize: 100 * 1024 * 1024, files: MAX_FILES_PER_UPLOAD, fields: 20, fieldSize: 64 * 1024, parts: MAX_FILES_PER_UPLOAD + 20, headerPairs: 100 } });
+    await app.register(fastifyMultipart as never, {
+      limits: {
+        fileSize: 100 * 1024 * 1024,
+        files: MAX_FILES_PER_UPLOAD,
+        fields: 20,
+        fieldSize: 64 * 1024,
+        parts: MAX_FILES_PER_UPLOAD + 20,
+        headerPairs: 100,
+      },
+    });
     const webDir = config.webDir ?? defaultWebDir();
     if (webDir) {
       const indexHtml = readFileSync(join(webDir, 'index.html'));
@@ -83,7 +97,12 @@ export async function createApp(overrides: Partial<AppConfig> = {}, opts: { list
     }
     const doc = SwaggerModule.createDocument(
       app,
-      new DocumentBuilder().setTitle('Tabula API').setDescription('The v1 HTTP API of Tabula. Errors: {"error":{"code","message","details"}}.').setVersion('1').addBearerAuth().build(),
+      new DocumentBuilder()
+        .setTitle('Tabula API')
+        .setDescription('The v1 HTTP API of Tabula. Errors: {"error":{"code","message","details"}}.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
     );
     SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/json' });
     await app.init();

@@ -34,7 +34,10 @@ async function serve(): Promise<void> {
   }
   const url = tabula.url.replace('127.0.0.1', 'localhost');
   if (cluster.isWorker) process.send!({ type: 'tabula:listening', url, database: tabula.db.kind } satisfies Listening);
-  else console.log(`Tabula is running at ${url} (database: ${tabula.db.kind}${tabula.db.kind === 'pglite' ? `, data in ${tabula.config.dataDir}` : ''})`);
+  else
+    console.log(
+      `Tabula is running at ${url} (database: ${tabula.db.kind}${tabula.db.kind === 'pglite' ? `, data in ${tabula.config.dataDir}` : ''})`,
+    );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

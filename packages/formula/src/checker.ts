@@ -77,7 +77,11 @@ export function check(raw: RawNode, schema: FormulaSchema, storedForm: boolean):
     const f = where.byKey.get(n.name);
     if (f) return f;
     const place = inLink ? ` in the table linked by ${inLink}` : '';
-    throw formulaError(n.pos, `unknown field "${n.name}"${place}${suggest(n.name, where.byKey.keys())}`, inLink ? `${inLink}.${n.name}` : n.name);
+    throw formulaError(
+      n.pos,
+      `unknown field "${n.name}"${place}${suggest(n.name, where.byKey.keys())}`,
+      inLink ? `${inLink}.${n.name}` : n.name,
+    );
   }
 
   function name(n: NameNode): Node {

@@ -23,7 +23,21 @@ interface DecCtor {
 
 const math = create({ BigNumberDependencies }, { number: 'BigNumber', precision: LIMITS.precision });
 
-const DISABLED = ['import', 'createUnit', 'evaluate', 'parse', 'compile', 'simplify', 'derivative', 'resolve', 'reviver', 'matrix', 'create', 'factory', 'config'];
+const DISABLED = [
+  'import',
+  'createUnit',
+  'evaluate',
+  'parse',
+  'compile',
+  'simplify',
+  'derivative',
+  'resolve',
+  'reviver',
+  'matrix',
+  'create',
+  'factory',
+  'config',
+];
 function disable(name: string): () => never {
   return () => {
     throw new Error(`Function ${name} is disabled`);

@@ -58,19 +58,31 @@ describe('prepareDerived', () => {
   });
 
   it('stores the link and field by id, and whether the link holds many', () => {
-    expect(prepare('lookup', { link: 'client', field: 'name' })).toEqual({ link: id('orders', 'client'), field: id('clients', 'name'), resultType: 'text', multiple: false });
-    expect(prepare('rollup', { link: 'lines', aggregate: 'count' })).toEqual({ link: id('orders', 'lines'), aggregate: 'count', resultType: 'number' });
+    expect(prepare('lookup', { link: 'client', field: 'name' })).toEqual({
+      link: id('orders', 'client'),
+      field: id('clients', 'name'),
+      resultType: 'text',
+      multiple: false,
+    });
+    expect(prepare('rollup', { link: 'lines', aggregate: 'count' })).toEqual({
+      link: id('orders', 'lines'),
+      aggregate: 'count',
+      resultType: 'number',
+    });
   });
 
   it('types what it reads by the registry: an autonumber is text, attachments are not a value', () => {
     const w = world();
-    const on = (options: Record<string, unknown>, type = 'rollup') => (prepareDerived(w.clients, { key: 'x', type, options }, w.tables) as { options: Record<string, unknown> }).options;
+    const on = (options: Record<string, unknown>, type = 'rollup') =>
+      (prepareDerived(w.clients, { key: 'x', type, options }, w.tables) as { options: Record<string, unknown> }).options;
     // a client's orders: their numbers, and the highest of them
     expect(on({ link: 'orders', field: 'no' }, 'lookup')).toMatchObject({ resultType: 'text', multiple: true });
     expect(on({ link: 'orders', field: 'no', aggregate: 'max' }).resultType).toBe('text');
     // attachments: a lookup shows them as text, an ordering aggregate over them is refused
     expect(on({ link: 'orders', field: 'files' }, 'lookup').resultType).toBe('text');
-    expect(() => on({ link: 'orders', field: 'files', aggregate: 'min' })).toThrow(/min needs a number, money or \(for min\/max\) date field/);
+    expect(() => on({ link: 'orders', field: 'files', aggregate: 'min' })).toThrow(
+      /min needs a number, money or \(for min\/max\) date field/,
+    );
   });
 
   it.each([
@@ -93,6 +105,8 @@ describe('prepareDerived', () => {
     const a = fieldMeta(w.orders.id, 'a', 'formula', { expression: 'x', resultType: 'number' });
     const b = fieldMeta(w.orders.id, 'b', 'formula', { expression: 'x', stored: `{${a.id}} + 1`, resultType: 'number' });
     const orders = { ...w.orders, fields: [...w.orders.fields, a, b] };
-    expect(() => prepareDerived(orders, { key: 'a', type: 'formula', options: { expression: 'b * 2' } }, w.tables, a)).toThrow(expect.objectContaining({ code: 'CYCLE', details: { path: ['b', 'a', 'b'] } }));
+    expect(() => prepareDerived(orders, { key: 'a', type: 'formula', options: { expression: 'b * 2' } }, w.tables, a)).toThrow(
+      expect.objectContaining({ code: 'CYCLE', details: { path: ['b', 'a', 'b'] } }),
+    );
   });
 });

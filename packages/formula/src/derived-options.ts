@@ -7,7 +7,17 @@
  * The API calls this before parsing the field definition; so does the configuration
  * document's validation, in dependency order.
  */
-import { DomainError, derivationOf, derivedKind, formulaTypeOf, linkOptions, ROLLUP_AGGREGATES, type FieldMeta, type FormulaType, type TableMeta } from '@tabula/schema-engine';
+import {
+  DomainError,
+  derivationOf,
+  derivedKind,
+  formulaTypeOf,
+  linkOptions,
+  ROLLUP_AGGREGATES,
+  type FieldMeta,
+  type FormulaType,
+  type TableMeta,
+} from '@tabula/schema-engine';
 import { compileFormula } from './compile.js';
 import { assertNoCycle } from './cycle.js';
 import { formulaSchema, type TableLookup } from './field-schema.js';
@@ -64,7 +74,12 @@ function lookupOptions(link: FieldMeta, tf: FieldMeta | undefined): Record<strin
   if (!tf) bad('a lookup needs options.field', 'field');
   const vt: FormulaType = formulaTypeOf(tf);
   if (vt.type === 'link') bad('a lookup shows a value, not a link of the linked table', 'field');
-  const options: Record<string, unknown> = { link: link.id, field: tf.id, resultType: vt.type === 'any' ? 'text' : vt.type, multiple: linkOptions(link).multiple !== false };
+  const options: Record<string, unknown> = {
+    link: link.id,
+    field: tf.id,
+    resultType: vt.type === 'any' ? 'text' : vt.type,
+    multiple: linkOptions(link).multiple !== false,
+  };
   if (vt.type === 'money') options.currency = vt.currency ?? null;
   return options;
 }
@@ -80,7 +95,8 @@ function aggregateOptions(link: FieldMeta, tf: FieldMeta | undefined, aggregate:
       options.resultType = 'money';
       options.currency = vt.currency ?? null;
     } else if (vt.type === 'number') options.resultType = 'number';
-    else if ((aggregate === 'min' || aggregate === 'max') && (vt.type === 'date' || vt.type === 'dateTime' || vt.type === 'text')) options.resultType = vt.type;
+    else if ((aggregate === 'min' || aggregate === 'max') && (vt.type === 'date' || vt.type === 'dateTime' || vt.type === 'text'))
+      options.resultType = vt.type;
     else bad(`${aggregate} needs a number, money or (for min/max) date field`, 'field');
   }
   return options;

@@ -14,7 +14,10 @@ const code = /^`(.+)`$/;
 const examples: Array<[string, string]> = [];
 for (const line of doc.split('\n')) {
   if (!line.startsWith('|')) continue;
-  const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+  const cells = line
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
   if (cells.length < 2) continue;
   const expression = code.exec(cells[cells.length - 2]!)?.[1];
   const result = cells[cells.length - 1]!;

@@ -28,7 +28,8 @@ function aggregate(n: Extract<Node, { k: 'agg' }>, rt: Runtime): Value {
   const raw = own(rt.ctx.aggregates, n.key);
   if (raw === undefined || raw === null) {
     if (n.fn === 'COUNT') return dec(0);
-    if (n.fn === 'SUM') return n.valueType.type === 'money' ? (n.valueType.currency ? new Money(dec(0), n.valueType.currency) : null) : dec(0);
+    if (n.fn === 'SUM')
+      return n.valueType.type === 'money' ? (n.valueType.currency ? new Money(dec(0), n.valueType.currency) : null) : dec(0);
     return null;
   }
   return fromWire(raw, n.fn === 'COUNT' ? { type: 'number' } : n.valueType);

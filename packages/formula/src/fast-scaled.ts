@@ -290,4 +290,3 @@ export function formatScaled(m: number, s: number): string {
   }
   return neg ? `-${t}` : t;
 }
-

@@ -17,10 +17,7 @@ import { toWire } from './values.js';
 import { field } from './testing/fields.js';
 
 const lines: FormulaSchema = {
-  fields: [
-    field('l_amount', 'amount', 'money', { currency: 'EUR' }),
-    field('l_qty', 'qty', 'number'),
-  ],
+  fields: [field('l_amount', 'amount', 'money', { currency: 'EUR' }), field('l_qty', 'qty', 'number')],
 };
 
 const schema: FormulaSchema = {
@@ -58,18 +55,88 @@ function fastOnly(expression: string): (ctx: EvalContext) => FormulaValue | type
 // ---- values: the ordinary, the edges and the invalid -------------------------------------
 
 const EDGE_NUMBERS = [
-  0, -0, 0.1, 0.2, 0.1 + 0.2, 1.15, -1.15, 0.5, -0.5, 2.5, 0.005, 0.015, -0.045, 1 / 3, 2 / 3, 1e-7, 1e-15, 1.5e-16, 5e-324,
-  // eslint-disable-next-line no-loss-of-precision -- literals past double precision, on purpose
-  123456789012345, 123456789012345.6, 999999999999999, 1e15, 1e15 + 1, 1e16, 9007199254740991, 9007199254740993, 1e21, 1.7976931348623157e308,
-  // eslint-disable-next-line no-loss-of-precision -- literals past double precision, on purpose
-  -1e15, 12.345678901234, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 4503599627370496.5, 0.19, 0.07, 1.25,
+  0,
+  -0,
+  0.1,
+  0.2,
+  0.1 + 0.2,
+  1.15,
+  -1.15,
+  0.5,
+  -0.5,
+  2.5,
+  0.005,
+  0.015,
+  -0.045,
+  1 / 3,
+  2 / 3,
+  1e-7,
+  1e-15,
+  1.5e-16,
+  5e-324,
+  123456789012345,
+  123456789012345.6,
+  999999999999999,
+  1e15,
+  1e15 + 1,
+  1e16,
+  9007199254740991,
+  // eslint-disable-next-line no-loss-of-precision -- past double precision, on purpose
+  9007199254740993,
+  1e21,
+  1.7976931348623157e308,
+  -1e15,
+  12.345678901234,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  // eslint-disable-next-line no-loss-of-precision -- past double precision, on purpose
+  4503599627370496.5,
+  0.19,
+  0.07,
+  1.25,
 ];
 
 const EDGE_TEXTS = [
-  '0', '-0', '-0.00', '0.000', '00012.3400', '.5', '5.', '-.5', '+1.5', ' 1.5', '1.5 ', '1e3', '1E-3', '', '-', '.', '1.2.3', 'abc', '1,5',
-  '12345678901234567890', '9007199254740991', '9007199254740992', '0.000000000000000000000000001', '123456789012345678901234567890.123456789',
-  '-99999999999999.99', '1' + '0'.repeat(120), '0.1', '0.2', '19.99', '1253.784', '12.500000', '1234.560000000000000000', '100.0010',
-  '0.0000000000000000000000001000', '0.00000000000000000000000010', '9007199254740991.000', '900719925474099.10', '-0.000000', '5.00000000000000000000000000000000001',
+  '0',
+  '-0',
+  '-0.00',
+  '0.000',
+  '00012.3400',
+  '.5',
+  '5.',
+  '-.5',
+  '+1.5',
+  ' 1.5',
+  '1.5 ',
+  '1e3',
+  '1E-3',
+  '',
+  '-',
+  '.',
+  '1.2.3',
+  'abc',
+  '1,5',
+  '12345678901234567890',
+  '9007199254740991',
+  '9007199254740992',
+  '0.000000000000000000000000001',
+  '123456789012345678901234567890.123456789',
+  '-99999999999999.99',
+  '1' + '0'.repeat(120),
+  '0.1',
+  '0.2',
+  '19.99',
+  '1253.784',
+  '12.500000',
+  '1234.560000000000000000',
+  '100.0010',
+  '0.0000000000000000000000001000',
+  '0.00000000000000000000000010',
+  '9007199254740991.000',
+  '900719925474099.10',
+  '-0.000000',
+  '5.00000000000000000000000000000000001',
 ];
 
 const scaledText = fc
@@ -81,9 +148,7 @@ const scaledText = fc
     return neg ? `-${text}` : text;
   });
 
-const smallScaled = fc
-  .tuple(fc.integer({ min: -2_000_000, max: 2_000_000 }), fc.integer({ min: 0, max: 6 }))
-  .map(([m, s]) => m / 10 ** s);
+const smallScaled = fc.tuple(fc.integer({ min: -2_000_000, max: 2_000_000 }), fc.integer({ min: 0, max: 6 })).map(([m, s]) => m / 10 ** s);
 
 const numberish = fc.oneof(
   { weight: 4, arbitrary: smallScaled },
@@ -256,13 +321,32 @@ const FORMULAS = [
 const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
   e: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('qty', 'unit', 'vat', 'hours', 'price', 'cost', 'amt', 'flag', 'total', 'TRUE', 'BLANK()', 'SUM(lines.amount)', 'COUNT(lines)', 'MAX(lines.qty)'),
+    fc.constantFrom(
+      'qty',
+      'unit',
+      'vat',
+      'hours',
+      'price',
+      'cost',
+      'amt',
+      'flag',
+      'total',
+      'TRUE',
+      'BLANK()',
+      'SUM(lines.amount)',
+      'COUNT(lines)',
+      'MAX(lines.qty)',
+    ),
     fc.constantFrom('0', '1', '2', '0.5', '0.1', '100', '0.19', '3', '1e20', '0.0000001', '123456789.123456789'),
-    fc.tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '=', '<>', '<', '<=', '>', '>='), tie('e')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc
+      .tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '=', '<>', '<', '<=', '>', '>='), tie('e'))
+      .map(([a, op, b]) => `(${a} ${op} ${b})`),
     tie('e').map((a) => `-${a}`),
     fc.tuple(tie('e'), tie('e'), tie('e')).map(([a, b, c]) => `IF(${a}, ${b}, ${c})`),
     fc.tuple(tie('e'), tie('e')).map(([a, b]) => `IF(${a}, ${b})`),
-    fc.tuple(fc.constantFrom('ROUND', 'ROUNDUP', 'ROUNDDOWN'), tie('e'), fc.constantFrom('0', '1', '2', '3', 'qty')).map(([f, a, d]) => `${f}(${a}, ${d})`),
+    fc
+      .tuple(fc.constantFrom('ROUND', 'ROUNDUP', 'ROUNDDOWN'), tie('e'), fc.constantFrom('0', '1', '2', '3', 'qty'))
+      .map(([f, a, d]) => `${f}(${a}, ${d})`),
     tie('e').map((a) => `ABS(${a})`),
     fc.tuple(fc.constantFrom('AND', 'OR'), tie('e'), tie('e')).map(([f, a, b]) => `${f}(${a}, ${b})`),
     tie('e').map((a) => `NOT(${a})`),
@@ -294,14 +378,26 @@ describe('fast exact path', () => {
   it('takes the common rows itself, exactly (the bench formulas on realistic values)', () => {
     const cases: Array<[string, EvalContext, FormulaValue]> = [
       ['qty * unit * (1 + vat)', { values: { q: 3, u: 19.99, v: 0.19 } }, '71.3643'],
-      ['qty * price * (1 + vat)', { values: { q: 3, p: { amount: '19.99', currency: 'EUR' }, v: 0.19 } }, { amount: '71.3643', currency: 'EUR' }],
-      ['ROUND(qty * price * (1 + vat), 2)', { values: { q: 3, p: { amount: '19.99', currency: 'EUR' }, v: 0.19 } }, { amount: '71.36', currency: 'EUR' }],
+      [
+        'qty * price * (1 + vat)',
+        { values: { q: 3, p: { amount: '19.99', currency: 'EUR' }, v: 0.19 } },
+        { amount: '71.3643', currency: 'EUR' },
+      ],
+      [
+        'ROUND(qty * price * (1 + vat), 2)',
+        { values: { q: 3, p: { amount: '19.99', currency: 'EUR' }, v: 0.19 } },
+        { amount: '71.36', currency: 'EUR' },
+      ],
       ['IF(qty > 10, qty * unit * (1 - vat), qty * unit)', { values: { q: 12, u: 0.1, v: 0.2 } }, '0.96'],
       ['qty + unit', { values: { q: 0.1, u: 0.2 } }, '0.3'],
       ['price + 0.01', { values: { p: { amount: '0.1', currency: 'EUR' } } }, { amount: '0.11', currency: 'EUR' }],
       ['qty / 4', { values: { q: 1 } }, '0.25'],
       ['qty * unit', { values: { q: '12.500000', u: '2.000000000000000000' } }, '25'],
-      ['SUM(lines.amount) * (1 + vat)', { values: { v: 0.19 }, aggregates: { [SUM_AMOUNT]: { amount: '100.00', currency: 'EUR' } } }, { amount: '119', currency: 'EUR' }],
+      [
+        'SUM(lines.amount) * (1 + vat)',
+        { values: { v: 0.19 }, aggregates: { [SUM_AMOUNT]: { amount: '100.00', currency: 'EUR' } } },
+        { amount: '119', currency: 'EUR' },
+      ],
     ];
     for (const [expression, ctx, want] of cases) {
       expect(fastOnly(expression)(ctx)).toStrictEqual(want);

@@ -86,30 +86,31 @@ function logical(fold: 'AND' | 'OR'): CallBuilder {
 }
 
 function rounding(mode: number): CallBuilder {
-  return (_n, [value, digitsArg]) => (ctx) => {
-    const x = value!(ctx);
-    if (x !== x) return x;
-    const xs = reg.s;
-    const xk = reg.k;
-    const xc = reg.c;
-    let digits = 0;
-    if (digitsArg) {
-      const d = digitsArg(ctx);
-      if (d !== d || reg.k === MONEY) return Number.NaN;
-      // toInt: truncated towards zero, then bounded as ROUND does
-      const t = reg.s === 0 ? d : reg.s > 22 ? 0 : (d - (d % POW10[reg.s]!)) / POW10[reg.s]!;
-      digits = Math.max(-1000, Math.min(1000, t));
-      if (digits < 0) return Number.NaN;
-    }
-    const r = roundScaled(x, xs, digits, mode);
-    if (xk === MONEY) {
-      reg.k = MONEY;
-      reg.c = xc;
-    } else {
-      reg.k = NUM;
-    }
-    return r;
-  };
+  return (_n, [value, digitsArg]) =>
+    (ctx) => {
+      const x = value!(ctx);
+      if (x !== x) return x;
+      const xs = reg.s;
+      const xk = reg.k;
+      const xc = reg.c;
+      let digits = 0;
+      if (digitsArg) {
+        const d = digitsArg(ctx);
+        if (d !== d || reg.k === MONEY) return Number.NaN;
+        // toInt: truncated towards zero, then bounded as ROUND does
+        const t = reg.s === 0 ? d : reg.s > 22 ? 0 : (d - (d % POW10[reg.s]!)) / POW10[reg.s]!;
+        digits = Math.max(-1000, Math.min(1000, t));
+        if (digits < 0) return Number.NaN;
+      }
+      const r = roundScaled(x, xs, digits, mode);
+      if (xk === MONEY) {
+        reg.k = MONEY;
+        reg.c = xc;
+      } else {
+        reg.k = NUM;
+      }
+      return r;
+    };
 }
 
 const CALLS: Readonly<Record<string, CallBuilder>> = {
@@ -127,21 +128,25 @@ const CALLS: Readonly<Record<string, CallBuilder>> = {
   },
   AND: logical('AND'),
   OR: logical('OR'),
-  NOT: (_n, [a]) => (ctx) => {
-    const b = truth(a!(ctx));
-    if (b !== b) return b;
-    reg.k = BOOL;
-    reg.s = 0;
-    return 1 - b;
-  },
-  ISBLANK: (_n, [a]) => (ctx) => {
-    const m = a!(ctx);
-    if (m !== m) return m; // an error argument is kept by ISBLANK: the reference decides
-    const blank = reg.k === BLANK ? 1 : 0;
-    reg.k = BOOL;
-    reg.s = 0;
-    return blank;
-  },
+  NOT:
+    (_n, [a]) =>
+    (ctx) => {
+      const b = truth(a!(ctx));
+      if (b !== b) return b;
+      reg.k = BOOL;
+      reg.s = 0;
+      return 1 - b;
+    },
+  ISBLANK:
+    (_n, [a]) =>
+    (ctx) => {
+      const m = a!(ctx);
+      if (m !== m) return m; // an error argument is kept by ISBLANK: the reference decides
+      const blank = reg.k === BLANK ? 1 : 0;
+      reg.k = BOOL;
+      reg.s = 0;
+      return blank;
+    },
   BLANK: () => () => {
     reg.k = BLANK;
     reg.s = 0;
@@ -160,12 +165,14 @@ const CALLS: Readonly<Record<string, CallBuilder>> = {
   ROUND: rounding(HALF_UP),
   ROUNDUP: rounding(UP),
   ROUNDDOWN: rounding(DOWN),
-  ABS: (_n, [a]) => (ctx) => {
-    const m = a!(ctx);
-    if (m !== m) return m;
-    if (reg.k !== MONEY) reg.k = NUM;
-    return m < 0 ? -m : m;
-  },
+  ABS:
+    (_n, [a]) =>
+    (ctx) => {
+      const m = a!(ctx);
+      if (m !== m) return m;
+      if (reg.k !== MONEY) reg.k = NUM;
+      return m < 0 ? -m : m;
+    },
 };
 
 function constant(n: Extract<Node, { k: 'const' }>): Fn | null {
@@ -298,7 +305,12 @@ function build(n: Node): Fn | null {
       if (!read) return null;
       const key = n.key;
       // absent: COUNT and SUM of numbers are 0, SUM of money of a fixed currency is 0 of it
-      const absentKind = n.fn === 'COUNT' || (n.fn === 'SUM' && t.type === 'number') ? NUM : n.fn === 'SUM' && t.type === 'money' && t.currency ? MONEY : BLANK;
+      const absentKind =
+        n.fn === 'COUNT' || (n.fn === 'SUM' && t.type === 'number')
+          ? NUM
+          : n.fn === 'SUM' && t.type === 'money' && t.currency
+            ? MONEY
+            : BLANK;
       const absentCurrency = t.currency ?? '';
       return (ctx) => {
         const raw = own(ctx.aggregates, key);

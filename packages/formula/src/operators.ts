@@ -196,14 +196,20 @@ export function checkDateTime(ms: number): DateTimeV | CellError {
  * compared are unequal for `=`, and #VALUE! for an ordering.
  */
 export function compare(a: Plain, b: Plain, equality: boolean): number | CellError {
-  const incomparable = (): number | CellError =>
-    equality ? Number.NaN : valueError(`cannot compare ${kindOf(a)} with ${kindOf(b)}`);
+  const incomparable = (): number | CellError => (equality ? Number.NaN : valueError(`cannot compare ${kindOf(a)} with ${kindOf(b)}`));
   if (a === null && b === null) return 0;
   if (a === null || b === null) {
     const other = (a ?? b) as Exclude<Plain, null>;
     const sign = a === null ? 1 : -1;
     if (other instanceof DateV || other instanceof DateTimeV) return -sign;
-    const zero: Plain = typeof other === 'string' ? '' : typeof other === 'boolean' ? false : other instanceof Money ? new Money(dec(0), other.currency) : dec(0);
+    const zero: Plain =
+      typeof other === 'string'
+        ? ''
+        : typeof other === 'boolean'
+          ? false
+          : other instanceof Money
+            ? new Money(dec(0), other.currency)
+            : dec(0);
     return a === null ? compare(zero, other, equality) : compare(other, zero, equality);
   }
   if (typeof a === 'string' && typeof b === 'string') return collator.compare(a, b);

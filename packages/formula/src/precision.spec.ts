@@ -6,11 +6,7 @@ import type { FormulaSchema } from './types.js';
 import { field } from './testing/fields.js';
 
 const s: FormulaSchema = {
-  fields: [
-    field('a', 'a', 'number'),
-    field('b', 'b', 'number'),
-    field('m', 'm', 'money', { currency: 'EUR' }),
-  ],
+  fields: [field('a', 'a', 'number'), field('b', 'b', 'number'), field('m', 'm', 'money', { currency: 'EUR' })],
 };
 
 /** A decimal as BigInt units of 10^-scale. */
@@ -67,7 +63,9 @@ describe('exact decimals', () => {
 
   it('a * b is exact while the product fits 20 significant digits', () => {
     const mul = compileFormula('a * b', s);
-    const small = fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 99_999 })).map(([neg, i, f]) => `${neg ? '-' : ''}${i}.${String(f).padStart(5, '0')}`);
+    const small = fc
+      .tuple(fc.boolean(), fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 99_999 }))
+      .map(([neg, i, f]) => `${neg ? '-' : ''}${i}.${String(f).padStart(5, '0')}`);
     fc.assert(
       fc.property(small, small, (a, b) => {
         expect(mul.evaluate({ values: { a, b } })).toBe(fromUnits(units(a, 5) * units(b, 5), 10));

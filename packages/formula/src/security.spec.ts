@@ -140,7 +140,10 @@ describe('refused before anything runs', () => {
     const inherited = Object.create({ f_qty: 41 }) as Record<string, unknown>;
     expect(f.evaluate({ values: inherited })).toBe('1');
     const g = compileFormula('SUM(lines.amount)', schema);
-    expect(g.evaluate({ values: {}, aggregates: Object.create({ 'SUM:f_lines:l_amount': '5' }) })).toEqual({ amount: '0', currency: 'EUR' });
+    expect(g.evaluate({ values: {}, aggregates: Object.create({ 'SUM:f_lines:l_amount': '5' }) })).toEqual({
+      amount: '0',
+      currency: 'EUR',
+    });
   });
 });
 
@@ -190,7 +193,46 @@ describe('limits', () => {
 });
 
 describe('fuzzing', () => {
-  const pieces = ['qty', 'price', 'name', 'lines', '.', 'amount', '(', ')', ',', '+', '-', '*', '/', '^', '&', '=', '<>', '"', "'", '\\', '1', '0.5', 'IF', 'SUM', 'constructor', '__proto__', 'evaluate', '{', '}', '[', ']', ' ', 'ROUND', 'TEXT', 'DATE', '"0.00"', 'e', '%'];
+  const pieces = [
+    'qty',
+    'price',
+    'name',
+    'lines',
+    '.',
+    'amount',
+    '(',
+    ')',
+    ',',
+    '+',
+    '-',
+    '*',
+    '/',
+    '^',
+    '&',
+    '=',
+    '<>',
+    '"',
+    "'",
+    '\\',
+    '1',
+    '0.5',
+    'IF',
+    'SUM',
+    'constructor',
+    '__proto__',
+    'evaluate',
+    '{',
+    '}',
+    '[',
+    ']',
+    ' ',
+    'ROUND',
+    'TEXT',
+    'DATE',
+    '"0.00"',
+    'e',
+    '%',
+  ];
 
   it('any input either compiles or is a FORMULA_ERROR, and evaluation never throws', () => {
     fc.assert(
@@ -213,13 +255,24 @@ describe('fuzzing', () => {
 });
 
 describe('the restricted mathjs instance', () => {
-  it.each(['import', 'createUnit', 'evaluate', 'parse', 'compile', 'simplify', 'derivative', 'resolve', 'reviver', 'matrix', 'create', 'factory', 'config'])(
-    '%s is disabled',
-    (name) => {
-      const fn = restrictedMath[name] as () => unknown;
-      expect(() => fn()).toThrow(/disabled/);
-    },
-  );
+  it.each([
+    'import',
+    'createUnit',
+    'evaluate',
+    'parse',
+    'compile',
+    'simplify',
+    'derivative',
+    'resolve',
+    'reviver',
+    'matrix',
+    'create',
+    'factory',
+    'config',
+  ])('%s is disabled', (name) => {
+    const fn = restrictedMath[name] as () => unknown;
+    expect(() => fn()).toThrow(/disabled/);
+  });
 
   it('holds no mathematical function of mathjs: formulas run only our library', () => {
     for (const name of ['add', 'sqrt', 'cos', 'map', 'range', 'unit', 'chain', 'help', 'Unit', 'Matrix', 'DenseMatrix']) {

@@ -49,11 +49,7 @@ function within(v: string): string {
  * The SQL of a formula in its stored form (fields as `{id}`), or null when some part of it
  * has no exact SQL twin. `input` gives a field's value as numeric SQL over the row.
  */
-export function formulaToSql(
-  stored: string,
-  schema: FormulaSchema,
-  input: (field: FormulaFieldInfo) => string | null,
-): SqlFormula | null {
+export function formulaToSql(stored: string, schema: FormulaSchema, input: (field: FormulaFieldInfo) => string | null): SqlFormula | null {
   let root: Node;
   try {
     const r = check(parse(tokenize(String(stored), true)), schema, true);
@@ -85,7 +81,11 @@ export function formulaToSql(
       }
       case 'field': {
         const f = byId.get(n.id);
-        if (!f || !(f.type === 'number' || f.type === 'percent' || (f.type === 'money' && n.t.type === 'money' && typeof n.t.currency === 'string'))) return null;
+        if (
+          !f ||
+          !(f.type === 'number' || f.type === 'percent' || (f.type === 'money' && n.t.type === 'money' && typeof n.t.currency === 'string'))
+        )
+          return null;
         const sql = input(f);
         if (sql === null) return null;
         fields.add(f.id);

@@ -62,7 +62,14 @@ export function unify(a: TypeInfo, b: TypeInfo): TypeInfo | string {
 const numeric = (t: TypeInfo): boolean => t.type === 'number' || t.type === 'boolean' || t.type === 'blank';
 const dateLike = (t: TypeInfo): boolean => t.type === 'date' || t.type === 'dateTime';
 
-const VERBS: Readonly<Record<string, string>> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '%': 'take the remainder of', '^': 'raise' };
+const VERBS: Readonly<Record<string, string>> = {
+  '+': 'add',
+  '-': 'subtract',
+  '*': 'multiply',
+  '/': 'divide',
+  '%': 'take the remainder of',
+  '^': 'raise',
+};
 
 export function arithType(op: BinaryOp, l: TypeInfo, r: TypeInfo): TypeInfo | string {
   if (l.type === 'any' || r.type === 'any') return T.any;

@@ -54,7 +54,7 @@ const HINTS: Readonly<Record<string, string>> = {
   '!': 'use NOT(x), or <> for "not equal"',
   '|': 'use OR(a, b)',
   '#': 'comments and error literals are not allowed',
-  '$': 'unknown character',
+  $: 'unknown character',
   '`': 'unknown character',
   '@': 'unknown character',
 };

@@ -49,12 +49,7 @@ export interface EvalContext {
 
 export type CellErrorCode = '#DIV/0!' | '#VALUE!' | '#RATE!' | '#NUM!' | '#REF!';
 
-export type FormulaValue =
-  | null
-  | string
-  | boolean
-  | { amount: string; currency: string }
-  | { error: CellErrorCode; message: string };
+export type FormulaValue = null | string | boolean | { amount: string; currency: string } | { error: CellErrorCode; message: string };
 
 export interface CompiledFormula {
   /** Display form: references by field key. */

@@ -197,4 +197,3 @@ export function toWire(v: Value): FormulaValue {
   const n = checkNumber(v);
   return isError(n) ? toWire(n) : decToString(n);
 }
-

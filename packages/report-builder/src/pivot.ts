@@ -99,7 +99,8 @@ function kindOf(field: FieldMeta): string {
 /** A readable field of the table; a formula computed when read (TODAY, NOW) is not stored, so not reportable. */
 function pivotField(table: TableMeta, key: unknown, where: string, canRead?: (f: FieldMeta) => boolean): FieldMeta {
   const field = resolveField(table, key, { canRead });
-  if (field.options.volatile) bad(`"${field.key}" is computed when read (TODAY or NOW) and cannot be grouped or aggregated`, where, 'VOLATILE');
+  if (field.options.volatile)
+    bad(`"${field.key}" is computed when read (TODAY or NOW) and cannot be grouped or aggregated`, where, 'VOLATILE');
   return field;
 }
 
@@ -124,7 +125,8 @@ function parseGroups(table: TableMeta, raw: unknown, at: string, canRead?: (f: F
 
 function parseValues(table: TableMeta, raw: unknown, canRead?: (f: FieldMeta) => boolean): ValueSpec[] {
   if (raw === undefined || raw === null) return [{ fn: 'count', type: 'number' }];
-  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_VALUES) bad(`values must be a list of 1 to ${MAX_VALUES} aggregates`, 'values');
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_VALUES)
+    bad(`values must be a list of 1 to ${MAX_VALUES} aggregates`, 'values');
   return raw.map((v, i) => {
     const where = `values[${i}]`;
     if (!isObject(v)) bad(`${where} must be {fn, field}`, where);
@@ -141,11 +143,21 @@ function parseValues(table: TableMeta, raw: unknown, canRead?: (f: FieldMeta) =>
     if (kind === 'numeric') return { fn, field, type: 'number' as const };
     if (kind === 'money') {
       const currency = effectiveField(field).options.currency;
-      if (typeof currency !== 'string') bad(`"${field.key}" has a currency per value: filter on one currency and sum it, or convert it with a formula`, where, 'MIXED_CURRENCIES');
+      if (typeof currency !== 'string')
+        bad(
+          `"${field.key}" has a currency per value: filter on one currency and sum it, or convert it with a formula`,
+          where,
+          'MIXED_CURRENCIES',
+        );
       return { fn, field, type: 'money' as const, currency };
     }
-    if ((fn === 'min' || fn === 'max') && (kind === 'date' || kind === 'datetime')) return { fn, field, type: kind === 'date' ? ('date' as const) : ('dateTime' as const) };
-    return bad(`${fn} needs a number or money field${fn === 'min' || fn === 'max' ? ' or a date' : ''} ("${field.key}" is ${field.type})`, where, 'NOT_AGGREGATABLE');
+    if ((fn === 'min' || fn === 'max') && (kind === 'date' || kind === 'datetime'))
+      return { fn, field, type: kind === 'date' ? ('date' as const) : ('dateTime' as const) };
+    return bad(
+      `${fn} needs a number or money field${fn === 'min' || fn === 'max' ? ' or a date' : ''} ("${field.key}" is ${field.type})`,
+      where,
+      'NOT_AGGREGATABLE',
+    );
   });
 }
 
@@ -208,7 +220,8 @@ function valueParts(v: ValueSpec, x: string): { input?: string; agg: string } {
  */
 function twoStepParts(v: ValueSpec, x: string, p: string, q: string): { partial: string[]; final: string } {
   if (v.fn === 'count') return { partial: [`${v.field ? `count(${x})` : 'count(*)'} AS ${p}`], final: `sum(${p})` };
-  if (v.fn === 'avg') return { partial: [`sum(${x}) AS ${p}`, `count(${x}) AS ${q}`], final: `round(sum(${p}) / nullif(sum(${q}), 0), 12)` };
+  if (v.fn === 'avg')
+    return { partial: [`sum(${x}) AS ${p}`, `count(${x}) AS ${q}`], final: `round(sum(${p}) / nullif(sum(${q}), 0), 12)` };
   if (v.fn === 'sum') return { partial: [`sum(${x}) AS ${p}`], final: `sum(${p})` };
   return { partial: [`${v.fn}(${x}) AS ${p}`], final: `${v.fn}(${p})` };
 }
@@ -297,7 +310,8 @@ export function shapePivot(spec: PivotSpec, rows: Record<string, unknown>[]): Pi
   const colsOnly = n === 0 ? 0 : ((1 << nr) - 1) << nc;
   const none = n === 0 ? 0 : (1 << n) - 1;
   const values = (r: Record<string, unknown>) => spec.values.map((v, i) => wireValue(v, r[`v${i}`]));
-  const keyOf = (r: Record<string, unknown>, from: number, to: number) => groups.slice(from, to).map((g, i) => wireGroup(g, r[`g${from + i}`]));
+  const keyOf = (r: Record<string, unknown>, from: number, to: number) =>
+    groups.slice(from, to).map((g, i) => wireGroup(g, r[`g${from + i}`]));
   const rowKeys = new Map<string, unknown[]>();
   const colKeys = new Map<string, unknown[]>();
   const cellMap = new Map<string, unknown[]>();
@@ -336,7 +350,12 @@ export function shapePivot(spec: PivotSpec, rows: Record<string, unknown>[]): Pi
   const result: PivotResult = {
     rows: rk,
     columns: ck,
-    values: spec.values.map((v) => ({ field: v.field?.key ?? null, fn: v.fn, type: v.type, ...(v.currency ? { currency: v.currency } : {}) })),
+    values: spec.values.map((v) => ({
+      field: v.field?.key ?? null,
+      fn: v.fn,
+      type: v.type,
+      ...(v.currency ? { currency: v.currency } : {}),
+    })),
     cells: rk.map((r) => ck.map((c) => cellMap.get(JSON.stringify(r) + '\u0000' + JSON.stringify(c)) ?? null)),
     total,
     truncated: finest > MAX_CELLS,

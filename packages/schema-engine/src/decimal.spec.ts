@@ -1,6 +1,15 @@
 /** Exact decimals: parsing, formatting, rounding, comparison, and JS numbers as text. */
 import { describe, expect, test } from 'vitest';
-import { compareDecimal, formatDecimal, isDecimal, normalizeDecimal, numberToDecimalString, parseDecimal, roundDecimal, sumDecimals } from './decimal.js';
+import {
+  compareDecimal,
+  formatDecimal,
+  isDecimal,
+  normalizeDecimal,
+  numberToDecimalString,
+  parseDecimal,
+  roundDecimal,
+  sumDecimals,
+} from './decimal.js';
 import { padToMinorUnits } from './currencies.js';
 import { ValueError } from './errors.js';
 
@@ -18,9 +27,12 @@ describe('parseDecimal', () => {
     expect(parseDecimal(input)).toEqual(want);
   });
 
-  test.each([['1e5'], ['.5'], ['5.'], ['1,5'], ['0x10'], [''], ['--1'], ['1 000'], [NaN], [Infinity], [true], [null], [{}], [['1']]])('refuses %s', (input) => {
-    expect(() => parseDecimal(input)).toThrow(ValueError);
-  });
+  test.each([['1e5'], ['.5'], ['5.'], ['1,5'], ['0x10'], [''], ['--1'], ['1 000'], [NaN], [Infinity], [true], [null], [{}], [['1']]])(
+    'refuses %s',
+    (input) => {
+      expect(() => parseDecimal(input)).toThrow(ValueError);
+    },
+  );
 
   test('at most 40 digits', () => {
     expect(() => parseDecimal('1'.repeat(40))).not.toThrow();

@@ -108,7 +108,11 @@ describe('formulaType: a field as the formula language sees it', () => {
 
 describe('derivationOf: the sources of a derived field, read alike for every type of a kind', () => {
   test.each([
-    ['formula', { expression: 'qty * 2', stored: '{a} * 2', resultType: 'number' }, { kind: 'formula', expression: 'qty * 2', stored: '{a} * 2' }],
+    [
+      'formula',
+      { expression: 'qty * 2', stored: '{a} * 2', resultType: 'number' },
+      { kind: 'formula', expression: 'qty * 2', stored: '{a} * 2' },
+    ],
     ['formula', { expression: 'qty * 2' }, { kind: 'formula', expression: 'qty * 2' }],
     ['lookup', { link: 'client', field: 'name' }, { kind: 'lookup', link: 'client', field: 'name' }],
     ['rollup', { link: 'lines', field: 'qty', aggregate: 'avg' }, { kind: 'aggregate', link: 'lines', field: 'qty', fn: 'avg' }],
@@ -118,7 +122,8 @@ describe('derivationOf: the sources of a derived field, read alike for every typ
   });
 
   test('a field that is not derived has none', () => {
-    for (const type of fieldTypeNames().filter((t) => !getFieldType(t).derived)) expect(derivationOf({ type, options: {} })).toBeUndefined();
+    for (const type of fieldTypeNames().filter((t) => !getFieldType(t).derived))
+      expect(derivationOf({ type, options: {} })).toBeUndefined();
   });
 
   test('each kind names the options an administrator writes, all accepted by its types', () => {

@@ -41,7 +41,9 @@ export function derivationOf(field: { type: string; options: Record<string, unkn
   const o = field.options;
   switch (derivedKind(field)) {
     case 'formula':
-      return typeof o.stored === 'string' ? { kind: 'formula', expression: text(o.expression), stored: o.stored } : { kind: 'formula', expression: text(o.expression) };
+      return typeof o.stored === 'string'
+        ? { kind: 'formula', expression: text(o.expression), stored: o.stored }
+        : { kind: 'formula', expression: text(o.expression) };
     case 'lookup':
       return { kind: 'lookup', link: text(o.link), field: ref(o.field) };
     case 'aggregate':

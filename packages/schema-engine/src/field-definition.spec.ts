@@ -34,7 +34,13 @@ describe('parseFieldDefinition (create)', () => {
     const def = create({ key: 'price', label: ' Price ', type: 'money', options: { currency: 'EUR' }, required: true, default: '5' });
     expect(def).toMatchObject({ label: 'Price', required: true, defaultValue: { amount: '5.00', currency: 'EUR' } });
     const sel = create({ key: 'status', type: 'select', options: { choices: [{ value: 'new' }, { value: 'done' }] }, default: 'new' });
-    expect(sel.options).toEqual({ choices: [{ id: 'c1', value: 'new' }, { id: 'c2', value: 'done' }], nextId: 3 });
+    expect(sel.options).toEqual({
+      choices: [
+        { id: 'c1', value: 'new' },
+        { id: 'c2', value: 'done' },
+      ],
+      nextId: 3,
+    });
     expect(sel.defaultValue).toBe('new');
     expect(create({ key: 'at', type: 'dateTime', default: '2026-11-26T16:05:00+02:00' }).defaultValue).toBe('2026-11-26T14:05:00.000Z');
     expect(create({ key: 'flag', type: 'boolean', default: false }).defaultValue).toBe(false);
@@ -74,7 +80,11 @@ describe('parseFieldDefinition (create)', () => {
   });
 
   test('reports every problem at once', () => {
-    expect(Object.keys(detailsOf(() => create({ key: 'Bad', type: 'text', label: '', required: 1 }))).sort()).toEqual(['key', 'label', 'required']);
+    expect(Object.keys(detailsOf(() => create({ key: 'Bad', type: 'text', label: '', required: 1 }))).sort()).toEqual([
+      'key',
+      'label',
+      'required',
+    ]);
   });
 
   test.each([
@@ -86,9 +96,12 @@ describe('parseFieldDefinition (create)', () => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 
-  test.each([[null], ['text'], [[{ key: 'a' }]], [new Date()], [Object.create({ key: 'a', type: 'text' })]])('a body that is not a plain object (%s) is refused', (body) => {
-    expect(detailsOf(() => create(body)).body).toBeDefined();
-  });
+  test.each([[null], ['text'], [[{ key: 'a' }]], [new Date()], [Object.create({ key: 'a', type: 'text' })]])(
+    'a body that is not a plain object (%s) is refused',
+    (body) => {
+      expect(detailsOf(() => create(body)).body).toBeDefined();
+    },
+  );
 
   test('deeply nested bodies are refused', () => {
     let deep: unknown = 'x';
@@ -98,7 +111,11 @@ describe('parseFieldDefinition (create)', () => {
 });
 
 describe('parseFieldDefinition (update)', () => {
-  const existing = makeField('select', { choices: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] }, { key: 'status', label: 'Status', required: true, defaultValue: 'a' });
+  const existing = makeField(
+    'select',
+    { choices: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] },
+    { key: 'status', label: 'Status', required: true, defaultValue: 'a' },
+  );
 
   test('absent keys keep their values', () => {
     expect(parseFieldDefinition({ label: 'State' }, 'update', existing, ctx)).toEqual({
@@ -115,17 +132,30 @@ describe('parseFieldDefinition (update)', () => {
 
   test('new choices never reuse the id of a deleted one', () => {
     const def = parseFieldDefinition({ options: { choices: [{ id: 'c1', value: 'a' }, { value: 'new' }] } }, 'update', existing, ctx);
-    expect(def.options.choices).toEqual([{ id: 'c1', value: 'a' }, { id: 'c4', value: 'new' }]);
+    expect(def.options.choices).toEqual([
+      { id: 'c1', value: 'a' },
+      { id: 'c4', value: 'new' },
+    ]);
   });
 
   test('the inherited default is checked against changed options', () => {
-    expect(detailsOf(() => parseFieldDefinition({ options: { choices: [{ id: 'c2', value: 'b' }] } }, 'update', existing, ctx)).default).toMatchObject({ code: 'NOT_A_CHOICE' });
+    expect(
+      detailsOf(() => parseFieldDefinition({ options: { choices: [{ id: 'c2', value: 'b' }] } }, 'update', existing, ctx)).default,
+    ).toMatchObject({ code: 'NOT_A_CHOICE' });
   });
 
   test('a type change starts options, default and unsupported flags afresh', () => {
     const email = makeField('email', undefined, { key: 'mail', unique: true, searchable: true, defaultValue: 'a@example.com' });
-    expect(parseFieldDefinition({ type: 'boolean' }, 'update', email, ctx)).toMatchObject({ type: 'boolean', options: {}, unique: false, searchable: false, defaultValue: null });
-    expect(detailsOf(() => parseFieldDefinition({ type: 'boolean', unique: true }, 'update', email, ctx)).unique).toMatchObject({ code: 'NOT_SUPPORTED' });
+    expect(parseFieldDefinition({ type: 'boolean' }, 'update', email, ctx)).toMatchObject({
+      type: 'boolean',
+      options: {},
+      unique: false,
+      searchable: false,
+      defaultValue: null,
+    });
+    expect(detailsOf(() => parseFieldDefinition({ type: 'boolean', unique: true }, 'update', email, ctx)).unique).toMatchObject({
+      code: 'NOT_SUPPORTED',
+    });
   });
 
   test('the key may be renamed, but not to a reserved name', () => {
@@ -137,7 +167,11 @@ describe('parseFieldDefinition (update)', () => {
 describe('parseTableDefinition', () => {
   test('create', () => {
     expect(parseTableDefinition({ key: 'sales_orders' })).toEqual({ key: 'sales_orders', label: 'Sales orders', primaryField: null });
-    expect(parseTableDefinition({ key: 'clients', label: 'Clients', primaryField: 'name' })).toEqual({ key: 'clients', label: 'Clients', primaryField: 'name' });
+    expect(parseTableDefinition({ key: 'clients', label: 'Clients', primaryField: 'name' })).toEqual({
+      key: 'clients',
+      label: 'Clients',
+      primaryField: 'name',
+    });
   });
 
   test('update takes only what is given', () => {
@@ -157,6 +191,8 @@ describe('parseTableDefinition', () => {
   });
 
   test('__proto__ is refused', () => {
-    expect(detailsOf(() => parseTableDefinition(JSON.parse('{"key":"a","__proto__":{"x":1}}'))).body).toMatchObject({ code: 'FORBIDDEN_KEY' });
+    expect(detailsOf(() => parseTableDefinition(JSON.parse('{"key":"a","__proto__":{"x":1}}'))).body).toMatchObject({
+      code: 'FORBIDDEN_KEY',
+    });
   });
 });

@@ -74,7 +74,9 @@ export function assertSafeJson(value: unknown, depth = 0): void {
 function bodyObject(input: unknown, allowed: readonly string[]): Record<string, unknown> {
   assertSafeJson(input);
   if (!isPlainObject(input)) {
-    throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object', { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+    throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object', {
+      body: { code: 'NOT_AN_OBJECT', message: 'must be an object' },
+    });
   }
   const unknown = Object.keys(input).filter((k) => !allowed.includes(k));
   if (unknown.length) {
@@ -107,7 +109,7 @@ function parseLabel(raw: unknown): string {
   const label = raw.trim();
   if (!label) throw new ValueError('INVALID_LABEL', 'must not be empty');
   if ([...label].length > MAX_LABEL) throw new ValueError('INVALID_LABEL', `at most ${MAX_LABEL} characters`);
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u001f\u007f]/.test(label)) throw new ValueError('INVALID_LABEL', 'must be one line without control characters');
   return label;
 }
@@ -123,7 +125,12 @@ const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnPr
  * Validates a field body. `existing` is the field being updated (update mode); without it
  * an update is checked like a creation.
  */
-export function parseFieldDefinition(input: unknown, mode: 'create' | 'update', existing?: FieldMeta, ctx: ValueContext = systemContext): FieldDefinition {
+export function parseFieldDefinition(
+  input: unknown,
+  mode: 'create' | 'update',
+  existing?: FieldMeta,
+  ctx: ValueContext = systemContext,
+): FieldDefinition {
   const body = bodyObject(input, FIELD_BODY_KEYS);
   const base = mode === 'update' ? existing : undefined;
   const issues: Issues = {};
@@ -148,7 +155,8 @@ export function parseFieldDefinition(input: unknown, mode: 'create' | 'update', 
 
   let options: Record<string, unknown> | undefined;
   if (def) {
-    if (has(body, 'options')) options = attempt(issues, 'options', () => def.parseOptions(body.options, sameType ? base!.options : undefined));
+    if (has(body, 'options'))
+      options = attempt(issues, 'options', () => def.parseOptions(body.options, sameType ? base!.options : undefined));
     else if (sameType) options = base!.options;
     else options = attempt(issues, 'options', () => def.parseOptions(undefined));
   }
@@ -195,7 +203,8 @@ export function parseFieldDefinition(input: unknown, mode: 'create' | 'update', 
 
 function parsePrimaryField(raw: unknown): string | null {
   if (raw === null) return null;
-  if (typeof raw !== 'string' || !KEY_RE.test(raw)) throw new ValueError('INVALID_KEY', 'must be the key of a field of this table, or null');
+  if (typeof raw !== 'string' || !KEY_RE.test(raw))
+    throw new ValueError('INVALID_KEY', 'must be the key of a field of this table, or null');
   return raw;
 }
 

@@ -3,33 +3,26 @@ import { DomainError } from './errors.js';
 
 export const KEY_RE = /^[a-z][a-z0-9_]{0,62}$/;
 
-export const SYSTEM_FIELD_KEYS = [
-  'id',
-  'owner',
-  'version',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-  'deleted_at',
-] as const;
+export const SYSTEM_FIELD_KEYS = ['id', 'owner', 'version', 'created_at', 'updated_at', 'created_by', 'updated_by', 'deleted_at'] as const;
 
-const PROTOTYPE_NAMES = new Set([
-  ...Object.getOwnPropertyNames(Object.prototype),
-  'constructor',
-  'prototype',
-  '__proto__',
-  '__definegetter__',
-  '__definesetter__',
-  '__lookupgetter__',
-  '__lookupsetter__',
-  'tostring',
-  'valueof',
-  'hasownproperty',
-  'isprototypeof',
-  'propertyisenumerable',
-  'tolocalestring',
-].map((n) => n.toLowerCase()));
+const PROTOTYPE_NAMES = new Set(
+  [
+    ...Object.getOwnPropertyNames(Object.prototype),
+    'constructor',
+    'prototype',
+    '__proto__',
+    '__definegetter__',
+    '__definesetter__',
+    '__lookupgetter__',
+    '__lookupsetter__',
+    'tostring',
+    'valueof',
+    'hasownproperty',
+    'isprototypeof',
+    'propertyisenumerable',
+    'tolocalestring',
+  ].map((n) => n.toLowerCase()),
+);
 
 export function isReservedKey(key: string): boolean {
   return (SYSTEM_FIELD_KEYS as readonly string[]).includes(key) || PROTOTYPE_NAMES.has(key.toLowerCase());

@@ -35,12 +35,16 @@ export interface DecodeOptions {
  */
 export function decodeRecordInput(table: TableMeta, data: unknown, ctx: ValueContext, opts: DecodeOptions): Record<string, unknown> {
   if (!isPlainObject(data)) {
-    throw new DomainError('VALIDATION_FAILED', '"data" must be an object of field keys to values', { data: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+    throw new DomainError('VALIDATION_FAILED', '"data" must be an object of field keys to values', {
+      data: { code: 'NOT_AN_OBJECT', message: 'must be an object' },
+    });
   }
   const byKey = new Map(table.fields.map((f) => [f.key, f]));
   const unknown = Object.keys(data).filter((k) => !byKey.has(k) || (opts.canRead !== undefined && !opts.canRead(byKey.get(k)!)));
   if (unknown.length) {
-    throw new DomainError('UNKNOWN_FIELD', `Unknown field ${JSON.stringify(unknown[0]!.slice(0, 80))}`, { fields: unknown.map((k) => k.slice(0, 80)).slice(0, 20) });
+    throw new DomainError('UNKNOWN_FIELD', `Unknown field ${JSON.stringify(unknown[0]!.slice(0, 80))}`, {
+      fields: unknown.map((k) => k.slice(0, 80)).slice(0, 20),
+    });
   }
   const out: Record<string, unknown> = {};
   const errors: Record<string, FieldIssue> = {};
@@ -59,7 +63,8 @@ export function decodeRecordInput(table: TableMeta, data: unknown, ctx: ValueCon
     if (!present && opts.mode === 'create' && !isEmptyInput(field.defaultValue)) value = field.defaultValue;
     if (!present && opts.mode === 'update') continue;
     if (isEmptyInput(value)) {
-      if (field.required && (present || opts.mode === 'create')) errors[field.key] = { code: 'REQUIRED', message: `"${field.label}" is required` };
+      if (field.required && (present || opts.mode === 'create'))
+        errors[field.key] = { code: 'REQUIRED', message: `"${field.label}" is required` };
       else if (present) out[field.slot] = null;
       continue;
     }
@@ -85,7 +90,11 @@ export function decodeRecordInput(table: TableMeta, data: unknown, ctx: ValueCon
 }
 
 /** Stored data (by slot) → wire data (by key), leaving out fields the reader may not read. */
-export function encodeRecordData(table: TableMeta, stored: Record<string, unknown>, canRead?: (f: FieldMeta) => boolean): Record<string, unknown> {
+export function encodeRecordData(
+  table: TableMeta,
+  stored: Record<string, unknown>,
+  canRead?: (f: FieldMeta) => boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of table.fields) {
     if (canRead && !canRead(field)) continue;
@@ -101,7 +110,8 @@ export function checkDefault(field: FieldMeta, ctx: ValueContext): void {
   try {
     getFieldType(field.type).coerce(field.defaultValue, field, ctx);
   } catch (e) {
-    if (e instanceof ValueError) throw new DomainError('VALIDATION_FAILED', `Invalid default: ${e.message}`, { default: { code: e.issue, message: e.message } });
+    if (e instanceof ValueError)
+      throw new DomainError('VALIDATION_FAILED', `Invalid default: ${e.message}`, { default: { code: e.issue, message: e.message } });
     throw e;
   }
 }

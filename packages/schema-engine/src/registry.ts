@@ -48,7 +48,10 @@ export function uniqueKeyExpr(field: FieldMeta, alias = ''): string {
  * What a field can do, as the query layer decides it: read by the UI to offer only that.
  * The flags of FieldTypeDef; sortable and operators those of the type it filters as.
  */
-export type FieldCapabilities = Pick<AnyFieldType, 'computed' | 'sortable' | 'canBePrimary' | 'searchable' | 'canBeUnique' | 'operators'> & {
+export type FieldCapabilities = Pick<
+  AnyFieldType,
+  'computed' | 'sortable' | 'canBePrimary' | 'searchable' | 'canBeUnique' | 'operators'
+> & {
   /** The type its filters and sorts follow: a formula's result type, else its own type. */
   readonly filterType: string;
 };
@@ -61,7 +64,20 @@ export type FieldCapabilities = Pick<AnyFieldType, 'computed' | 'sortable' | 'ca
  */
 export function fieldCapabilities(field: { type: string; options?: Record<string, unknown> }): FieldCapabilities {
   const own = getFieldType(field.type);
-  const meta = { id: '', tableId: '', key: '', label: '', slot: '', required: false, unique: false, defaultValue: null, searchable: false, position: 0, type: field.type, options: field.options ?? {} };
+  const meta = {
+    id: '',
+    tableId: '',
+    key: '',
+    label: '',
+    slot: '',
+    required: false,
+    unique: false,
+    defaultValue: null,
+    searchable: false,
+    position: 0,
+    type: field.type,
+    options: field.options ?? {},
+  };
   const eff = effectiveField(meta);
   const filters = eff === meta ? own : getFieldType(eff.type);
   return {

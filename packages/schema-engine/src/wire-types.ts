@@ -35,7 +35,9 @@ export interface WireField<O extends Record<string, unknown> = Record<string, un
 export type WireFieldSaved<O extends Record<string, unknown> = Record<string, unknown>> = WireField<O> & { job?: string };
 
 /** A field to create (`POST …/fields`) or change (`PATCH …/fields/:f`; absent keys keep their value). */
-export type WireFieldBody = Partial<Pick<WireField, 'key' | 'label' | 'type' | 'options' | 'required' | 'unique' | 'default' | 'searchable' | 'position'>>;
+export type WireFieldBody = Partial<
+  Pick<WireField, 'key' | 'label' | 'type' | 'options' | 'required' | 'unique' | 'default' | 'searchable' | 'position'>
+>;
 
 /** One value a type change cannot convert: the record, its value now (old type, wire form) and why. */
 export interface WireLostValue {

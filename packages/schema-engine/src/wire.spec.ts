@@ -40,7 +40,9 @@ describe('@tabula/schema-engine/wire', () => {
   });
 
   test('uses no Node global', () => {
-    const offenders = files.filter((f) => /\b(Buffer|process)\s*\./.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    const offenders = files.filter((f) =>
+      /\b(Buffer|process)\s*\./.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
+    );
     expect(offenders.map((f) => f.slice(here.length + 1))).toEqual([]);
   });
 });

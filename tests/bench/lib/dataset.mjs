@@ -26,7 +26,10 @@ export function prng(seed, stream = 0) {
   let c = mix32(a ^ b);
   let d = 1;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -50,14 +53,148 @@ function weighted(r, entries) {
 }
 
 export const CATEGORIES = [
-  ['Hardware', 0.24], ['Software', 0.18], ['Services', 0.15], ['Consulting', 0.12],
-  ['Licenses', 0.11], ['Training', 0.08], ['Support', 0.07], ['Shipping', 0.05],
+  ['Hardware', 0.24],
+  ['Software', 0.18],
+  ['Services', 0.15],
+  ['Consulting', 0.12],
+  ['Licenses', 0.11],
+  ['Training', 0.08],
+  ['Support', 0.07],
+  ['Shipping', 0.05],
 ];
 export const CATEGORY_NAMES = CATEGORIES.map(([c]) => c);
-const VATS = [[0, 0.1], [5, 0.15], [9, 0.2], [19, 0.55]];
-export const ADJECTIVES = ['galvanized', 'anodized', 'brushed', 'compact', 'heavy', 'light', 'modular', 'premium', 'basic', 'industrial', 'portable', 'wireless', 'digital', 'annual', 'monthly', 'extended', 'certified', 'refurbished', 'custom', 'standard', 'deluxe', 'express', 'insulated', 'reinforced', 'stainless', 'flexible', 'rugged', 'silent', 'smart', 'solar', 'hybrid', 'thermal', 'optical', 'magnetic', 'hydraulic', 'pneumatic', 'acoustic', 'ergonomic', 'recycled', 'organic'];
-export const NOUNS = ['bracket', 'valve', 'router', 'switch', 'cable', 'adapter', 'license', 'subscription', 'workshop', 'audit', 'installation', 'maintenance', 'monitor', 'keyboard', 'printer', 'scanner', 'sensor', 'controller', 'pump', 'filter', 'bearing', 'gasket', 'hinge', 'panel', 'battery', 'charger', 'server', 'rack', 'enclosure', 'antenna', 'camera', 'tripod', 'lamp', 'fixture', 'ladder', 'drill', 'saw', 'wrench', 'clamp', 'fastener', 'screw', 'bolt', 'washer', 'spring', 'gear', 'motor', 'belt', 'pulley', 'chain', 'hose', 'nozzle', 'gauge', 'meter', 'relay', 'fuse', 'breaker', 'transformer', 'inverter', 'module', 'kit'];
-const COMPANY_A = ['Nord', 'Sud', 'Alpha', 'Delta', 'Vector', 'Blue', 'Green', 'Iron', 'Silver', 'Atlas', 'Orion', 'Nova', 'Terra', 'Aqua', 'Summit', 'Pioneer', 'Vertex', 'Quantum', 'Apex', 'Horizon'];
+const VATS = [
+  [0, 0.1],
+  [5, 0.15],
+  [9, 0.2],
+  [19, 0.55],
+];
+export const ADJECTIVES = [
+  'galvanized',
+  'anodized',
+  'brushed',
+  'compact',
+  'heavy',
+  'light',
+  'modular',
+  'premium',
+  'basic',
+  'industrial',
+  'portable',
+  'wireless',
+  'digital',
+  'annual',
+  'monthly',
+  'extended',
+  'certified',
+  'refurbished',
+  'custom',
+  'standard',
+  'deluxe',
+  'express',
+  'insulated',
+  'reinforced',
+  'stainless',
+  'flexible',
+  'rugged',
+  'silent',
+  'smart',
+  'solar',
+  'hybrid',
+  'thermal',
+  'optical',
+  'magnetic',
+  'hydraulic',
+  'pneumatic',
+  'acoustic',
+  'ergonomic',
+  'recycled',
+  'organic',
+];
+export const NOUNS = [
+  'bracket',
+  'valve',
+  'router',
+  'switch',
+  'cable',
+  'adapter',
+  'license',
+  'subscription',
+  'workshop',
+  'audit',
+  'installation',
+  'maintenance',
+  'monitor',
+  'keyboard',
+  'printer',
+  'scanner',
+  'sensor',
+  'controller',
+  'pump',
+  'filter',
+  'bearing',
+  'gasket',
+  'hinge',
+  'panel',
+  'battery',
+  'charger',
+  'server',
+  'rack',
+  'enclosure',
+  'antenna',
+  'camera',
+  'tripod',
+  'lamp',
+  'fixture',
+  'ladder',
+  'drill',
+  'saw',
+  'wrench',
+  'clamp',
+  'fastener',
+  'screw',
+  'bolt',
+  'washer',
+  'spring',
+  'gear',
+  'motor',
+  'belt',
+  'pulley',
+  'chain',
+  'hose',
+  'nozzle',
+  'gauge',
+  'meter',
+  'relay',
+  'fuse',
+  'breaker',
+  'transformer',
+  'inverter',
+  'module',
+  'kit',
+];
+const COMPANY_A = [
+  'Nord',
+  'Sud',
+  'Alpha',
+  'Delta',
+  'Vector',
+  'Blue',
+  'Green',
+  'Iron',
+  'Silver',
+  'Atlas',
+  'Orion',
+  'Nova',
+  'Terra',
+  'Aqua',
+  'Summit',
+  'Pioneer',
+  'Vertex',
+  'Quantum',
+  'Apex',
+  'Horizon',
+];
 const COMPANY_B = ['wind', 'stone', 'field', 'bridge', 'works', 'line', 'gate', 'point', 'ridge', 'port'];
 const COMPANY_C = ['Logistics', 'Trading', 'Industries', 'Systems', 'Foods', 'Consulting', 'Partners', 'Retail', 'Energy', 'Labs'];
 const COUNTRIES = ['Romania', 'Germany', 'France', 'Italy', 'Spain', 'Poland', 'Austria', 'Netherlands', 'Hungary', 'Moldova'];
@@ -116,7 +253,14 @@ export class Dataset {
       const k = this.orders.length;
       // clients are skewed: a few big ones, a long tail
       const client = Math.min(this.clientCount - 1, Math.floor(this.clientCount * Math.pow(r(), 2)));
-      this.orders.push({ id: uuid7(BASE_MS - 5_000_000 + k, r), number: `ORD-${String(k + 1).padStart(7, '0')}`, day: int(r, 0, DAYS - 1), client, first: i, count: n });
+      this.orders.push({
+        id: uuid7(BASE_MS - 5_000_000 + k, r),
+        number: `ORD-${String(k + 1).padStart(7, '0')}`,
+        day: int(r, 0, DAYS - 1),
+        client,
+        first: i,
+        count: n,
+      });
       this.lineOrder.fill(k, i, i + n);
       i += n;
     }
@@ -148,14 +292,29 @@ export class Dataset {
       cost: scaled(cost100, 2),
       vat: scaled(vat100, 2),
       total: scaled(total6, 6),
-      qty100, price100, vat100, total6,
+      qty100,
+      price100,
+      vat100,
+      total6,
     };
   }
 
   /** The API's wire form of line i. */
   lineWire(i) {
     const l = this.line(i);
-    return { id: l.id, data: { description: l.description, category: l.category, date: l.date, qty: l.qty, price: l.price, cost: l.cost, vat: Number(l.vat), order: [l.orderId] } };
+    return {
+      id: l.id,
+      data: {
+        description: l.description,
+        category: l.category,
+        date: l.date,
+        qty: l.qty,
+        price: l.price,
+        cost: l.cost,
+        vat: Number(l.vat),
+        order: [l.orderId],
+      },
+    };
   }
 
   /** COPY text-format row of line i: id, order_id, description, category, date, qty, price, cost, vat, total. */

@@ -52,7 +52,14 @@ async function timed(text, values, repeat = 1) {
 
 const commands = {
   async start() {
-    tabula = await createApp({ port: 0, host: '127.0.0.1', databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? 'memory://', logLevel: 'error', snapshots: false });
+    tabula = await createApp({
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: opts.databaseUrl,
+      dataDir: opts.dataDir ?? 'memory://',
+      logLevel: 'error',
+      snapshots: false,
+    });
     return { url: tabula.url, backend: tabula.db.kind };
   },
   async memory() {
@@ -186,7 +193,11 @@ const commands = {
     const ws = await service('workspace/workspace.service.js', 'WorkspaceService');
     const { buildPivotQuery, parsePivotSpec } = await import('@tabula/report-builder');
     const t = await schema.table(table);
-    const q = buildPivotQuery(t, parsePivotSpec(t, spec, () => true), { workspaceId: ws.id, canRead: () => true, ...ws.valueContext() });
+    const q = buildPivotQuery(
+      t,
+      parsePivotSpec(t, spec, () => true),
+      { workspaceId: ws.id, canRead: () => true, ...ws.valueContext() },
+    );
     return { text: q.text, values: q.values };
   },
   /** Table metadata: ids, slots and the SQL expressions of the field-type registry. */

@@ -18,12 +18,18 @@ export class ServerProcess {
   constructor(env) {
     this.pending = new Map();
     this.seq = 0;
-    this.child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [] });
-    this.exited = new Promise((res) => this.child.on('exit', (code) => {
-      for (const p of this.pending.values()) p.reject(new Error(`server process exited (${code})`));
-      this.pending.clear();
-      res(code);
-    }));
+    this.child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [],
+    });
+    this.exited = new Promise((res) =>
+      this.child.on('exit', (code) => {
+        for (const p of this.pending.values()) p.reject(new Error(`server process exited (${code})`));
+        this.pending.clear();
+        res(code);
+      }),
+    );
     this.child.on('message', (m) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -74,7 +80,10 @@ export class Api {
   }
   async ok(method, path, body, opts) {
     const r = await this.req(method, path, body, opts);
-    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${String(JSON.stringify(r.body) ?? `(${r.bytes} bytes, not parsed)`).slice(0, 800)}`);
+    if (r.status >= 300)
+      throw new Error(
+        `${method} ${path} → ${r.status} ${String(JSON.stringify(r.body) ?? `(${r.bytes} bytes, not parsed)`).slice(0, 800)}`,
+      );
     return r;
   }
   get(path, opts) {

@@ -64,7 +64,8 @@ export function ruleUser(user: CurrentUser): RuleUser {
   return { id: user.id, attributes: user.attributes ?? {}, groups: [...(user.groups ?? []), ...(user.groupNames ?? [])] };
 }
 
-const iso = (v: Date | string | null | undefined) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString());
+const iso = (v: Date | string | null | undefined) =>
+  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString();
 
 @Injectable()
 export class AccessService {
@@ -79,9 +80,17 @@ export class AccessService {
    * or rollup also every field it reads, across links on fully readable tables
    * (rules/derived-read.ts).
    */
-  private fieldReader(user: CurrentUser, table: TableMeta, read: { allowed: boolean; scope: unknown; field(id: string): boolean }): (f: FieldMeta) => boolean {
+  private fieldReader(
+    user: CurrentUser,
+    table: TableMeta,
+    read: { allowed: boolean; scope: unknown; field(id: string): boolean },
+  ): (f: FieldMeta) => boolean {
     if (!table.fields.some(isDerived)) return (f) => read.field(f.id);
-    return derivedFieldReader(table, (t) => (t.id === table.id ? read : this.rights(user, t, 'read')), (id) => (id === table.id ? table : this.schema.tableById(id)));
+    return derivedFieldReader(
+      table,
+      (t) => (t.id === table.id ? read : this.rights(user, t, 'read')),
+      (id) => (id === table.id ? table : this.schema.tableById(id)),
+    );
   }
 
   /**
@@ -125,24 +134,50 @@ export class AccessService {
     const now = new Date().toISOString();
     let images: RecordImage[];
     if (action === 'create') {
-      images = rows.map((r) => ({ id: r.id, data: r.data, owner_id: r.owner_id, created_by: user.id, updated_by: user.id, created_at: now, updated_at: now, version: 1 }));
+      images = rows.map((r) => ({
+        id: r.id,
+        data: r.data,
+        owner_id: r.owner_id,
+        created_by: user.id,
+        updated_by: user.id,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      }));
     } else {
       // the stored rows are what is judged: read as they are, whoever may see them
-      const stored = await this.store.images(sql, table, rows.map((r) => r.id), SYSTEM);
+      const stored = await this.store.images(
+        sql,
+        table,
+        rows.map((r) => r.id),
+        SYSTEM,
+      );
       const byId = new Map(stored.map((s) => [s.id, s]));
       if (rows.some((r) => !byId.has(r.id))) throw new DomainError('NOT_FOUND', 'Record not found');
       images = stored.map((s) => ({ ...s, created_at: iso(s.created_at), updated_at: iso(s.updated_at) }));
       if (action === 'update') {
         for (const r of rows) {
           const s = byId.get(r.id)!;
-          images.push({ id: r.id, data: r.data, owner_id: r.owner_id, created_by: s.created_by, created_at: iso(s.created_at), updated_by: user.id, updated_at: now, version: s.version + 1 });
+          images.push({
+            id: r.id,
+            data: r.data,
+            owner_id: r.owner_id,
+            created_by: s.created_by,
+            created_at: iso(s.created_at),
+            updated_by: user.id,
+            updated_at: now,
+            version: s.version + 1,
+          });
         }
       }
     }
     const check = imagesOutsideScope(table, rights.scope, images, ctx);
     const outside = await sql.query<{ id: string }>(check.text, check.values);
     if (outside.length) {
-      throw new DomainError('FORBIDDEN', rows.length > 1 ? `You may not ${action} one or more of these records; nothing was written` : `You may not ${action} this record`);
+      throw new DomainError(
+        'FORBIDDEN',
+        rows.length > 1 ? `You may not ${action} one or more of these records; nothing was written` : `You may not ${action} this record`,
+      );
     }
   }
 
@@ -164,7 +199,13 @@ export class AccessService {
    * restored batch): their data does not change, so the stored record is the whole check,
    * made in SQL on the record table itself (also for rules on link fields).
    */
-  async idsOutside(sql: Sql, user: CurrentUser, table: TableMeta, action: Exclude<RecordAction, 'read' | 'create'>, ids: string[]): Promise<string[]> {
+  async idsOutside(
+    sql: Sql,
+    user: CurrentUser,
+    table: TableMeta,
+    action: Exclude<RecordAction, 'read' | 'create'>,
+    ids: string[],
+  ): Promise<string[]> {
     if (!ids.length) return [];
     const read = this.rights(user, table, 'read');
     const act = this.rights(user, table, action);

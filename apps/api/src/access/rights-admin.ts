@@ -39,7 +39,10 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** A JSON object body with only the allowed keys (mass assignment is refused: 400 naming the key). */
 export function bodyWithKeys(body: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
-  if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', `Send ${what} as a JSON object`, { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+  if (!isPlainObject(body))
+    throw new DomainError('VALIDATION_FAILED', `Send ${what} as a JSON object`, {
+      body: { code: 'NOT_AN_OBJECT', message: 'must be an object' },
+    });
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length) {
     const details: Record<string, { code: string; message: string }> = {};
@@ -52,7 +55,9 @@ export function bodyWithKeys(body: unknown, allowed: readonly string[], what: st
 /** A display name: trimmed text of 1 to `max` characters, one line. */
 export function parseName(v: unknown, key: string, max = 200): string {
   if (typeof v !== 'string' || !v.trim() || v.length > max || /[\r\n\u0000]/.test(v)) {
-    throw new DomainError('VALIDATION_FAILED', `${key} must be one line of 1 to ${max} characters`, { [key]: { code: 'INVALID_NAME', message: `1 to ${max} characters, one line` } });
+    throw new DomainError('VALIDATION_FAILED', `${key} must be one line of 1 to ${max} characters`, {
+      [key]: { code: 'INVALID_NAME', message: `1 to ${max} characters, one line` },
+    });
   }
   return v.trim();
 }
@@ -60,7 +65,9 @@ export function parseName(v: unknown, key: string, max = 200): string {
 /** A reference by id or by name → the id, from `{id, name}` rows; unknown ones are a 400 naming them. */
 export function resolveRefs(refs: unknown, rows: { id: string; name: string }[], key: string): string[] {
   if (!Array.isArray(refs) || refs.length > 200 || refs.some((r) => typeof r !== 'string')) {
-    throw new DomainError('VALIDATION_FAILED', `${key} must be an array of names or ids`, { [key]: { code: 'NOT_A_LIST', message: 'an array of names or ids' } });
+    throw new DomainError('VALIDATION_FAILED', `${key} must be an array of names or ids`, {
+      [key]: { code: 'NOT_A_LIST', message: 'an array of names or ids' },
+    });
   }
   const ids: string[] = [];
   const missing: string[] = [];
@@ -69,6 +76,9 @@ export function resolveRefs(refs: unknown, rows: { id: string; name: string }[],
     if (!row) missing.push(ref.slice(0, 80));
     else if (!ids.includes(row.id)) ids.push(row.id);
   }
-  if (missing.length) throw new DomainError('VALIDATION_FAILED', `Unknown ${key.replace(/s$/, '')} ${JSON.stringify(missing[0])}`, { [key]: { code: 'UNKNOWN_REFERENCE', message: `unknown: ${missing.slice(0, 10).join(', ')}` } });
+  if (missing.length)
+    throw new DomainError('VALIDATION_FAILED', `Unknown ${key.replace(/s$/, '')} ${JSON.stringify(missing[0])}`, {
+      [key]: { code: 'UNKNOWN_REFERENCE', message: `unknown: ${missing.slice(0, 10).join(', ')}` },
+    });
   return ids;
 }

@@ -79,7 +79,12 @@ export class AttachmentGc implements OnModuleInit, OnApplicationShutdown {
         }
         if (!old.length) continue;
         const named = new Set(
-          (await this.db.query<{ sha256: string }>(`SELECT DISTINCT sha256 FROM attachment WHERE workspace_id = $1 AND sha256 = ANY($2::text[])`, [this.ws.id, old.map((o) => o.sha)])).map((r) => r.sha256),
+          (
+            await this.db.query<{ sha256: string }>(
+              `SELECT DISTINCT sha256 FROM attachment WHERE workspace_id = $1 AND sha256 = ANY($2::text[])`,
+              [this.ws.id, old.map((o) => o.sha)],
+            )
+          ).map((r) => r.sha256),
         );
         for (const o of old) {
           if (named.has(o.sha)) continue;

@@ -50,7 +50,8 @@ export class AttachmentStorage implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.dir = config.attachmentsDir;
     this.tmpDir = join(this.dir, 'tmp');
-    this.ephemeral = config.dataDir.startsWith('memory://') && dirname(this.dir) === tmpdir() && basename(this.dir).startsWith('tabula-attachments-');
+    this.ephemeral =
+      config.dataDir.startsWith('memory://') && dirname(this.dir) === tmpdir() && basename(this.dir).startsWith('tabula-attachments-');
   }
 
   onModuleInit(): void {

@@ -29,7 +29,13 @@ export class AttachmentsController {
 
   @Post('tables/:table/records/:id/attachments/:field')
   @HttpCode(201)
-  async upload(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Param('field') field: string, @Req() req: FastifyRequest) {
+  async upload(
+    @User() user: CurrentUser,
+    @Param('table') table: string,
+    @Param('id') id: string,
+    @Param('field') field: string,
+    @Req() req: FastifyRequest,
+  ) {
     return this.attachments.upload(user, table, id, field, req);
   }
 

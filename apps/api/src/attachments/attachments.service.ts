@@ -88,7 +88,8 @@ export class AttachmentsService {
     try {
       if (!files.length) throw invalid(field, 'NO_FILES', 'Send at least one file');
       if (!opts.multiple && files.length > 1) throw invalid(field, 'TOO_MANY_VALUES', 'This field holds one file');
-      if (opts.multiple && held + files.length > MAX_ATTACHMENTS) throw invalid(field, 'TOO_MANY_VALUES', `A field holds at most ${MAX_ATTACHMENTS} files`);
+      if (opts.multiple && held + files.length > MAX_ATTACHMENTS)
+        throw invalid(field, 'TOO_MANY_VALUES', `A field holds at most ${MAX_ATTACHMENTS} files`);
       for (const f of files) await this.storage.commit(f.blob);
     } finally {
       for (const f of files) await this.storage.discard(f.blob.tmp); // already moved: nothing to do
@@ -136,8 +137,12 @@ export class AttachmentsService {
   /** The field named in the URL: readable, of type attachment, writable. */
   private attachmentField(table: TableMeta, ref: string, acc: Access): FieldMeta {
     const field = table.fields.find((f) => (f.key === ref || f.id === ref) && acc.canRead(f));
-    if (!field) throw new DomainError('UNKNOWN_FIELD', `Unknown field ${JSON.stringify(String(ref).slice(0, 80))}`, { field: String(ref).slice(0, 80) });
-    if (field.type !== ATTACHMENT_TYPE) throw invalid(field, 'NOT_AN_ATTACHMENT_FIELD', `"${field.key}" is a ${field.type} field, not an attachment field`);
+    if (!field)
+      throw new DomainError('UNKNOWN_FIELD', `Unknown field ${JSON.stringify(String(ref).slice(0, 80))}`, {
+        field: String(ref).slice(0, 80),
+      });
+    if (field.type !== ATTACHMENT_TYPE)
+      throw invalid(field, 'NOT_AN_ATTACHMENT_FIELD', `"${field.key}" is a ${field.type} field, not an attachment field`);
     if (!acc.canWrite(field)) throw invalid(field, 'READ_ONLY', `You may not change "${field.key}"`);
     return field;
   }
@@ -147,7 +152,11 @@ export class AttachmentsService {
     const got: Incoming[] = [];
     let tooLarge: string | undefined;
     try {
-      const parts = req.parts({ limits: { fileSize: opts.maxSize, files: MAX_FILES_PER_UPLOAD }, preservePath: true, throwFileSizeLimit: false } as never);
+      const parts = req.parts({
+        limits: { fileSize: opts.maxSize, files: MAX_FILES_PER_UPLOAD },
+        preservePath: true,
+        throwFileSizeLimit: false,
+      } as never);
       for await (const part of parts) {
         if (part.type !== 'file') continue; // form fields carry nothing we use
         if (tooLarge !== undefined) {
@@ -159,12 +168,20 @@ export class AttachmentsService {
         if (part.file.truncated) tooLarge = got[got.length - 1]!.name;
       }
       if (tooLarge !== undefined) {
-        throw new DomainError('PAYLOAD_TOO_LARGE', `"${tooLarge}" is larger than the ${opts.maxSize} bytes "${field.key}" accepts; nothing was stored`, { field: field.key, file: tooLarge, maxSize: opts.maxSize });
+        throw new DomainError(
+          'PAYLOAD_TOO_LARGE',
+          `"${tooLarge}" is larger than the ${opts.maxSize} bytes "${field.key}" accepts; nothing was stored`,
+          { field: field.key, file: tooLarge, maxSize: opts.maxSize },
+        );
       }
       for (const f of got) {
         f.type = await sniffType(f.blob.tmp, f.blob.head);
         if (!acceptsType(opts.accept, f.type)) {
-          throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `"${f.name}" is ${f.type}, which "${field.key}" does not accept; nothing was stored`, { field: field.key, file: f.name, type: f.type, accept: opts.accept });
+          throw new DomainError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `"${f.name}" is ${f.type}, which "${field.key}" does not accept; nothing was stored`,
+            { field: field.key, file: f.name, type: f.type, accept: opts.accept },
+          );
         }
       }
       return got;
@@ -175,7 +192,15 @@ export class AttachmentsService {
   }
 
   /** Appends through the record write path; a conflict on this field is retried on the fresh value. */
-  private async append(user: CurrentUser, table: TableMeta, field: FieldMeta, recordId: string, items: Item[], multiple: boolean, acc: Access): Promise<WireRecord> {
+  private async append(
+    user: CurrentUser,
+    table: TableMeta,
+    field: FieldMeta,
+    recordId: string,
+    items: Item[],
+    multiple: boolean,
+    acc: Access,
+  ): Promise<WireRecord> {
     for (let attempt = 1; ; attempt++) {
       const cur = await this.store.fetch(this.db, table, recordId, acc.scope);
       if (!cur) throw new DomainError('NOT_FOUND', 'Record not found');
@@ -198,7 +223,13 @@ export class AttachmentsService {
   /** The field type's own rule for names (NFC, no control or bidi characters, ≤ 255), applied once on upload. */
   private cleanName(field: FieldMeta, raw: string | undefined): string {
     const probe = [{ id: '00000000-0000-7000-8000-000000000000', name: raw ?? '', size: 0, type: 'application/octet-stream' }];
-    return (getFieldType(ATTACHMENT_TYPE).coerce(probe, { ...field, options: { ...field.options, multiple: true } }, this.ws.valueContext()) as Item[])[0]!.name;
+    return (
+      getFieldType(ATTACHMENT_TYPE).coerce(
+        probe,
+        { ...field, options: { ...field.options, multiple: true } },
+        this.ws.valueContext(),
+      ) as Item[]
+    )[0]!.name;
   }
 }
 
@@ -232,10 +263,15 @@ async function drain(stream: Readable): Promise<void> {
 function multipartError(e: unknown): unknown {
   if (isDomainError(e)) return e;
   const err = e as { code?: string; statusCode?: number; message?: string };
-  if (err?.code === 'FST_FILES_LIMIT') return new DomainError('PAYLOAD_TOO_LARGE', `At most ${MAX_FILES_PER_UPLOAD} files per upload; nothing was stored`, { maxFiles: MAX_FILES_PER_UPLOAD });
+  if (err?.code === 'FST_FILES_LIMIT')
+    return new DomainError('PAYLOAD_TOO_LARGE', `At most ${MAX_FILES_PER_UPLOAD} files per upload; nothing was stored`, {
+      maxFiles: MAX_FILES_PER_UPLOAD,
+    });
   if (err?.statusCode === 413) return new DomainError('PAYLOAD_TOO_LARGE', 'The upload has too many parts; nothing was stored');
-  if (typeof err?.code === 'string' && err.code.startsWith('FST_') || /multipart|part terminated|boundary/i.test(String(err?.message))) {
-    return new DomainError('VALIDATION_FAILED', 'The multipart body is malformed; nothing was stored', { body: { code: 'MALFORMED_MULTIPART', message: 'not a well-formed multipart/form-data body' } });
+  if ((typeof err?.code === 'string' && err.code.startsWith('FST_')) || /multipart|part terminated|boundary/i.test(String(err?.message))) {
+    return new DomainError('VALIDATION_FAILED', 'The multipart body is malformed; nothing was stored', {
+      body: { code: 'MALFORMED_MULTIPART', message: 'not a well-formed multipart/form-data body' },
+    });
   }
   return e;
 }

@@ -13,7 +13,8 @@ export const OCTET_STREAM = 'application/octet-stream';
 
 // Markup browsers execute or render: sniffed from the start and from anywhere in the head.
 const SVG_RE = /<svg[\s>/]/i;
-const HTML_RE = /<(!doctype\s+html|html|head|body|script|iframe|object|embed|frameset|meta|style|link|img|a|div|form|title|h1|p|br|table|b|font|!--)[\s>/]/i;
+const HTML_RE =
+  /<(!doctype\s+html|html|head|body|script|iframe|object|embed|frameset|meta|style|link|img|a|div|form|title|h1|p|br|table|b|font|!--)[\s>/]/i;
 
 export async function sniffType(path: string, head: Buffer): Promise<string> {
   const found = await fileTypeFromFile(path);

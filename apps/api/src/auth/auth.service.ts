@@ -36,7 +36,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export function normaliseEmail(v: unknown): string {
   if (typeof v !== 'string' || v.length > 254 || !EMAIL_RE.test(v.trim())) {
-    throw new DomainError('VALIDATION_FAILED', 'A valid email address is required', { email: { code: 'INVALID_EMAIL', message: 'must be an email address' } });
+    throw new DomainError('VALIDATION_FAILED', 'A valid email address is required', {
+      email: { code: 'INVALID_EMAIL', message: 'must be an email address' },
+    });
   }
   return v.trim().toLowerCase();
 }
@@ -126,7 +128,9 @@ export class AuthService {
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {email, password, name}');
     for (const k of Object.keys(body)) {
       if (!['email', 'password', 'name', 'workspaceName', 'baseCurrency', 'timeZone', 'locale'].includes(k)) {
-        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' } });
+        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
+          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' },
+        });
       }
     }
     const email = normaliseEmail(body.email);
@@ -135,11 +139,15 @@ export class AuthService {
     const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 200) : email;
     const tz = body.timeZone;
     if (tz !== undefined && (typeof tz !== 'string' || !validTimeZone(tz))) {
-      throw new DomainError('VALIDATION_FAILED', 'Unknown time zone', { timeZone: { code: 'INVALID_TIME_ZONE', message: 'an IANA time zone, e.g. Europe/Bucharest' } });
+      throw new DomainError('VALIDATION_FAILED', 'Unknown time zone', {
+        timeZone: { code: 'INVALID_TIME_ZONE', message: 'an IANA time zone, e.g. Europe/Bucharest' },
+      });
     }
     const cur = body.baseCurrency;
     if (cur !== undefined && (typeof cur !== 'string' || !/^[A-Z]{3}$/.test(cur))) {
-      throw new DomainError('VALIDATION_FAILED', 'Invalid base currency', { baseCurrency: { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code such as EUR' } });
+      throw new DomainError('VALIDATION_FAILED', 'Invalid base currency', {
+        baseCurrency: { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code such as EUR' },
+      });
     }
     const hash = await hashPassword(body.password as string);
     const wsId = this.ws.id;
@@ -150,13 +158,31 @@ export class AuthService {
       if (existing.length) throw alreadySetUp();
       await sql.exec(
         `UPDATE workspace SET name = COALESCE($2, name), base_currency = COALESCE($3, base_currency), time_zone = COALESCE($4, time_zone), locale = COALESCE($5, locale) WHERE id = $1`,
-        [wsId, typeof body.workspaceName === 'string' ? body.workspaceName.slice(0, 200) : null, cur ?? null, tz ?? null, typeof body.locale === 'string' ? body.locale.slice(0, 20) : null],
+        [
+          wsId,
+          typeof body.workspaceName === 'string' ? body.workspaceName.slice(0, 200) : null,
+          cur ?? null,
+          tz ?? null,
+          typeof body.locale === 'string' ? body.locale.slice(0, 20) : null,
+        ],
       );
-      await sql.exec(`INSERT INTO app_user (workspace_id, id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)`, [wsId, userId, email, name, hash]);
+      await sql.exec(`INSERT INTO app_user (workspace_id, id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)`, [
+        wsId,
+        userId,
+        email,
+        name,
+        hash,
+      ]);
       for (const role of BUILTIN_ROLES) {
         const roleId = uuidv7();
-        await sql.exec(`INSERT INTO role (workspace_id, id, name, builtin, rules) VALUES ($1, $2, $3, true, $4::jsonb)`, [wsId, roleId, role.name, JSON.stringify(role.rules)]);
-        if (role.name === 'Administrator') await sql.exec(`INSERT INTO user_role (workspace_id, user_id, role_id) VALUES ($1, $2, $3)`, [wsId, userId, roleId]);
+        await sql.exec(`INSERT INTO role (workspace_id, id, name, builtin, rules) VALUES ($1, $2, $3, true, $4::jsonb)`, [
+          wsId,
+          roleId,
+          role.name,
+          JSON.stringify(role.rules),
+        ]);
+        if (role.name === 'Administrator')
+          await sql.exec(`INSERT INTO user_role (workspace_id, user_id, role_id) VALUES ($1, $2, $3)`, [wsId, userId, roleId]);
       }
       await this.securityEvent(sql, 'setup', userId, userId, null);
     });
@@ -167,7 +193,9 @@ export class AuthService {
 
   async login(body: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
     if (!isPlainObject(body) || typeof body.email !== 'string' || typeof body.password !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', 'Send {email, password}', { email: { code: 'REQUIRED', message: 'email and password are required' } });
+      throw new DomainError('VALIDATION_FAILED', 'Send {email, password}', {
+        email: { code: 'REQUIRED', message: 'email and password are required' },
+      });
     }
     const email = body.email.trim().toLowerCase().slice(0, 254);
     const wait = Math.max(this.accountThrottle.retryAfter(email), this.addressThrottle.retryAfter(address));
@@ -176,7 +204,9 @@ export class AuthService {
       `SELECT id, password_hash, active FROM app_user WHERE workspace_id = $1 AND email = $2`,
       [this.ws.id, email],
     );
-    const ok = row ? await verifyPassword(body.password, row.password_hash) : (await verifyPassword(body.password, await dummyHash()), false);
+    const ok = row
+      ? await verifyPassword(body.password, row.password_hash)
+      : (await verifyPassword(body.password, await dummyHash()), false);
     if (!row || !ok || !row.active) {
       this.accountThrottle.fail(email);
       this.addressThrottle.fail(address);
@@ -193,7 +223,13 @@ export class AuthService {
     const id = uuidv7();
     const secret = randomBytes(32).toString('base64url');
     const expires = new Date(Date.now() + this.config.sessionHours * 3600_000);
-    await this.db.exec(`INSERT INTO session (workspace_id, id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [this.ws.id, id, userId, sha256(secret), expires]);
+    await this.db.exec(`INSERT INTO session (workspace_id, id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+      this.ws.id,
+      id,
+      userId,
+      sha256(secret),
+      expires,
+    ]);
     return `${id}.${secret}`;
   }
 
@@ -216,12 +252,15 @@ export class AuthService {
     if (dot < 0 || !isUuid(id) || !secret) return undefined;
     const sessionId = id.toLowerCase();
     const cached = this.profiles.get(sessionId);
-    const [row] = await this.db.query<SessionRow>(AUTH_SQL, [this.ws.id, sessionId, cached ? String(cached.version) : null], { name: 'tabula_auth' });
+    const [row] = await this.db.query<SessionRow>(AUTH_SQL, [this.ws.id, sessionId, cached ? String(cached.version) : null], {
+      name: 'tabula_auth',
+    });
     if (!row) return undefined;
     // the workspace's settings (time zone, base currency…) are cached per process: one
     // changed through another process is reloaded before this request uses it
     const w = this.ws.current;
-    if (w.timeZone !== row.ws_tz || w.baseCurrency !== row.ws_currency || w.name !== row.ws_name || w.locale !== row.ws_locale) await this.ws.reload();
+    if (w.timeZone !== row.ws_tz || w.baseCurrency !== row.ws_currency || w.name !== row.ws_name || w.locale !== row.ws_locale)
+      await this.ws.reload();
     const version = BigInt(row.rv);
     if (cached && cached.version !== version) this.profiles.delete(sessionId);
     if (!row.user_id || !row.token_hash) {
@@ -272,24 +311,39 @@ export class AuthService {
   async changePassword(user: CurrentUser, body: unknown, address: string): Promise<void> {
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {currentPassword, newPassword}');
     for (const k of Object.keys(body)) {
-      if (k !== 'currentPassword' && k !== 'newPassword') throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: currentPassword, newPassword' } });
+      if (k !== 'currentPassword' && k !== 'newPassword')
+        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
+          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: currentPassword, newPassword' },
+        });
     }
-    if (typeof body.currentPassword !== 'string') throw new DomainError('VALIDATION_FAILED', 'currentPassword is required', { currentPassword: { code: 'REQUIRED', message: 'your current password' } });
+    if (typeof body.currentPassword !== 'string')
+      throw new DomainError('VALIDATION_FAILED', 'currentPassword is required', {
+        currentPassword: { code: 'REQUIRED', message: 'your current password' },
+      });
     const pwErr = validatePassword(body.newPassword);
     if (pwErr) throw new DomainError('VALIDATION_FAILED', `New password ${pwErr.message}`, { newPassword: pwErr });
     const key = `password:${user.id}`;
     const wait = this.accountThrottle.retryAfter(key);
     if (wait > 0) throw new DomainError('TOO_MANY_REQUESTS', 'Too many wrong passwords; try again later', { retryAfter: wait });
-    const [row] = await this.db.query<{ password_hash: string }>(`SELECT password_hash FROM app_user WHERE workspace_id = $1 AND id = $2`, [this.ws.id, user.id]);
+    const [row] = await this.db.query<{ password_hash: string }>(`SELECT password_hash FROM app_user WHERE workspace_id = $1 AND id = $2`, [
+      this.ws.id,
+      user.id,
+    ]);
     if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) {
       this.accountThrottle.fail(key);
       await this.securityEvent(this.db, 'password_change_failed', user.id, user.id, address);
-      throw new DomainError('VALIDATION_FAILED', 'The current password is wrong', { currentPassword: { code: 'WRONG_PASSWORD', message: 'is not your current password' } });
+      throw new DomainError('VALIDATION_FAILED', 'The current password is wrong', {
+        currentPassword: { code: 'WRONG_PASSWORD', message: 'is not your current password' },
+      });
     }
     this.accountThrottle.reset(key);
     const hash = await hashPassword(body.newPassword as string);
     await this.db.tx(async (sql) => {
-      await sql.exec(`UPDATE app_user SET password_hash = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, user.id, hash]);
+      await sql.exec(`UPDATE app_user SET password_hash = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+        this.ws.id,
+        user.id,
+        hash,
+      ]);
       await this.revokeSessions(sql, user.id, user.sessionId);
       await this.securityEvent(sql, 'password_changed', user.id, user.id, address);
     });
@@ -309,26 +363,46 @@ export class AuthService {
   }
 
   async publicUser(id: string): Promise<PublicUser | undefined> {
-    const [row] = await this.db.query<{ id: string; email: string; name: string; attributes: Record<string, unknown>; active: boolean; roles: string[] | null; groups: string[] | null }>(
+    const [row] = await this.db.query<{
+      id: string;
+      email: string;
+      name: string;
+      attributes: Record<string, unknown>;
+      active: boolean;
+      roles: string[] | null;
+      groups: string[] | null;
+    }>(
       `SELECT u.id, u.email, u.name, u.attributes, u.active,
               (SELECT array_agg(r.name ORDER BY r.name) FROM user_role ur JOIN role r ON r.workspace_id = ur.workspace_id AND r.id = ur.role_id WHERE ur.workspace_id = u.workspace_id AND ur.user_id = u.id) AS roles,
               (SELECT array_agg(g.name ORDER BY g.name) FROM user_group ug JOIN app_group g ON g.workspace_id = ug.workspace_id AND g.id = ug.group_id WHERE ug.workspace_id = u.workspace_id AND ug.user_id = u.id) AS groups
          FROM app_user u WHERE u.workspace_id = $1 AND u.id = $2`,
       [this.ws.id, id],
     );
-    return row ? { id: row.id, email: row.email, name: row.name, roles: row.roles ?? [], groups: row.groups ?? [], attributes: row.attributes ?? {}, active: row.active } : undefined;
+    return row
+      ? {
+          id: row.id,
+          email: row.email,
+          name: row.name,
+          roles: row.roles ?? [],
+          groups: row.groups ?? [],
+          attributes: row.attributes ?? {},
+          active: row.active,
+        }
+      : undefined;
   }
 
-  async securityEvent(sql: Sql, kind: string, userId: string | null, actorId: string | null, address: string | null, details?: unknown): Promise<void> {
-    await sql.exec(`INSERT INTO security_event (workspace_id, id, kind, user_id, actor_id, address, details) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`, [
-      this.ws.id,
-      uuidv7(),
-      kind,
-      userId,
-      actorId,
-      address,
-      details === undefined ? null : JSON.stringify(details),
-    ]);
+  async securityEvent(
+    sql: Sql,
+    kind: string,
+    userId: string | null,
+    actorId: string | null,
+    address: string | null,
+    details?: unknown,
+  ): Promise<void> {
+    await sql.exec(
+      `INSERT INTO security_event (workspace_id, id, kind, user_id, actor_id, address, details) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+      [this.ws.id, uuidv7(), kind, userId, actorId, address, details === undefined ? null : JSON.stringify(details)],
+    );
   }
 }
 

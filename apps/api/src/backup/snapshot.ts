@@ -30,21 +30,21 @@ export async function writeSnapshot(db: Database, dataDir: string, keep: number)
 
 export function listSnapshots(dataDir: string): { file: string; at: Date; size: number }[] {
   const dir = snapshotDir(dataDir);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir).filter((n) => SNAPSHOT_RE.test(n));
   } catch {
     return [];
   }
-  return names
-    .sort()
-    .map((n) => {
-      const st = statSync(join(dir, n));
-      return { file: join(dir, n), at: st.mtime, size: st.size };
-    });
+  return names.sort().map((n) => {
+    const st = statSync(join(dir, n));
+    return { file: join(dir, n), at: st.mtime, size: st.size };
+  });
 }
 
 function prune(dir: string, keep: number): void {
-  const names = readdirSync(dir).filter((n) => SNAPSHOT_RE.test(n)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => SNAPSHOT_RE.test(n))
+    .sort();
   for (const n of names.slice(0, Math.max(0, names.length - keep))) rmSync(join(dir, n));
 }

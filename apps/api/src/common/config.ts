@@ -64,6 +64,7 @@ export function workersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   if (!v) return 1;
   if (v === 'auto') return env.DATABASE_URL ? availableParallelism() : 1;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`TABULA_WORKERS must be a whole number from 1 to 64, or "auto" (got ${JSON.stringify(v.slice(0, 20))})`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`TABULA_WORKERS must be a whole number from 1 to 64, or "auto" (got ${JSON.stringify(v.slice(0, 20))})`);
   return n;
 }

@@ -77,15 +77,27 @@ function fromFramework(e: unknown): { status: number; body: ErrorBody } | undefi
   if (err?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err?.statusCode === 415) {
     return { status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON (application/json)' } } };
   }
-  if (typeof err?.code === 'string' && err.code.startsWith('FST_ERR_CTP') || (e instanceof SyntaxError)) {
-    return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON', details: { body: { code: 'MALFORMED_JSON', message: 'not valid JSON' } } } } };
+  if ((typeof err?.code === 'string' && err.code.startsWith('FST_ERR_CTP')) || e instanceof SyntaxError) {
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'The request body is not valid JSON',
+          details: { body: { code: 'MALFORMED_JSON', message: 'not valid JSON' } },
+        },
+      },
+    };
   }
   return undefined;
 }
 
 export function toErrorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof DomainError) {
-    return { status: ERROR_STATUS[e.code], body: { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } } };
+    return {
+      status: ERROR_STATUS[e.code],
+      body: { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } },
+    };
   }
   const pg = translatePgError(e);
   if (pg) return toErrorResponse(pg);
@@ -97,7 +109,7 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody }
     const message = code === 'NOT_FOUND' ? 'Not found' : code === 'INTERNAL' ? 'Internal error' : e.message;
     return { status: ERROR_STATUS[code], body: { error: { code, message } } };
   }
-  logger.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error' } } };
 }
 

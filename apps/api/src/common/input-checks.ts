@@ -30,7 +30,8 @@ interface Step {
 
 function describe(root: string, step: Step | undefined): string {
   const parts: string[] = [];
-  for (let s = step; s; s = s.parent) parts.push(typeof s.key === 'number' ? `[${s.key}]` : `.${JSON.stringify(s.key).slice(1, -1).slice(0, 40)}`);
+  for (let s = step; s; s = s.parent)
+    parts.push(typeof s.key === 'number' ? `[${s.key}]` : `.${JSON.stringify(s.key).slice(1, -1).slice(0, 40)}`);
   return root + parts.reverse().join('');
 }
 
@@ -99,7 +100,10 @@ export function refuseUnstorableText(fastify: FastifyInstance): void {
 function frameworkErrors(error: Error & { code?: string }, _req: FastifyRequest, reply: FastifyReply): void {
   if (error.code === 'FST_ERR_BAD_URL') {
     const message = 'a %-escape in the path is not valid UTF-8';
-    return sendError(reply, new DomainError('VALIDATION_FAILED', `The URL is malformed: ${message}`, { url: { code: 'MALFORMED_URL', message } }));
+    return sendError(
+      reply,
+      new DomainError('VALIDATION_FAILED', `The URL is malformed: ${message}`, { url: { code: 'MALFORMED_URL', message } }),
+    );
   }
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return sendError(reply, new DomainError('URI_TOO_LONG', 'A part of the URL path is too long (at most 500 characters)'));
@@ -112,14 +116,21 @@ function clientErrorHandler(err: Error & { code?: string }, socket: Socket): voi
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const e =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? new DomainError('HEADERS_TOO_LARGE', 'The URL and headers are too large (16 KB in all); send a large filter in the body of POST …/records/query')
+      ? new DomainError(
+          'HEADERS_TOO_LARGE',
+          'The URL and headers are too large (16 KB in all); send a large filter in the body of POST …/records/query',
+        )
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new DomainError('REQUEST_TIMEOUT', 'The request took too long to arrive')
-        : new DomainError('VALIDATION_FAILED', 'The HTTP request is malformed', { request: { code: 'MALFORMED_REQUEST', message: 'could not be parsed as HTTP' } });
+        : new DomainError('VALIDATION_FAILED', 'The HTTP request is malformed', {
+            request: { code: 'MALFORMED_REQUEST', message: 'could not be parsed as HTTP' },
+          });
   const { status, body } = toErrorResponse(e);
   const json = JSON.stringify(body);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
   }
   socket.destroy(err);
 }

@@ -28,7 +28,12 @@ export function canEvaluateNew(plan: TablePlan): boolean {
 export type NewLinks = Map<string, Map<string, string[]>>;
 
 /** lookup field id → new record id → the linked records' values (wire form), as `lookupValues` gives them once the links are written. */
-export async function lookupValuesForNew(sql: Sql, store: RecordStore, specs: Map<string, LookupSpec>, links: NewLinks): Promise<Map<string, Map<string, unknown[]>>> {
+export async function lookupValuesForNew(
+  sql: Sql,
+  store: RecordStore,
+  specs: Map<string, LookupSpec>,
+  links: NewLinks,
+): Promise<Map<string, Map<string, unknown[]>>> {
   const out = new Map<string, Map<string, unknown[]>>();
   for (const [fieldId, spec] of specs) {
     const map = new Map<string, unknown[]>();

@@ -14,7 +14,20 @@ const LINES = ID(900);
 const ORDERS = ID(901);
 
 function field(tableId: string, n: number, type: string, options: unknown): FieldMeta {
-  return { id: ID(n), tableId, key: `${type}_${n}`, label: type, type, slot: `f${n}`, options: getFieldType(type).parseOptions(options), required: false, unique: false, defaultValue: null, searchable: false, position: n };
+  return {
+    id: ID(n),
+    tableId,
+    key: `${type}_${n}`,
+    label: type,
+    type,
+    slot: `f${n}`,
+    options: getFieldType(type).parseOptions(options),
+    required: false,
+    unique: false,
+    defaultValue: null,
+    searchable: false,
+    position: n,
+  };
 }
 
 const lines: TableMeta = {
@@ -61,7 +74,10 @@ describe('buildPlan', () => {
       const kind = derivedKind(f);
       expect(plan.formulas.has(f.id), f.type).toBe(kind === 'formula');
       expect(plan.lookups.has(f.id), f.type).toBe(kind === 'lookup');
-      expect(plan.aggs.some((a) => a.key === `rollup:${f.id}`), f.type).toBe(kind === 'aggregate');
+      expect(
+        plan.aggs.some((a) => a.key === `rollup:${f.id}`),
+        f.type,
+      ).toBe(kind === 'aggregate');
     }
     expect(plan.aggs.find((a) => a.key.startsWith('rollup:'))!.fn).toBe('SUM');
   });

@@ -4,8 +4,26 @@
  * per row), the aggregates over links it needs (rollups and SUM(lines.x) in formulas),
  * its lookups, and the link fields through which changes elsewhere reach it.
  */
-import { compileFormula, formulaSchema, formulaToSql, type CompiledFormula, type FormulaFieldInfo, type FormulaSchema, type SqlFormula } from '@tabula/formula';
-import { derivationOf, derivedKind, isCurrency, isDerived, linkOptions, minorUnits, slotLiteral, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import {
+  compileFormula,
+  formulaSchema,
+  formulaToSql,
+  type CompiledFormula,
+  type FormulaFieldInfo,
+  type FormulaSchema,
+  type SqlFormula,
+} from '@tabula/formula';
+import {
+  derivationOf,
+  derivedKind,
+  isCurrency,
+  isDerived,
+  linkOptions,
+  minorUnits,
+  slotLiteral,
+  type FieldMeta,
+  type TableMeta,
+} from '@tabula/schema-engine';
 
 export type AggFn = 'SUM' | 'AVG' | 'COUNT' | 'MIN' | 'MAX';
 
@@ -73,7 +91,8 @@ function numericInput(table: TableMeta, info: FormulaFieldInfo): string | null {
   const f = table.fields.find((x) => x.id === info.id);
   if (!f || f.type !== info.type) return null;
   const slot = slotLiteral(f.slot);
-  if (f.type === 'number' || f.type === 'percent') return `CASE WHEN r.data->>${slot} ~ ${PLAIN_DECIMAL} THEN (r.data->>${slot})::numeric END`;
+  if (f.type === 'number' || f.type === 'percent')
+    return `CASE WHEN r.data->>${slot} ~ ${PLAIN_DECIMAL} THEN (r.data->>${slot})::numeric END`;
   const currency = info.formulaType.type === 'money' ? info.formulaType.currency : undefined;
   if (f.type !== 'money' || typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return null;
   return `CASE WHEN r.data->${slot}->>'c' = '${currency}' AND r.data->${slot}->>'a' ~ ${PLAIN_DECIMAL} THEN (r.data->${slot}->>'a')::numeric END`;
@@ -113,7 +132,22 @@ export function readSet(plan: TablePlan, fields: FieldMeta[]): ReadSet {
 }
 
 export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | undefined): TablePlan {
-  const plan: TablePlan = { table, order: [], own: [], linked: [], ownInputs: [], formulas: new Map(), aggs: [], lookups: new Map(), volatile: [], sources: [], reads: new Map(), usesRates: false, sql: null, readSets: new Map() };
+  const plan: TablePlan = {
+    table,
+    order: [],
+    own: [],
+    linked: [],
+    ownInputs: [],
+    formulas: new Map(),
+    aggs: [],
+    lookups: new Map(),
+    volatile: [],
+    sources: [],
+    reads: new Map(),
+    usesRates: false,
+    sql: null,
+    readSets: new Map(),
+  };
   const schema = formulaSchema(table, tables);
   const deps = new Map<string, string[]>();
   const sourceIds = new Set<string>();
@@ -135,7 +169,13 @@ export function buildPlan(table: TableMeta, tables: (id: string) => TableMeta | 
         const link = table.fields.find((x) => x.id === a.linkFieldId);
         const target = link && tables(linkOptions(link).table);
         if (!link || !target) continue;
-        plan.aggs.push({ key: a.key, link, target, field: a.fieldId ? (target.fields.find((x) => x.id === a.fieldId) ?? null) : null, fn: a.fn });
+        plan.aggs.push({
+          key: a.key,
+          link,
+          target,
+          field: a.fieldId ? (target.fields.find((x) => x.id === a.fieldId) ?? null) : null,
+          fn: a.fn,
+        });
         sourceIds.add(link.id);
       }
     } else if (d) {

@@ -2,7 +2,16 @@
  * The SQL reads of the computed engine: aggregates over the live linked records (one
  * grouped query per aggregate for the whole set of parents) and lookup values.
  */
-import { compileFilter, effectiveField, getFieldType, linkStorage, slotLiteral, SqlBuilder, uuidLiteral, type ValueContext } from '@tabula/schema-engine';
+import {
+  compileFilter,
+  effectiveField,
+  getFieldType,
+  linkStorage,
+  slotLiteral,
+  SqlBuilder,
+  uuidLiteral,
+  type ValueContext,
+} from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
 import { lateralLiveRecord } from '../store/record-store.js';
 import { SYSTEM } from '../store/row-scope.js';
@@ -22,7 +31,13 @@ function join(spec: { link: AggSpec['link']; target: AggSpec['target'] }): { fro
  * aggregate key → record id → value in wire form (decimal string, {amount,currency}, date text, or a cell error).
  * A spec with a `scope` counts only the linked records within it, compiled to SQL like every read (`ctx` then required).
  */
-export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], ids: string[], ctx?: ValueContext): Promise<Map<string, Map<string, unknown>>> {
+export async function aggregateValues(
+  sql: Sql,
+  ws: string,
+  specs: AggSpec[],
+  ids: string[],
+  ctx?: ValueContext,
+): Promise<Map<string, Map<string, unknown>>> {
   const out = new Map<string, Map<string, unknown>>();
   for (const spec of specs) {
     const j = join(spec);
@@ -37,8 +52,13 @@ export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], id
       where += ` AND COALESCE(${compileFilter(spec.target, spec.scope, { alias: 't', sql: b, ...ctx })}, FALSE)`;
     }
     if (spec.fn === 'COUNT' || !field) {
-      const cond = field ? ` AND (${getFieldType(field.type).sqlKind === 'jsonb' ? `t.data ? ${slotLiteral(field.slot)}` : `${getFieldType(field.type).sqlExpr(field, 't')} IS NOT NULL`})` : '';
-      const rows = await sql.query<{ rid: string; v: string }>(`SELECT ${j.self} AS rid, count(*)::text AS v FROM ${j.from} WHERE ${where}${cond} GROUP BY ${j.self}`, b.values);
+      const cond = field
+        ? ` AND (${getFieldType(field.type).sqlKind === 'jsonb' ? `t.data ? ${slotLiteral(field.slot)}` : `${getFieldType(field.type).sqlExpr(field, 't')} IS NOT NULL`})`
+        : '';
+      const rows = await sql.query<{ rid: string; v: string }>(
+        `SELECT ${j.self} AS rid, count(*)::text AS v FROM ${j.from} WHERE ${where}${cond} GROUP BY ${j.self}`,
+        b.values,
+      );
       for (const r of rows) map.set(r.rid, r.v);
       if (spec.fn === 'COUNT' || spec.key.startsWith('rollup:')) for (const id of ids) if (!map.has(id)) map.set(id, '0');
       continue;
@@ -54,18 +74,30 @@ export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], id
       );
       for (const r of rows) {
         if (r.v === null) continue;
-        map.set(r.rid, r.c1 !== r.c2 ? { error: '#VALUE!', message: `amounts in ${r.c1} and ${r.c2} cannot be added without CONVERT` } : { amount: r.v, currency: r.c1 });
+        map.set(
+          r.rid,
+          r.c1 !== r.c2
+            ? { error: '#VALUE!', message: `amounts in ${r.c1} and ${r.c2} cannot be added without CONVERT` }
+            : { amount: r.v, currency: r.c1 },
+        );
       }
-      if (spec.fn === 'SUM' && typeof field.options.currency === 'string') for (const id of ids) if (!map.has(id)) map.set(id, { amount: '0', currency: field.options.currency });
+      if (spec.fn === 'SUM' && typeof field.options.currency === 'string')
+        for (const id of ids) if (!map.has(id)) map.set(id, { amount: '0', currency: field.options.currency });
     } else if (kind === 'numeric') {
       const expr = getFieldType(field.type).sqlExpr(field, 't');
       const agg = fn === 'avg' ? `round(avg(${expr}), 10)` : `${fn}(${expr})`;
-      const rows = await sql.query<{ rid: string; v: string | null }>(`SELECT ${j.self} AS rid, ${agg}::text AS v FROM ${j.from} WHERE ${where} GROUP BY ${j.self}`, b.values);
+      const rows = await sql.query<{ rid: string; v: string | null }>(
+        `SELECT ${j.self} AS rid, ${agg}::text AS v FROM ${j.from} WHERE ${where} GROUP BY ${j.self}`,
+        b.values,
+      );
       for (const r of rows) if (r.v !== null) map.set(r.rid, r.v);
       if (spec.fn === 'SUM') for (const id of ids) if (!map.has(id)) map.set(id, '0');
     } else if ((fn === 'min' || fn === 'max') && (kind === 'date' || kind === 'datetime' || kind === 'text')) {
       const expr = getFieldType(field.type).sqlExpr(field, 't');
-      const rows = await sql.query<{ rid: string; v: string | null }>(`SELECT ${j.self} AS rid, ${fn}(${expr})::text AS v FROM ${j.from} WHERE ${where} GROUP BY ${j.self}`, b.values);
+      const rows = await sql.query<{ rid: string; v: string | null }>(
+        `SELECT ${j.self} AS rid, ${fn}(${expr})::text AS v FROM ${j.from} WHERE ${where} GROUP BY ${j.self}`,
+        b.values,
+      );
       for (const r of rows) if (r.v !== null) map.set(r.rid, r.v);
     } else {
       for (const id of ids) map.set(id, { error: '#VALUE!', message: `${spec.fn} does not apply to ${field.type} values` });
@@ -75,7 +107,12 @@ export async function aggregateValues(sql: Sql, ws: string, specs: AggSpec[], id
 }
 
 /** lookup field id → record id → the linked records' values (wire form), in link order. */
-export async function lookupValues(sql: Sql, ws: string, specs: Map<string, LookupSpec>, ids: string[]): Promise<Map<string, Map<string, unknown[]>>> {
+export async function lookupValues(
+  sql: Sql,
+  ws: string,
+  specs: Map<string, LookupSpec>,
+  ids: string[],
+): Promise<Map<string, Map<string, unknown[]>>> {
   const out = new Map<string, Map<string, unknown[]>>();
   for (const [fieldId, spec] of specs) {
     const j = join(spec);

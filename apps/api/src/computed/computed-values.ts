@@ -1,5 +1,14 @@
 /** Converting engine values (formula results, aggregates, lookups) to stored computed values and back. */
-import { computedToWire, formatDecimal, getFieldType, isCurrency, minorUnits, normalizeDecimal, parseDecimal, type FieldMeta } from '@tabula/schema-engine';
+import {
+  computedToWire,
+  formatDecimal,
+  getFieldType,
+  isCurrency,
+  minorUnits,
+  normalizeDecimal,
+  parseDecimal,
+  type FieldMeta,
+} from '@tabula/schema-engine';
 
 export interface CellError {
   error: string;
@@ -24,12 +33,18 @@ function one(value: unknown, resultType: string): { stored: unknown; error?: Cel
         const currency = m.currency ?? m.c;
         if (typeof currency !== 'string') return { stored: null, error: { error: '#VALUE!', message: 'not a money value' } };
         // exact, shown with at least the currency's minor units ("10.00", as typed amounts are)
-        return { stored: { a: formatDecimal(parseDecimal(normalizeDecimal(amount)), isCurrency(currency) ? minorUnits(currency) : 0), c: currency } };
+        return {
+          stored: {
+            a: formatDecimal(parseDecimal(normalizeDecimal(amount)), isCurrency(currency) ? minorUnits(currency) : 0),
+            c: currency,
+          },
+        };
       }
       case 'boolean':
         return { stored: value === true || value === 'true' };
       default:
-        if (typeof value === 'object' && value !== null && 'amount' in value) return { stored: `${(value as unknown as { amount: string }).amount} ${(value as unknown as { currency: string }).currency}` };
+        if (typeof value === 'object' && value !== null && 'amount' in value)
+          return { stored: `${(value as unknown as { amount: string }).amount} ${(value as unknown as { currency: string }).currency}` };
         return { stored: typeof value === 'string' || typeof value === 'boolean' ? value : String(value) };
     }
   } catch {
@@ -40,7 +55,10 @@ function one(value: unknown, resultType: string): { stored: unknown; error?: Cel
 export function toStored(value: unknown, field: FieldMeta): { stored: unknown; error?: CellError } {
   const rt = String(field.options.resultType ?? 'any');
   if (Array.isArray(value)) {
-    const list = value.map((v) => one(v, rt)).filter((x) => !x.error && x.stored !== null).map((x) => x.stored);
+    const list = value
+      .map((v) => one(v, rt))
+      .filter((x) => !x.error && x.stored !== null)
+      .map((x) => x.stored);
     return { stored: list.length ? list : null };
   }
   return one(value, rt);

@@ -29,10 +29,15 @@ export class ComputedController {
     // formulas are designed by administrators; the answer names fields of the table
     this.access.requireAdmin(user);
     if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression}', { expression: { code: 'REQUIRED', message: 'table and expression are required' } });
+      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression}', {
+        expression: { code: 'REQUIRED', message: 'table and expression are required' },
+      });
     }
     const table = await this.schema.table(body.table);
-    return checkFormula(body.expression, formulaSchema(table, (id) => this.schema.tableById(id)));
+    return checkFormula(
+      body.expression,
+      formulaSchema(table, (id) => this.schema.tableById(id)),
+    );
   }
 
   @Get('formula/functions')
@@ -45,7 +50,9 @@ export class ComputedController {
   @HttpCode(200)
   async preview(@User() user: CurrentUser, @Body() body: unknown) {
     if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression, recordId?}', { expression: { code: 'REQUIRED', message: 'table and expression are required' } });
+      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression, recordId?}', {
+        expression: { code: 'REQUIRED', message: 'table and expression are required' },
+      });
     }
     return { value: await this.previews.preview(user, body.table, body.expression, body.recordId) };
   }

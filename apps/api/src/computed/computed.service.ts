@@ -81,7 +81,13 @@ export class ComputedService implements OnModuleInit {
         const all = [...step.data.ids].sort();
         const ids = all.slice(step.done, step.done + batch);
         const changed = await this.recompute(step.sql, table, ids, await this.rateFn(step.sql, table));
-        await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map(), false, inline);
+        await this.propagate(
+          step.sql,
+          new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]),
+          new Map(),
+          false,
+          inline,
+        );
         const done = step.done + ids.length;
         return { done, total: all.length, finished: done >= all.length };
       }
@@ -102,7 +108,9 @@ export class ComputedService implements OnModuleInit {
         this.recomputed.evaluator += r.rest.length;
         const changed = new Map<string, Set<string> | 'all'>(r.changed.map((id) => [id, new Set([inSql.field.slot, '_e'])]));
         // rows the SQL cannot take exactly (blank inputs, more than 20 digits, a zero): the evaluator's
-        if (r.rest.length) for (const [id, slots] of await this.recompute(step.sql, table, r.rest, await this.rateFn(step.sql, table), fields)) changed.set(id, slots);
+        if (r.rest.length)
+          for (const [id, slots] of await this.recompute(step.sql, table, r.rest, await this.rateFn(step.sql, table), fields))
+            changed.set(id, slots);
         if (changed.size) await this.propagate(step.sql, new Map([[table.id, changed]]), new Map(), false, inline);
         return { done: step.done + r.n, total, finished: r.n < batch, data: { ...step.data, after: r.last ?? step.data.after } };
       }
@@ -111,7 +119,14 @@ export class ComputedService implements OnModuleInit {
       if (rows.length) {
         // the batch's changes reach the records that read them (an order's total follows its lines)
         const changed = await this.recomputeRows(step.sql, table, rows, await this.rateFn(step.sql, table), fields);
-        if (changed.size) await this.propagate(step.sql, new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]), new Map(), false, inline);
+        if (changed.size)
+          await this.propagate(
+            step.sql,
+            new Map([[table.id, new Map([...changed].map(([id, s]) => [id, s as Set<string> | 'all']))]]),
+            new Map(),
+            false,
+            inline,
+          );
       }
       return { done: step.done + rows.length, total, finished: rows.length < batch, data: { ...step.data, after: rows.at(-1)?.id } };
     });
@@ -159,15 +174,24 @@ export class ComputedService implements OnModuleInit {
     // with `own` the rows were written with their own formulas (evaluateOwn): only the link-fed fields remain,
     // and none with `linkedDone` (evaluateLinkedNew)
     const fields = opts.linkedDone ? [] : opts.own ? plan.linked : plan.order;
-    const own = fields.length ? await this.recompute(sql, table, [...ids].sort(), await this.rateFn(sql, table), fields) : new Map<string, Set<string>>();
+    const own = fields.length
+      ? await this.recompute(sql, table, [...ids].sort(), await this.rateFn(sql, table), fields)
+      : new Map<string, Set<string>>();
     const entries = new Map<string, Set<string> | 'all'>();
-    for (const id of ids) entries.set(id, changedSlots ? new Set([...changedSlots, ...(opts.own?.get(id) ?? []), ...(own.get(id) ?? [])]) : 'all');
+    for (const id of ids)
+      entries.set(id, changedSlots ? new Set([...changedSlots, ...(opts.own?.get(id) ?? []), ...(own.get(id) ?? [])]) : 'all');
     // records just created are linked only through the links written with them, all in `touched`
     await this.propagate(sql, new Map([[table.id, entries]]), touched, opts.created);
   }
 
   /** `fanout`: beyond this many records of one table at one level, their recompute goes to a merged job. */
-  private async propagate(sql: Sql, start: Map<string, Map<string, Set<string> | 'all'>>, touched: Map<string, Set<string>>, startIsNew = false, fanout = FANOUT): Promise<void> {
+  private async propagate(
+    sql: Sql,
+    start: Map<string, Map<string, Set<string> | 'all'>>,
+    touched: Map<string, Set<string>>,
+    startIsNew = false,
+    fanout = FANOUT,
+  ): Promise<void> {
     let dirty = start;
     let forced = touched;
     for (let depth = 0; depth < MAX_DEPTH; depth++) {
@@ -200,7 +224,11 @@ export class ComputedService implements OnModuleInit {
         const ids = [...parents.get(tid)!].sort();
         if (!table || !ids.length || !this.plan(table).order.length) continue;
         if (ids.length > fanout) {
-          await this.jobs.enqueue(RECOMPUTE_JOB, { tableId: tid, ids }, ids.length, { sql, mergeKey: `ids:${tid}`, merge: (a: RecomputeJob, b: RecomputeJob) => ({ tableId: tid, ids: [...new Set([...(a.ids ?? []), ...(b.ids ?? [])])] }) });
+          await this.jobs.enqueue(RECOMPUTE_JOB, { tableId: tid, ids }, ids.length, {
+            sql,
+            mergeKey: `ids:${tid}`,
+            merge: (a: RecomputeJob, b: RecomputeJob) => ({ tableId: tid, ids: [...new Set([...(a.ids ?? []), ...(b.ids ?? [])])] }),
+          });
           continue;
         }
         const changed = await this.recompute(sql, table, ids, await this.rateFn(sql, table));
@@ -239,7 +267,12 @@ export class ComputedService implements OnModuleInit {
    * with them (computed-new-rows.ts), in place, so the row is written once. False when a
    * rollup or an aggregate needs the post-write pass (then nothing is changed).
    */
-  async evaluateLinkedNew(sql: Sql, table: TableMeta, rows: { id: string; data: Record<string, unknown> }[], links: NewLinks): Promise<boolean> {
+  async evaluateLinkedNew(
+    sql: Sql,
+    table: TableMeta,
+    rows: { id: string; data: Record<string, unknown> }[],
+    links: NewLinks,
+  ): Promise<boolean> {
     const plan = this.plan(table);
     if (!plan.linked.length) return true;
     if (!canEvaluateNew(plan) || !rows.length) return false;
@@ -278,7 +311,13 @@ export class ComputedService implements OnModuleInit {
    * One step of a whole-table recompute in SQL (RecordStore.recomputeInSql): the formula's
    * stored form is a number's normalised text, money at least at its currency's minor units.
    */
-  private async sqlStep(sql: Sql, table: TableMeta, rec: SqlRecompute, after: string | undefined, batch: number): Promise<SqlRecomputeResult> {
+  private async sqlStep(
+    sql: Sql,
+    table: TableMeta,
+    rec: SqlRecompute,
+    after: string | undefined,
+    batch: number,
+  ): Promise<SqlRecomputeResult> {
     const f = rec.formula;
     const v = 'b.v';
     const stored =
@@ -286,17 +325,35 @@ export class ComputedService implements OnModuleInit {
         ? `jsonb_build_object('a', CASE WHEN scale(trim_scale(${v})) >= ${rec.minor} THEN trim_scale(${v})::text ELSE round(${v}, ${rec.minor})::text END, 'c', '${f.currency}')`
         : `to_jsonb(trim_scale(${v})::text)`;
     // computed values see every record
-    return this.store.recomputeInSql(sql, table, { slot: rec.field.slot, value: f.value, guard: f.guard, laterals: f.laterals, stored }, after, batch, SYSTEM);
+    return this.store.recomputeInSql(
+      sql,
+      table,
+      { slot: rec.field.slot, value: f.value, guard: f.guard, laterals: f.laterals, stored },
+      after,
+      batch,
+      SYSTEM,
+    );
   }
 
   /** Recomputes `fields` of rows already read and locked, and writes the changed ones with one statement. */
-  private async recomputeRows(sql: Sql, table: TableMeta, rows: { id: string; data: Record<string, unknown> }[], rate: RateFn, fields: FieldMeta[]): Promise<Map<string, Set<string>>> {
+  private async recomputeRows(
+    sql: Sql,
+    table: TableMeta,
+    rows: { id: string; data: Record<string, unknown> }[],
+    rate: RateFn,
+    fields: FieldMeta[],
+  ): Promise<Map<string, Set<string>>> {
     const plan = this.plan(table);
     const changed = new Map<string, Set<string>>();
     if (!rows.length) return changed;
     const live = rows.map((r) => r.id);
     const wanted = new Set(fields.map((f) => f.id));
-    const aggs = await aggregateValues(sql, this.ws.id, plan.aggs.filter((a) => !a.key.startsWith('rollup:') || wanted.has(a.key.slice(7))), live);
+    const aggs = await aggregateValues(
+      sql,
+      this.ws.id,
+      plan.aggs.filter((a) => !a.key.startsWith('rollup:') || wanted.has(a.key.slice(7))),
+      live,
+    );
     const looks = await lookupValues(sql, this.ws.id, new Map([...plan.lookups].filter(([id]) => wanted.has(id))), live);
     const ctx = this.ws.valueContext();
     const { inputs } = readSet(plan, fields);
@@ -327,7 +384,7 @@ export class ComputedService implements OnModuleInit {
     const errors: Record<string, unknown> = { ...((row.data._e as Record<string, unknown>) ?? {}) };
     const patch: Record<string, unknown> = {};
     for (const f of fields) {
-      let value: FormulaValue | unknown = null;
+      let value: FormulaValue | unknown;
       const kind = derivedKind(f);
       if (kind === 'aggregate') value = aggs.get(`rollup:${f.id}`)?.get(row.id) ?? null;
       else if (kind === 'lookup') {

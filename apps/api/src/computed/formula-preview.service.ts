@@ -72,7 +72,8 @@ export class FormulaPreviewService {
     try {
       return compileFormula(expression, formulaSchema(table, linked));
     } catch (e) {
-      const name = e instanceof DomainError && e.code === 'FORMULA_ERROR' ? (e.details as FormulaErrorDetails | undefined)?.unknownField : undefined;
+      const name =
+        e instanceof DomainError && e.code === 'FORMULA_ERROR' ? (e.details as FormulaErrorDetails | undefined)?.unknownField : undefined;
       if (name === undefined) throw e;
       throw new DomainError('UNKNOWN_FIELD', `Unknown field ${JSON.stringify(name.slice(0, 80))}`, { field: name.slice(0, 80) });
     }

@@ -64,7 +64,11 @@ export class RatesService {
 
   async add(body: unknown, userId: string): Promise<RateRow> {
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {from, to, rate, date}');
-    for (const k of Object.keys(body)) if (!['from', 'to', 'rate', 'date'].includes(k)) throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: from, to, rate, date' } });
+    for (const k of Object.keys(body))
+      if (!['from', 'to', 'rate', 'date'].includes(k))
+        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
+          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: from, to, rate, date' },
+        });
     const errors: Record<string, { code: string; message: string }> = {};
     if (typeof body.from !== 'string' || !isCurrency(body.from)) errors.from = { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code' };
     if (typeof body.to !== 'string' || !isCurrency(body.to)) errors.to = { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code' };
@@ -108,9 +112,15 @@ export class RatesService {
     }
     const base = this.ws.current.baseCurrency;
     const direct = (from: string, to: string, date: string): string | null => {
-      const d = byPair.get(`${from}>${to}`)?.filter((r) => r.date <= date).at(-1);
+      const d = byPair
+        .get(`${from}>${to}`)
+        ?.filter((r) => r.date <= date)
+        .at(-1);
       if (d) return d.rate;
-      const inv = byPair.get(`${to}>${from}`)?.filter((r) => r.date <= date).at(-1);
+      const inv = byPair
+        .get(`${to}>${from}`)
+        ?.filter((r) => r.date <= date)
+        .at(-1);
       return inv ? invert(inv.rate) : null;
     };
     const today = () => this.ws.valueContext().today();

@@ -13,7 +13,15 @@
  *    a currency mismatch or a bad aggregate is found here, as it would be when applying.
  */
 import { compileFormula, findCycle, formulaSchema, prepareDerived } from '@tabula/formula';
-import { derivationOf, isDerived, linkOptions, parseFieldDefinition, type FieldMeta, type TableMeta, type ValueContext } from '@tabula/schema-engine';
+import {
+  derivationOf,
+  isDerived,
+  linkOptions,
+  parseFieldDefinition,
+  type FieldMeta,
+  type TableMeta,
+  type ValueContext,
+} from '@tabula/schema-engine';
 import { optionsOf } from './config-export.js';
 import { issueOf, throwIssues, type ConfigField, type ConfigIssue, type ConfigTable } from './config-doc.types.js';
 import type { ConfigModel } from './config-validate.js';
@@ -40,7 +48,12 @@ function dependencies(node: Node, model: ConfigModel, computedIds: Set<string>, 
   const d = derivationOf({ type: meta.type, options: node.doc.options })!;
   if (d.kind === 'formula') {
     if (!d.expression.trim()) {
-      issues.push({ at: `${node.at}.options.expression`, code: 'VALIDATION_FAILED', message: 'a formula needs options.expression', details: { options: { code: 'INVALID_OPTION', message: 'expression is required' } } });
+      issues.push({
+        at: `${node.at}.options.expression`,
+        code: 'VALIDATION_FAILED',
+        message: 'a formula needs options.expression',
+        details: { options: { code: 'INVALID_OPTION', message: 'expression is required' } },
+      });
       return;
     }
     try {
@@ -54,14 +67,24 @@ function dependencies(node: Node, model: ConfigModel, computedIds: Set<string>, 
   }
   const link = table.fields.find((f) => f.type === 'link' && f.key === d.link);
   if (!link) {
-    issues.push({ at: `${node.at}.options.link`, code: 'VALIDATION_FAILED', message: `options.link must name a link field of "${table.key}"`, details: { options: { code: 'INVALID_OPTION', message: 'link must name a link field' } } });
+    issues.push({
+      at: `${node.at}.options.link`,
+      code: 'VALIDATION_FAILED',
+      message: `options.link must name a link field of "${table.key}"`,
+      details: { options: { code: 'INVALID_OPTION', message: 'link must name a link field' } },
+    });
     return;
   }
   const target = model.byId(linkOptions(link).table)!;
   if (d.field === null) return;
   const tf = target.fields.find((f) => f.key === d.field);
   if (!tf) {
-    issues.push({ at: `${node.at}.options.field`, code: 'VALIDATION_FAILED', message: `options.field must name a field of "${target.key}"`, details: { options: { code: 'INVALID_OPTION', message: 'field must name a field of the linked table' } } });
+    issues.push({
+      at: `${node.at}.options.field`,
+      code: 'VALIDATION_FAILED',
+      message: `options.field must name a field of "${target.key}"`,
+      details: { options: { code: 'INVALID_OPTION', message: 'field must name a field of the linked table' } },
+    });
     return;
   }
   if (computedIds.has(tf.id)) node.deps = [tf.id];
@@ -82,13 +105,25 @@ function order(nodes: Node[]): Node[] {
   return out;
 }
 
-export function planComputed(tables: ConfigTable[], model: ConfigModel, bodies: Map<ConfigField, Record<string, unknown>>, ctx: ValueContext): ComputedStep[] {
+export function planComputed(
+  tables: ConfigTable[],
+  model: ConfigModel,
+  bodies: Map<ConfigField, Record<string, unknown>>,
+  ctx: ValueContext,
+): ComputedStep[] {
   const nodes: Node[] = [];
   for (const t of tables) {
     const table = model.byKey.get(t.key)!;
     for (const doc of t.fields) {
       if (!isDerived(doc)) continue;
-      nodes.push({ table, meta: table.fields.find((f) => f.key === doc.key)!, doc, body: bodies.get(doc)!, at: `tables.${t.key}.fields.${doc.key}`, deps: [] });
+      nodes.push({
+        table,
+        meta: table.fields.find((f) => f.key === doc.key)!,
+        doc,
+        body: bodies.get(doc)!,
+        at: `tables.${t.key}.fields.${doc.key}`,
+        deps: [],
+      });
     }
   }
   const issues: ConfigIssue[] = [];
@@ -101,16 +136,35 @@ export function planComputed(tables: ConfigTable[], model: ConfigModel, bodies: 
     const name = new Map(nodes.map((n) => [n.meta.id, `${n.table.key}.${n.meta.key}`]));
     const path = cycle.map((id) => name.get(id) ?? id);
     const first = nodes.find((n) => n.meta.id === cycle[0])!;
-    throwIssues([{ at: first.at, code: 'CYCLE', message: `computed fields depend on each other in a cycle: ${path.join(' → ')}`, details: { path } }]);
+    throwIssues([
+      { at: first.at, code: 'CYCLE', message: `computed fields depend on each other in a cycle: ${path.join(' → ')}`, details: { path } },
+    ]);
   }
 
   const sorted = order(nodes);
   for (const n of sorted) {
     try {
-      const prepared = prepareDerived(without(n.table, n.meta), { ...n.body, options: n.doc.options }, model.byId) as Record<string, unknown>;
+      const prepared = prepareDerived(without(n.table, n.meta), { ...n.body, options: n.doc.options }, model.byId) as Record<
+        string,
+        unknown
+      >;
       const def = parseFieldDefinition(prepared, 'create', undefined, ctx);
-      Object.assign(n.meta, { label: def.label, options: def.options, required: def.required, unique: def.unique, defaultValue: def.defaultValue, searchable: def.searchable });
-      Object.assign(n.doc, { label: def.label, options: optionsOf(n.table, n.meta, model.byId), required: def.required, unique: def.unique, default: def.defaultValue ?? null, searchable: def.searchable });
+      Object.assign(n.meta, {
+        label: def.label,
+        options: def.options,
+        required: def.required,
+        unique: def.unique,
+        defaultValue: def.defaultValue,
+        searchable: def.searchable,
+      });
+      Object.assign(n.doc, {
+        label: def.label,
+        options: optionsOf(n.table, n.meta, model.byId),
+        required: def.required,
+        unique: def.unique,
+        default: def.defaultValue ?? null,
+        searchable: def.searchable,
+      });
     } catch (e) {
       issues.push(issueOf(n.at, e));
     }

@@ -26,7 +26,14 @@ export const sameJson = (a: unknown, b: unknown): boolean => canonical(a) === ca
 const FIELD_PROPS = ['label', 'type', 'options', 'required', 'unique', 'default', 'searchable'] as const;
 
 /** Added, removed and changed members of two keyed lists; `inner` compares the members present in both. */
-function byKey<T>(out: ConfigDifference[], path: string, current: T[], wanted: T[], keyOf: (x: T) => string, inner: (path: string, a: T, b: T) => void): void {
+function byKey<T>(
+  out: ConfigDifference[],
+  path: string,
+  current: T[],
+  wanted: T[],
+  keyOf: (x: T) => string,
+  inner: (path: string, a: T, b: T) => void,
+): void {
   const cur = new Map(current.map((x) => [keyOf(x), x]));
   const want = new Map(wanted.map((x) => [keyOf(x), x]));
   for (const [k, a] of cur) {
@@ -49,9 +56,16 @@ function changed(out: ConfigDifference[], path: string, from: unknown, to: unkno
 function diffTable(out: ConfigDifference[], path: string, a: ConfigTable, b: ConfigTable): void {
   changed(out, `${path}.label`, a.label, b.label);
   changed(out, `${path}.primaryField`, a.primaryField, b.primaryField);
-  byKey<ConfigField>(out, `${path}.fields`, a.fields, b.fields, (f) => f.key, (p, x, y) => {
-    for (const prop of FIELD_PROPS) changed(out, `${p}.${prop}`, x[prop], y[prop]);
-  });
+  byKey<ConfigField>(
+    out,
+    `${path}.fields`,
+    a.fields,
+    b.fields,
+    (f) => f.key,
+    (p, x, y) => {
+      for (const prop of FIELD_PROPS) changed(out, `${p}.${prop}`, x[prop], y[prop]);
+    },
+  );
 }
 
 function entries<T>(o: Record<string, T> | undefined): [string, T][] {
@@ -61,14 +75,45 @@ function entries<T>(o: Record<string, T> | undefined): [string, T][] {
 export function diffConfig(current: ConfigDocument, wanted: ConfigDocument): ConfigDifference[] {
   const out: ConfigDifference[] = [];
   if (wanted.workspace) {
-    for (const [k, v] of Object.entries(wanted.workspace)) changed(out, `workspace.${k}`, (current.workspace as Record<string, unknown> | undefined)?.[k], v);
+    for (const [k, v] of Object.entries(wanted.workspace))
+      changed(out, `workspace.${k}`, (current.workspace as Record<string, unknown> | undefined)?.[k], v);
   }
-  byKey(out, 'tables', current.tables, wanted.tables, (t) => t.key, (p, a, b) => diffTable(out, p, a, b));
-  const layoutList = (d: ConfigDocument) => entries(d.layouts).flatMap(([t, l]) => entries(l as Record<string, unknown>).map(([kind, spec]) => ({ id: `${t}.${kind}`, spec })));
-  byKey(out, 'layouts', layoutList(current), layoutList(wanted), (l) => l.id, (p, a, b) => changed(out, p, a.spec, b.spec));
+  byKey(
+    out,
+    'tables',
+    current.tables,
+    wanted.tables,
+    (t) => t.key,
+    (p, a, b) => diffTable(out, p, a, b),
+  );
+  const layoutList = (d: ConfigDocument) =>
+    entries(d.layouts).flatMap(([t, l]) => entries(l as Record<string, unknown>).map(([kind, spec]) => ({ id: `${t}.${kind}`, spec })));
+  byKey(
+    out,
+    'layouts',
+    layoutList(current),
+    layoutList(wanted),
+    (l) => l.id,
+    (p, a, b) => changed(out, p, a.spec, b.spec),
+  );
   const viewList = (d: ConfigDocument) => entries(d.views).flatMap(([t, vs]) => vs.map((v) => ({ id: `${t}.${v.name}`, v })));
-  byKey(out, 'views', viewList(current), viewList(wanted), (x) => x.id, (p, a, b) => changed(out, p, a.v, b.v));
-  if (wanted.roles) byKey(out, 'roles', current.roles ?? [], wanted.roles, (r) => r.name, (p, a, b) => changed(out, `${p}.rules`, a.rules, b.rules));
+  byKey(
+    out,
+    'views',
+    viewList(current),
+    viewList(wanted),
+    (x) => x.id,
+    (p, a, b) => changed(out, p, a.v, b.v),
+  );
+  if (wanted.roles)
+    byKey(
+      out,
+      'roles',
+      current.roles ?? [],
+      wanted.roles,
+      (r) => r.name,
+      (p, a, b) => changed(out, `${p}.rules`, a.rules, b.rules),
+    );
   // the order of layouts, views and roles in the document says nothing (tables and fields have one)
   return out.filter((d) => !(['layouts', 'views', 'roles'].includes(d.path) && d.kind === 'changed'));
 }

@@ -26,7 +26,14 @@ import { SchemaService } from '../schema/schema.service.js';
 import { TablesService } from '../tables/tables.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { diffConfig, sameJson } from './config-diff.js';
-import { isPlainObject, type ConfigDifference, type ConfigDocument, type ConfigField, type ConfigLayouts, type ConfigView } from './config-doc.types.js';
+import {
+  isPlainObject,
+  type ConfigDifference,
+  type ConfigDocument,
+  type ConfigField,
+  type ConfigLayouts,
+  type ConfigView,
+} from './config-doc.types.js';
 import { exportConfig } from './config-export.js';
 import { validateConfig, type ConfigPlan } from './config-validate.js';
 
@@ -40,7 +47,16 @@ export interface DifferencesReport {
   differences: ConfigDifference[];
 }
 
-const fieldBody = (f: ConfigField) => ({ key: f.key, label: f.label, type: f.type, options: f.options, required: f.required, unique: f.unique, default: f.default, searchable: f.searchable });
+const fieldBody = (f: ConfigField) => ({
+  key: f.key,
+  label: f.label,
+  type: f.type,
+  options: f.options,
+  required: f.required,
+  unique: f.unique,
+  default: f.default,
+  searchable: f.searchable,
+});
 
 /** Runs a step of the apply; its error names where in the document it happened. */
 async function step<T>(at: string, fn: () => Promise<T>): Promise<T> {
@@ -78,7 +94,15 @@ export class ConfigDocService {
         if (got.saved) l[kind] = got.spec;
       }
       layouts.set(t.id, l);
-      views.set(t.id, (await this.views.list(t)).items.map((v) => ({ name: v.name, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null })));
+      views.set(
+        t.id,
+        (await this.views.list(t)).items.map((v) => ({
+          name: v.name,
+          filter: v.filter ?? null,
+          sort: v.sort ?? null,
+          columns: v.columns ?? null,
+        })),
+      );
     }
     const roles = (await this.roles.list()).map((r) => ({ name: r.name, rules: r.rules as unknown[] }));
     return exportConfig({ workspace: this.ws.current, tables, layouts, views, roles });
@@ -98,7 +122,8 @@ export class ConfigDocService {
       return await this.db.tx(async (sql) => {
         await this.holdJobs(sql, outside);
         const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM meta_table WHERE workspace_id = $1`, [this.ws.id]);
-        if (row!.n > 0) throw new DomainError('CONFLICT', 'The workspace got tables while the configuration was being applied; nothing was changed');
+        if (row!.n > 0)
+          throw new DomainError('CONFLICT', 'The workspace got tables while the configuration was being applied; nothing was changed');
         if (doc.workspace && Object.keys(doc.workspace).length) await this.applyWorkspace(sql, doc);
         const created = { tables: 0, fields: 0, layouts: 0, views: 0, roles: 0 };
 
@@ -119,7 +144,12 @@ export class ConfigDocService {
           await step(`tables.${c.table}.fields.${c.field.key}`, () => this.tables.addField(c.table, fieldBody(c.field)));
           created.fields++;
         }
-        for (const t of doc.tables) await this.arrange(t.key, t.primaryField, t.fields.map((f) => f.key));
+        for (const t of doc.tables)
+          await this.arrange(
+            t.key,
+            t.primaryField,
+            t.fields.map((f) => f.key),
+          );
 
         for (const [key, l] of Object.entries(doc.layouts)) {
           for (const kind of ['card', 'table'] as const) {
@@ -165,13 +195,10 @@ export class ConfigDocService {
 
   private async applyWorkspace(sql: Sql, doc: ConfigDocument): Promise<void> {
     const w = doc.workspace!;
-    await sql.exec(`UPDATE workspace SET name = COALESCE($2, name), base_currency = COALESCE($3, base_currency), time_zone = COALESCE($4, time_zone), locale = COALESCE($5, locale) WHERE id = $1`, [
-      this.ws.id,
-      w.name ?? null,
-      w.baseCurrency ?? null,
-      w.timeZone ?? null,
-      w.locale ?? null,
-    ]);
+    await sql.exec(
+      `UPDATE workspace SET name = COALESCE($2, name), base_currency = COALESCE($3, base_currency), time_zone = COALESCE($4, time_zone), locale = COALESCE($5, locale) WHERE id = $1`,
+      [this.ws.id, w.name ?? null, w.baseCurrency ?? null, w.timeZone ?? null, w.locale ?? null],
+    );
   }
 
   /** The primary field, and the fields in the document's order (inverse links after them). */
@@ -184,7 +211,8 @@ export class ConfigDocService {
     const rest = [...table.fields].sort((a, b) => a.position - b.position).filter((f) => !order.includes(f.key));
     const wanted = [...order.map((k) => table.fields.find((f) => f.key === k)!), ...rest];
     for (const [i, f] of wanted.entries()) {
-      if (f.position !== i) await step(`tables.${tableKey}.fields.${f.key}`, () => this.tables.updateField(tableKey, f.key, { position: i }, false));
+      if (f.position !== i)
+        await step(`tables.${tableKey}.fields.${f.key}`, () => this.tables.updateField(tableKey, f.key, { position: i }, false));
     }
   }
 
@@ -196,7 +224,11 @@ export class ConfigDocService {
     for (const r of doc.roles) {
       const cur = existing.get(r.name);
       if (cur && sameJson(cur.rules, r.rules)) continue;
-      await step(`roles.${r.name}`, () => (cur ? this.roles.update(user, cur.id, { rules: r.rules }, address) : this.roles.create(user, { name: r.name, rules: r.rules }, address)));
+      await step(`roles.${r.name}`, () =>
+        cur
+          ? this.roles.update(user, cur.id, { rules: r.rules }, address)
+          : this.roles.create(user, { name: r.name, rules: r.rules }, address),
+      );
       n++;
     }
     return n;

@@ -107,7 +107,8 @@ export function badIssue(at: string, message: string, code = 'INVALID'): ConfigI
 /** Files an issue per key of `o` not in `allowed`; true when there was one. */
 export function unknownKeys(o: Record<string, unknown>, allowed: readonly string[], at: string, issues: ConfigIssue[]): boolean {
   const extra = Object.keys(o).filter((k) => !allowed.includes(k));
-  for (const k of extra) issues.push(badIssue(`${at}.${k.slice(0, 80)}`, `unknown key "${k.slice(0, 80)}"; allowed: ${allowed.join(', ')}`, 'UNKNOWN_KEY'));
+  for (const k of extra)
+    issues.push(badIssue(`${at}.${k.slice(0, 80)}`, `unknown key "${k.slice(0, 80)}"; allowed: ${allowed.join(', ')}`, 'UNKNOWN_KEY'));
   return extra.length > 0;
 }
 

@@ -50,7 +50,12 @@ export function optionsOf(table: TableMeta, field: FieldMeta, byId: (id: string)
       const lo = linkOptions(field);
       const target = byId(lo.table);
       const pair = lo.pair ? target?.fields.find((f) => f.id === lo.pair) : undefined;
-      return { table: target?.key ?? lo.table, multiple: lo.multiple, onDelete: lo.onDelete, ...(pair ? { inverseKey: pair.key, inverseLabel: pair.label } : {}) };
+      return {
+        table: target?.key ?? lo.table,
+        multiple: lo.multiple,
+        onDelete: lo.onDelete,
+        ...(pair ? { inverseKey: pair.key, inverseLabel: pair.label } : {}),
+      };
     }
     case 'autonumber':
       return typeof o.dateField === 'string' ? { ...o, dateField: keyOf(table, o.dateField) } : o;

@@ -88,9 +88,18 @@ function normalSort(sort: string): string | null {
 function parseView(table: TableMeta, v: unknown, ctx: ValueContext): ConfigView {
   if (!isPlainObject(v)) throw new DomainError('VALIDATION_FAILED', 'a view is {name, filter?, sort?, columns?}');
   const extra = Object.keys(v).filter((k) => !(VIEW_KEYS as readonly string[]).includes(k));
-  if (extra.length) throw new DomainError('VALIDATION_FAILED', `unknown key "${extra[0]!.slice(0, 80)}" in a view`, { [extra[0]!.slice(0, 80)]: { code: 'UNKNOWN_KEY', message: `allowed: ${VIEW_KEYS.join(', ')}` } });
-  if (typeof v.name !== 'string' || !v.name.trim() || v.name.length > 100) throw new DomainError('VALIDATION_FAILED', 'a view needs a name of at most 100 characters', { name: { code: 'INVALID_NAME', message: '1–100 characters' } });
-  if (v.sort !== undefined && v.sort !== null && typeof v.sort !== 'string') throw new DomainError('VALIDATION_FAILED', 'sort is text such as "-date,name"', { sort: { code: 'INVALID_SORT', message: 'must be text' } });
+  if (extra.length)
+    throw new DomainError('VALIDATION_FAILED', `unknown key "${extra[0]!.slice(0, 80)}" in a view`, {
+      [extra[0]!.slice(0, 80)]: { code: 'UNKNOWN_KEY', message: `allowed: ${VIEW_KEYS.join(', ')}` },
+    });
+  if (typeof v.name !== 'string' || !v.name.trim() || v.name.length > 100)
+    throw new DomainError('VALIDATION_FAILED', 'a view needs a name of at most 100 characters', {
+      name: { code: 'INVALID_NAME', message: '1–100 characters' },
+    });
+  if (v.sort !== undefined && v.sort !== null && typeof v.sort !== 'string')
+    throw new DomainError('VALIDATION_FAILED', 'sort is text such as "-date,name"', {
+      sort: { code: 'INVALID_SORT', message: 'must be text' },
+    });
   const filter = v.filter ?? null;
   if (filter !== null) compileFilter(table, filter, { alias: 'r', sql: new SqlBuilder(), ...ctx });
   const sort = typeof v.sort === 'string' ? normalSort(v.sort) : null;
@@ -111,7 +120,13 @@ function parseViews(raw: unknown, model: ConfigModel, ctx: ValueContext, issues:
     list.forEach((v, i) => {
       try {
         const view = parseView(table, v, ctx);
-        if (views.some((x) => x.name === view.name)) issues.push({ at: `${at}[${i}]`, code: 'VALIDATION_FAILED', message: `a view named "${view.name}" appears twice`, details: { name: view.name, code: 'DUPLICATE' } });
+        if (views.some((x) => x.name === view.name))
+          issues.push({
+            at: `${at}[${i}]`,
+            code: 'VALIDATION_FAILED',
+            message: `a view named "${view.name}" appears twice`,
+            details: { name: view.name, code: 'DUPLICATE' },
+          });
         else views.push(view);
       } catch (e) {
         issues.push(issueOf(`${at}[${i}]`, e));
@@ -134,9 +149,16 @@ function parseRoles(raw: unknown, model: ConfigModel, ctx: ValueContext, issues:
     if (!isPlainObject(r)) return void issues.push(bad(at, 'a role is {name, rules}'));
     if (typeof r.name === 'string') at = `roles.${r.name.slice(0, 100)}`;
     if (unknownKeys(r, ROLE_KEYS, at, issues)) return;
-    if (typeof r.name !== 'string' || !r.name.trim() || r.name.length > 100 || /[\r\n\u0000]/.test(r.name)) return void issues.push(bad(`${at}.name`, 'a role name is one line of 1 to 100 characters', 'INVALID_NAME'));
+    if (typeof r.name !== 'string' || !r.name.trim() || r.name.length > 100 || /[\r\n\u0000]/.test(r.name))
+      return void issues.push(bad(`${at}.name`, 'a role name is one line of 1 to 100 characters', 'INVALID_NAME'));
     const name = r.name.trim();
-    if (out.some((x) => x.name === name)) return void issues.push({ at, code: 'VALIDATION_FAILED', message: `the role "${name}" appears twice`, details: { name, code: 'DUPLICATE' } });
+    if (out.some((x) => x.name === name))
+      return void issues.push({
+        at,
+        code: 'VALIDATION_FAILED',
+        message: `the role "${name}" appears twice`,
+        details: { name, code: 'DUPLICATE' },
+      });
     try {
       // stored form against the model, back to wire form: the rules as GET /api/roles would show them
       out.push({ name, rules: rulesToWire(parseRules(r.rules ?? [], model.tables, ctx), model.tables) });

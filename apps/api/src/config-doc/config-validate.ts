@@ -158,7 +158,16 @@ interface Builder {
 
 function newBuilder(ctx: ValueContext, issues: ConfigIssue[]): Builder {
   const ids = new Map<string, TableMeta>();
-  return { ctx, issues, tables: [], model: { tables: [], byKey: new Map(), byId: (id) => ids.get(id) }, ids, bodies: new Map(), links: [], slot: 1 };
+  return {
+    ctx,
+    issues,
+    tables: [],
+    model: { tables: [], byKey: new Map(), byId: (id) => ids.get(id) },
+    ids,
+    bodies: new Map(),
+    links: [],
+    slot: 1,
+  };
 }
 
 /** The tables (key, label, primary field) in document order; their fields are read next. */
@@ -177,8 +186,17 @@ function parseTableHeads(b: Builder, raw: unknown[]): { doc: ConfigTable; meta: 
     }
     if (b.model.byKey.has(def.key)) return void b.issues.push(bad(at, `the table key "${def.key}" appears twice`, 'DUPLICATE'));
     const fields = t.fields ?? [];
-    if (!Array.isArray(fields) || fields.length > MAX_FIELDS) return void b.issues.push(bad(`${at}.fields`, `fields must be an array of at most ${MAX_FIELDS} fields`));
-    const meta: TableMeta = { id: uuidv7(), workspaceId: '', key: def.key, label: def.label, primaryFieldId: null, position: i, fields: [] };
+    if (!Array.isArray(fields) || fields.length > MAX_FIELDS)
+      return void b.issues.push(bad(`${at}.fields`, `fields must be an array of at most ${MAX_FIELDS} fields`));
+    const meta: TableMeta = {
+      id: uuidv7(),
+      workspaceId: '',
+      key: def.key,
+      label: def.label,
+      primaryFieldId: null,
+      position: i,
+      fields: [],
+    };
     const doc: ConfigTable = { key: def.key, label: def.label, primaryField: def.primaryField, fields: [] };
     b.model.byKey.set(def.key, meta);
     b.ids.set(meta.id, meta);
@@ -202,7 +220,12 @@ function parseField(b: Builder, doc: ConfigTable, meta: TableMeta, f: unknown, a
     issues.push(issueOf(at, e));
   }
   if (typeof f.type !== 'string' || !hasFieldType(f.type)) {
-    issues.push({ at: `${at}.type`, code: 'VALIDATION_FAILED', message: `unknown field type ${JSON.stringify(String(f.type ?? '').slice(0, 40))}`, details: { type: { code: 'UNKNOWN_TYPE', message: 'not a field type' } } });
+    issues.push({
+      at: `${at}.type`,
+      code: 'VALIDATION_FAILED',
+      message: `unknown field type ${JSON.stringify(String(f.type ?? '').slice(0, 40))}`,
+      details: { type: { code: 'UNKNOWN_TYPE', message: 'not a field type' } },
+    });
   }
   const opts = f.options === undefined || f.options === null ? {} : f.options;
   const kind = derivedKind({ type: String(f.type) });
@@ -215,14 +238,37 @@ function parseField(b: Builder, doc: ConfigTable, meta: TableMeta, f: unknown, a
   const key = f.key as string;
   const type = f.type as string;
   const o = opts as Record<string, unknown>;
-  if (meta.fields.some((x) => x.key === key)) return void issues.push(bad(at, `the field key "${key}" appears twice in "${meta.key}"`, 'DUPLICATE'));
-  const field: FieldMeta = { id: uuidv7(), tableId: meta.id, key, label: labelFromKey(key), type, slot: `f${b.slot++}`, options: {}, required: false, unique: false, defaultValue: null, searchable: false, position: meta.fields.length };
+  if (meta.fields.some((x) => x.key === key))
+    return void issues.push(bad(at, `the field key "${key}" appears twice in "${meta.key}"`, 'DUPLICATE'));
+  const field: FieldMeta = {
+    id: uuidv7(),
+    tableId: meta.id,
+    key,
+    label: labelFromKey(key),
+    type,
+    slot: `f${b.slot++}`,
+    options: {},
+    required: false,
+    unique: false,
+    defaultValue: null,
+    searchable: false,
+    position: meta.fields.length,
+  };
 
   if (kind) {
     // checked and typed in phase 2, in dependency order; until then of any type
     field.options = { resultType: 'any' };
     meta.fields.push(field);
-    const out: ConfigField = { key, label: field.label, type, options: { ...o }, required: false, unique: false, default: null, searchable: false };
+    const out: ConfigField = {
+      key,
+      label: field.label,
+      type,
+      options: { ...o },
+      required: false,
+      unique: false,
+      default: null,
+      searchable: false,
+    };
     doc.fields.push(out);
     b.bodies.set(out, f);
     return;
@@ -232,15 +278,33 @@ function parseField(b: Builder, doc: ConfigTable, meta: TableMeta, f: unknown, a
   if (type === 'link') {
     target = typeof o.table === 'string' ? b.model.byKey.get(o.table) : undefined;
     if (!target) {
-      return void issues.push({ at: `${at}.options.table`, code: 'VALIDATION_FAILED', message: `the link's table ${JSON.stringify(String(o.table ?? '').slice(0, 60))} is not a table of the document`, details: { options: { code: 'UNKNOWN_TABLE', message: 'options.table must name a table of the document' } } });
+      return void issues.push({
+        at: `${at}.options.table`,
+        code: 'VALIDATION_FAILED',
+        message: `the link's table ${JSON.stringify(String(o.table ?? '').slice(0, 60))} is not a table of the document`,
+        details: { options: { code: 'UNKNOWN_TABLE', message: 'options.table must name a table of the document' } },
+      });
     }
-    body = { ...f, options: { table: target.id, ...(o.multiple !== undefined ? { multiple: o.multiple } : {}), ...(o.onDelete !== undefined ? { onDelete: o.onDelete } : {}) } };
+    body = {
+      ...f,
+      options: {
+        table: target.id,
+        ...(o.multiple !== undefined ? { multiple: o.multiple } : {}),
+        ...(o.onDelete !== undefined ? { onDelete: o.onDelete } : {}),
+      },
+    };
     try {
       if (o.inverseKey !== undefined) validateKey(o.inverseKey, 'field');
     } catch (e) {
       return void issues.push(issueOf(`${at}.options.inverseKey`, e));
     }
-    if (o.inverseLabel !== undefined && (typeof o.inverseLabel !== 'string' || !o.inverseLabel.trim() || o.inverseLabel.length > 200 || /[\u0000-\u001f]/.test(o.inverseLabel))) {
+    if (
+      o.inverseLabel !== undefined &&
+      (typeof o.inverseLabel !== 'string' ||
+        !o.inverseLabel.trim() ||
+        o.inverseLabel.length > 200 ||
+        /[\u0000-\u001f]/.test(o.inverseLabel))
+    ) {
       return void issues.push(bad(`${at}.options.inverseLabel`, 'inverseLabel is one line of 1 to 200 characters'));
     }
   }
@@ -250,12 +314,38 @@ function parseField(b: Builder, doc: ConfigTable, meta: TableMeta, f: unknown, a
   } catch (e) {
     return void issues.push(issueOf(at, e));
   }
-  if (def.unique && !getFieldType(def.type).canBeUnique) return void issues.push(bad(`${at}.unique`, `a ${def.type} field cannot be unique`, 'NOT_UNIQUE_CAPABLE'));
-  Object.assign(field, { label: def.label, options: def.options, required: def.required, unique: def.unique, defaultValue: def.defaultValue, searchable: def.searchable });
+  if (def.unique && !getFieldType(def.type).canBeUnique)
+    return void issues.push(bad(`${at}.unique`, `a ${def.type} field cannot be unique`, 'NOT_UNIQUE_CAPABLE'));
+  Object.assign(field, {
+    label: def.label,
+    options: def.options,
+    required: def.required,
+    unique: def.unique,
+    defaultValue: def.defaultValue,
+    searchable: def.searchable,
+  });
   meta.fields.push(field);
-  const out: ConfigField = { key, label: def.label, type: def.type, options: def.options, required: def.required, unique: def.unique, default: def.defaultValue ?? null, searchable: def.searchable };
+  const out: ConfigField = {
+    key,
+    label: def.label,
+    type: def.type,
+    options: def.options,
+    required: def.required,
+    unique: def.unique,
+    default: def.defaultValue ?? null,
+    searchable: def.searchable,
+  };
   doc.fields.push(out);
-  if (target) b.links.push({ table: meta, field, doc: out, target, inverseKey: o.inverseKey as string | undefined, inverseLabel: typeof o.inverseLabel === 'string' ? o.inverseLabel.trim() : undefined, at });
+  if (target)
+    b.links.push({
+      table: meta,
+      field,
+      doc: out,
+      target,
+      inverseKey: o.inverseKey as string | undefined,
+      inverseLabel: typeof o.inverseLabel === 'string' ? o.inverseLabel.trim() : undefined,
+      at,
+    });
 }
 
 /**
@@ -271,11 +361,26 @@ function placeInverses(b: Builder): void {
       key = l.table.key;
       for (let n = 2; taken.has(key) || isReservedKey(key); n++) key = `${l.table.key}_${n}`;
     } else if (taken.has(key)) {
-      b.issues.push(bad(`${l.at}.options.inverseKey`, `"${l.target.key}" already has a field "${key}"; choose another inverseKey`, 'DUPLICATE'));
+      b.issues.push(
+        bad(`${l.at}.options.inverseKey`, `"${l.target.key}" already has a field "${key}"; choose another inverseKey`, 'DUPLICATE'),
+      );
       continue;
     }
     const label = l.inverseLabel ?? l.table.label;
-    const inverse: FieldMeta = { id: uuidv7(), tableId: l.target.id, key, label, type: 'link', slot: `f${b.slot++}`, options: { table: l.table.id, multiple: true, onDelete: 'unlink', side: 'inverse', pair: l.field.id }, required: false, unique: false, defaultValue: null, searchable: false, position: l.target.fields.length };
+    const inverse: FieldMeta = {
+      id: uuidv7(),
+      tableId: l.target.id,
+      key,
+      label,
+      type: 'link',
+      slot: `f${b.slot++}`,
+      options: { table: l.table.id, multiple: true, onDelete: 'unlink', side: 'inverse', pair: l.field.id },
+      required: false,
+      unique: false,
+      defaultValue: null,
+      searchable: false,
+      position: l.target.fields.length,
+    };
     l.field.options = { ...l.field.options, side: 'primary', pair: inverse.id };
     l.target.fields.push(inverse);
     const { table: _t, side: _s, pair: _p, ...rest } = l.field.options;
@@ -285,8 +390,10 @@ function placeInverses(b: Builder): void {
 
 /** Phase 1: tables, plain fields and links into the model; computed fields as placeholders. */
 function parseTables(raw: unknown, b: Builder): void {
-  if (!Array.isArray(raw) || raw.length > MAX_TABLES) return void b.issues.push(bad('tables', `tables must be an array of at most ${MAX_TABLES} tables`));
-  for (const { doc, meta, fields, at } of parseTableHeads(b, raw)) fields.forEach((f, j) => parseField(b, doc, meta, f, `${at}.fields[${j}]`));
+  if (!Array.isArray(raw) || raw.length > MAX_TABLES)
+    return void b.issues.push(bad('tables', `tables must be an array of at most ${MAX_TABLES} tables`));
+  for (const { doc, meta, fields, at } of parseTableHeads(b, raw))
+    fields.forEach((f, j) => parseField(b, doc, meta, f, `${at}.fields[${j}]`));
   placeInverses(b);
 }
 
@@ -296,13 +403,26 @@ function checkFieldRefs(tables: ConfigTable[], issues: ConfigIssue[]): void {
     for (const f of t.fields) {
       const dateField = f.type === 'autonumber' ? f.options.dateField : undefined;
       if (typeof dateField === 'string' && !t.fields.some((x) => x.key === dateField && (x.type === 'date' || x.type === 'dateTime'))) {
-        issues.push(bad(`tables.${t.key}.fields.${f.key}.options.dateField`, `dateField "${dateField}" is not a date field of "${t.key}"`, 'UNKNOWN_FIELD'));
+        issues.push(
+          bad(
+            `tables.${t.key}.fields.${f.key}.options.dateField`,
+            `dateField "${dateField}" is not a date field of "${t.key}"`,
+            'UNKNOWN_FIELD',
+          ),
+        );
       }
     }
     if (t.primaryField === null) continue;
     const f = t.fields.find((x) => x.key === t.primaryField);
-    if (!f) issues.push({ at: `tables.${t.key}.primaryField`, code: 'VALIDATION_FAILED', message: `primaryField "${t.primaryField}" is not a field of "${t.key}"`, details: { primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' } } });
-    else if (!getFieldType(f.type).canBePrimary) issues.push(bad(`tables.${t.key}.primaryField`, `a ${f.type} field cannot be the primary field`, 'NOT_PRIMARY_CAPABLE'));
+    if (!f)
+      issues.push({
+        at: `tables.${t.key}.primaryField`,
+        code: 'VALIDATION_FAILED',
+        message: `primaryField "${t.primaryField}" is not a field of "${t.key}"`,
+        details: { primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' } },
+      });
+    else if (!getFieldType(f.type).canBePrimary)
+      issues.push(bad(`tables.${t.key}.primaryField`, `a ${f.type} field cannot be the primary field`, 'NOT_PRIMARY_CAPABLE'));
   }
 }
 
@@ -310,7 +430,10 @@ function checkFieldRefs(tables: ConfigTable[], issues: ConfigIssue[]): void {
 export function validateConfig(input: unknown, ctx: ValueContext): ConfigPlan {
   assertSafeDocument(input);
   const issues: ConfigIssue[] = [];
-  if (!isPlainObject(input)) throw new DomainError('VALIDATION_FAILED', 'Send a configuration document: a JSON object {"format":"tabula-config","version":1,…}', { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+  if (!isPlainObject(input))
+    throw new DomainError('VALIDATION_FAILED', 'Send a configuration document: a JSON object {"format":"tabula-config","version":1,…}', {
+      body: { code: 'NOT_AN_OBJECT', message: 'must be an object' },
+    });
   unknownKeys(input, TOP_KEYS, '$', issues);
   if (input.format !== CONFIG_FORMAT) issues.push(bad('format', `format must be "${CONFIG_FORMAT}"`, 'WRONG_FORMAT'));
   if (input.version !== CONFIG_VERSION) issues.push(bad('version', `version must be ${CONFIG_VERSION}`, 'UNSUPPORTED_VERSION'));
@@ -327,6 +450,14 @@ export function validateConfig(input: unknown, ctx: ValueContext): ConfigPlan {
   const { tables, model } = b;
   const computed = planComputed(tables, model, b.bodies, ctx);
   const extras = validateExtras(input, model, ctx);
-  const doc: ConfigDocument = { format: CONFIG_FORMAT, version: CONFIG_VERSION, ...(workspace ? { workspace } : {}), tables, layouts: extras.layouts, views: extras.views, ...(extras.roles ? { roles: extras.roles } : {}) };
+  const doc: ConfigDocument = {
+    format: CONFIG_FORMAT,
+    version: CONFIG_VERSION,
+    ...(workspace ? { workspace } : {}),
+    tables,
+    layouts: extras.layouts,
+    views: extras.views,
+    ...(extras.roles ? { roles: extras.roles } : {}),
+  };
   return { doc, computed };
 }

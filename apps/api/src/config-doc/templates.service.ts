@@ -27,7 +27,11 @@ export class TemplatesService {
   async list(): Promise<TemplateInfo[]> {
     let names: string[];
     try {
-      names = (await readdir(this.dir)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => NAME_RE.test(n)).sort();
+      names = (await readdir(this.dir))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5))
+        .filter((n) => NAME_RE.test(n))
+        .sort();
     } catch {
       return [];
     }
@@ -35,7 +39,11 @@ export class TemplatesService {
     for (const name of names) {
       const doc = await this.read(name).catch(() => undefined);
       if (!doc) continue;
-      out.push({ name, title: typeof doc.title === 'string' ? doc.title : name, description: typeof doc.description === 'string' ? doc.description : '' });
+      out.push({
+        name,
+        title: typeof doc.title === 'string' ? doc.title : name,
+        description: typeof doc.description === 'string' ? doc.description : '',
+      });
     }
     return out;
   }

@@ -12,7 +12,9 @@ export class DataDirLockedError extends Error {
     readonly dir: string,
     readonly pid: number,
   ) {
-    super(`The data folder ${dir} is in use by another Tabula process (pid ${pid}). Stop it first, or set TABULA_DATA_DIR to another folder.`);
+    super(
+      `The data folder ${dir} is in use by another Tabula process (pid ${pid}). Stop it first, or set TABULA_DATA_DIR to another folder.`,
+    );
     this.name = 'DataDirLockedError';
   }
 }
@@ -54,7 +56,7 @@ export function lockDataDir(dir: string): DataDirLock {
       return { path, release };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let pid = NaN;
+      let pid: number;
       try {
         pid = Number(readFileSync(path, 'utf8').trim());
       } catch {

@@ -19,7 +19,16 @@
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { filterIndexExpr, getFieldType, listUsage, slotText, sortIndexExpr, statisticsExprs, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import {
+  filterIndexExpr,
+  getFieldType,
+  listUsage,
+  slotText,
+  sortIndexExpr,
+  statisticsExprs,
+  type FieldMeta,
+  type TableMeta,
+} from '@tabula/schema-engine';
 import { APP_CONFIG, DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import type { AppConfig } from '../common/config.js';
@@ -64,12 +73,21 @@ export class IndexAdvisor implements OnApplicationShutdown {
   start(intervalMs = 1000): void {
     if (!this.config.jobs || this.timer) return;
     this.timer = setInterval(() => {
-      if (!this.running && !this.stopped) this.running = this.buildWantedAlone().then(() => undefined, (e) => this.logger.error(e)).finally(() => (this.running = undefined));
+      if (!this.running && !this.stopped)
+        this.running = this.buildWantedAlone()
+          .then(
+            () => undefined,
+            (e) => this.logger.error(e),
+          )
+          .finally(() => (this.running = undefined));
     }, intervalMs);
     this.timer.unref();
     // statistics on their own timer: an index build (seconds on a big table) must not delay them
     this.analyzer = setInterval(() => {
-      if (!this.analyzing && !this.stopped) this.analyzing = this.analyzeWritten().catch((e) => this.logger.error(e)).finally(() => (this.analyzing = undefined));
+      if (!this.analyzing && !this.stopped)
+        this.analyzing = this.analyzeWritten()
+          .catch((e) => this.logger.error(e))
+          .finally(() => (this.analyzing = undefined));
     }, intervalMs);
     this.analyzer.unref();
   }
@@ -128,19 +146,34 @@ export class IndexAdvisor implements OnApplicationShutdown {
       if (!def.searchable) return;
       // the very expression searchCondition reads (`(data->>'fN') ILIKE $n`)
       const name = this.indexName(table, field, 'trgm');
-      wishes.push({ name, kind: 'trgm', reason, definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} USING gin ((${slotText('', field.slot)}) gin_trgm_ops) WHERE deleted_at IS NULL` });
+      wishes.push({
+        name,
+        kind: 'trgm',
+        reason,
+        definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} USING gin ((${slotText('', field.slot)}) gin_trgm_ops) WHERE deleted_at IS NULL`,
+      });
     } else if (reason === 'filter') {
       const expr = filterIndexExpr(field, '');
       if (!expr) return;
       const name = this.indexName(table, field, 'btree');
-      wishes.push({ name, kind: 'btree', reason, definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} ((${expr}), id) WHERE deleted_at IS NULL` });
+      wishes.push({
+        name,
+        kind: 'btree',
+        reason,
+        definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} ((${expr}), id) WHERE deleted_at IS NULL`,
+      });
     } else if (reason !== 'group') {
       // the index must carry the very expression the queries use: the sort expression when
       // it is a plain expression (long text sorts by a prefix), else the filter expression
       const expr = sortIndexExpr(field, '') ?? filterIndexExpr(field, '');
       if (!expr) return;
       const name = this.indexName(table, field, 'btree');
-      wishes.push({ name, kind: 'btree', reason, definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} ((${expr}), id) WHERE deleted_at IS NULL` });
+      wishes.push({
+        name,
+        kind: 'btree',
+        reason,
+        definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} ((${expr}), id) WHERE deleted_at IS NULL`,
+      });
     }
     const stats = this.statsWish(table, field, reason);
     if (stats) wishes.push(stats);
@@ -152,7 +185,13 @@ export class IndexAdvisor implements OnApplicationShutdown {
    * then the first sort key (absent when the list is ordered by id), then id, the last two
    * in the list's direction with NULLs last.
    */
-  async wantOrder(table: TableMeta, eq: FieldMeta[], field: FieldMeta | undefined, desc: boolean, reason: 'sort' | 'filter' = 'sort'): Promise<void> {
+  async wantOrder(
+    table: TableMeta,
+    eq: FieldMeta[],
+    field: FieldMeta | undefined,
+    desc: boolean,
+    reason: 'sort' | 'filter' = 'sort',
+  ): Promise<void> {
     const part = partitionName(table.id);
     const dir = desc ? ' DESC NULLS LAST' : '';
     const cols: string[] = [];
@@ -169,10 +208,19 @@ export class IndexAdvisor implements OnApplicationShutdown {
     cols.push(`id${dir}`);
     if (cols.length > 1 + 1 + 3) return; // more than three equality fields: too specific to index
     const name =
-      eq.length === 0 && field ? this.indexName(table, field, desc ? 'desc' : 'btree')
-      : eq.length === 1 && !field && !desc ? this.indexName(table, eq[0]!, 'btree')
-      : `${part}_c_${createHash('sha256').update(cols.join(', ')).digest('hex').slice(0, 12)}`;
-    const wishes: Wish[] = [{ name, kind: 'btree', reason, definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} (${cols.join(', ')}) WHERE deleted_at IS NULL` }];
+      eq.length === 0 && field
+        ? this.indexName(table, field, desc ? 'desc' : 'btree')
+        : eq.length === 1 && !field && !desc
+          ? this.indexName(table, eq[0]!, 'btree')
+          : `${part}_c_${createHash('sha256').update(cols.join(', ')).digest('hex').slice(0, 12)}`;
+    const wishes: Wish[] = [
+      {
+        name,
+        kind: 'btree',
+        reason,
+        definition: `CREATE INDEX IF NOT EXISTS ${name} ON ${part} (${cols.join(', ')}) WHERE deleted_at IS NULL`,
+      },
+    ];
     for (const f of [...eq, ...(field ? [field] : [])]) {
       const s = this.statsWish(table, f, reason);
       if (s) wishes.push(s);
@@ -185,7 +233,12 @@ export class IndexAdvisor implements OnApplicationShutdown {
     const exprs = statisticsExprs(field, '');
     if (!exprs.length) return undefined;
     const name = this.indexName(table, field, 'stats');
-    return { name, kind: 'stats', reason, definition: `CREATE STATISTICS IF NOT EXISTS ${name} ON ${exprs.map((e) => `(${e})`).join(', ')} FROM ${partitionName(table.id)}` };
+    return {
+      name,
+      kind: 'stats',
+      reason,
+      definition: `CREATE STATISTICS IF NOT EXISTS ${name} ON ${exprs.map((e) => `(${e})`).join(', ')} FROM ${partitionName(table.id)}`,
+    };
   }
 
   private async insertWishes(table: TableMeta, wishes: Wish[]): Promise<void> {
@@ -210,7 +263,12 @@ export class IndexAdvisor implements OnApplicationShutdown {
     for (const kind of ['btree', 'trgm', 'desc'] as const) names.add(this.indexName(table, field, kind));
     for (const name of names) await sql.exec(`DROP INDEX IF EXISTS ${name}`);
     await sql.exec(`DROP STATISTICS IF EXISTS ${this.indexName(table, field, 'stats')}`);
-    await sql.exec(`DELETE FROM record_index WHERE workspace_id = $1 AND table_id = $2 AND (name LIKE $3 OR strpos(definition, $4) > 0)`, [this.ws.id, table.id, `${partitionName(table.id)}_%_${field.slot}`, `'${field.slot}'`]);
+    await sql.exec(`DELETE FROM record_index WHERE workspace_id = $1 AND table_id = $2 AND (name LIKE $3 OR strpos(definition, $4) > 0)`, [
+      this.ws.id,
+      table.id,
+      `${partitionName(table.id)}_%_${field.slot}`,
+      `'${field.slot}'`,
+    ]);
   }
 
   /**
@@ -261,7 +319,9 @@ export class IndexAdvisor implements OnApplicationShutdown {
   }
 
   private async reltuples(relation: string): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [relation]).catch(() => []);
+    const [row] = await this.db
+      .query<{ n: number }>(`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [relation])
+      .catch(() => []);
     return Number(row?.n ?? 0);
   }
 
@@ -289,19 +349,35 @@ export class IndexAdvisor implements OnApplicationShutdown {
       if (!row) return built;
       try {
         // CONCURRENTLY keeps writers going on a server; PGlite has one session anyway.
-        const ddl = this.db.kind === 'postgres' && row.kind !== 'stats' ? row.definition.replace('CREATE INDEX IF NOT EXISTS', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS') : row.definition;
+        const ddl =
+          this.db.kind === 'postgres' && row.kind !== 'stats'
+            ? row.definition.replace('CREATE INDEX IF NOT EXISTS', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS')
+            : row.definition;
         await this.db.exec(ddl);
-        await this.db.exec(`UPDATE record_index SET state = 'built', built_at = now() WHERE workspace_id = $1 AND table_id = $2 AND name = $3`, [this.ws.id, row.table_id, row.name]);
+        await this.db.exec(
+          `UPDATE record_index SET state = 'built', built_at = now() WHERE workspace_id = $1 AND table_id = $2 AND name = $3`,
+          [this.ws.id, row.table_id, row.name],
+        );
         built++;
         // statistics for the new expressions (and fresh ones for the planner's choice
         // between the new index and the others) once the table's last wish is built
-        const [more] = await this.db.query(`SELECT 1 FROM record_index WHERE workspace_id = $1 AND table_id = $2 AND state = 'wanted' LIMIT 1`, [this.ws.id, row.table_id]);
-        if (!more) await this.db.exec(`ANALYZE ${partitionName(row.table_id)}`).catch((e) => this.logger.warn(`ANALYZE after ${row.name}: ${(e as Error).message}`));
+        const [more] = await this.db.query(
+          `SELECT 1 FROM record_index WHERE workspace_id = $1 AND table_id = $2 AND state = 'wanted' LIMIT 1`,
+          [this.ws.id, row.table_id],
+        );
+        if (!more)
+          await this.db
+            .exec(`ANALYZE ${partitionName(row.table_id)}`)
+            .catch((e) => this.logger.warn(`ANALYZE after ${row.name}: ${(e as Error).message}`));
       } catch (e) {
         const code = (e as { code?: string }).code;
         // the partition is gone (table deleted) or the definition is stale: drop the wish
         this.logger.warn(`index ${row.name} not built: ${(e as Error).message}`);
-        await this.db.exec(`UPDATE record_index SET state = 'failed' WHERE workspace_id = $1 AND table_id = $2 AND name = $3`, [this.ws.id, row.table_id, row.name]);
+        await this.db.exec(`UPDATE record_index SET state = 'failed' WHERE workspace_id = $1 AND table_id = $2 AND name = $3`, [
+          this.ws.id,
+          row.table_id,
+          row.name,
+        ]);
         if (code === undefined) throw e;
       }
     }

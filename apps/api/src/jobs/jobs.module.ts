@@ -4,5 +4,10 @@ import { IndexAdvisor } from './index-advisor.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ imports: [WorkspaceModule], controllers: [JobsController], providers: [JobsService, IndexAdvisor], exports: [JobsService, IndexAdvisor] })
+@Module({
+  imports: [WorkspaceModule],
+  controllers: [JobsController],
+  providers: [JobsService, IndexAdvisor],
+  exports: [JobsService, IndexAdvisor],
+})
 export class JobsModule {}

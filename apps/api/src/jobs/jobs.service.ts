@@ -133,7 +133,10 @@ export class JobsService implements OnApplicationShutdown {
     if (!this.config.jobs || this.timer || this.stopped) return;
     if (this.db.kind === 'pglite') {
       // one process owns the embedded database: claims left by the previous run are stale
-      await this.db.exec(`UPDATE job SET locked_by = NULL, locked_at = NULL WHERE workspace_id = $1 AND state = 'running' AND locked_by IS NOT NULL`, [this.ws.id]);
+      await this.db.exec(
+        `UPDATE job SET locked_by = NULL, locked_at = NULL WHERE workspace_id = $1 AND state = 'running' AND locked_by IS NOT NULL`,
+        [this.ws.id],
+      );
     }
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
@@ -157,14 +160,27 @@ export class JobsService implements OnApplicationShutdown {
         );
         if (queued) {
           if (opts.merge) {
-            await sql.exec(`UPDATE job SET payload = jsonb_set(payload, '{data}', $3::jsonb), updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, queued.id, JSON.stringify(opts.merge(queued.data, payload) ?? null)]);
+            await sql.exec(
+              `UPDATE job SET payload = jsonb_set(payload, '{data}', $3::jsonb), updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+              [this.ws.id, queued.id, JSON.stringify(opts.merge(queued.data, payload) ?? null)],
+            );
           }
           return queued.id;
         }
       }
       const id = uuidv7();
-      const row = { data: payload ?? null, by: opts.startedBy ?? null, ...(opts.mergeKey !== undefined ? { mergeKey: opts.mergeKey } : {}) };
-      await sql.exec(`INSERT INTO job (workspace_id, id, kind, payload, total) VALUES ($1, $2, $3, $4::jsonb, $5)`, [this.ws.id, id, kind, JSON.stringify(row), total]);
+      const row = {
+        data: payload ?? null,
+        by: opts.startedBy ?? null,
+        ...(opts.mergeKey !== undefined ? { mergeKey: opts.mergeKey } : {}),
+      };
+      await sql.exec(`INSERT INTO job (workspace_id, id, kind, payload, total) VALUES ($1, $2, $3, $4::jsonb, $5)`, [
+        this.ws.id,
+        id,
+        kind,
+        JSON.stringify(row),
+        total,
+      ]);
       return id;
     };
     if (opts.sql) return run(opts.sql);
@@ -245,14 +261,29 @@ export class JobsService implements OnApplicationShutdown {
     try {
       outcome = await this.db.tx(async (sql) => {
         after = undefined;
-        const [row] = await sql.query<JobRow>(`SELECT ${COLUMNS} FROM job WHERE workspace_id = $1 AND id = $2 AND state = 'running' AND locked_by = $3 FOR UPDATE`, [this.ws.id, id, worker]);
+        const [row] = await sql.query<JobRow>(
+          `SELECT ${COLUMNS} FROM job WHERE workspace_id = $1 AND id = $2 AND state = 'running' AND locked_by = $3 FOR UPDATE`,
+          [this.ws.id, id, worker],
+        );
         if (!row) return 'stop'; // the lease was lost, or the job ended
         const handler = this.handlers.get(row.kind);
         if (!handler) throw new DomainError('INTERNAL', `No handler for jobs of kind "${row.kind}"`);
         const payload = row.payload ?? {};
-        const r = await handler({ id, kind: row.kind, data: payload.data, done: Number(row.done), total: row.total === null ? null : Number(row.total), startedBy: payload.by ?? null, sql });
+        const r = await handler({
+          id,
+          kind: row.kind,
+          data: payload.data,
+          done: Number(row.done),
+          total: row.total === null ? null : Number(row.total),
+          startedBy: payload.by ?? null,
+          sql,
+        });
         after = r.afterCommit;
-        const next = { ...payload, data: r.data === undefined ? payload.data : r.data, ...(r.result !== undefined ? { result: r.result } : {}) };
+        const next = {
+          ...payload,
+          data: r.data === undefined ? payload.data : r.data,
+          ...(r.result !== undefined ? { result: r.result } : {}),
+        };
         const state: JobState = !r.finished ? 'running' : r.error ? 'failed' : 'done';
         const total = r.total === undefined ? row.total : r.total;
         await sql.exec(
@@ -274,22 +305,31 @@ export class JobsService implements OnApplicationShutdown {
   private async recordFailure(id: string, worker: string, e: unknown): Promise<void> {
     const domain = isDomainError(e);
     if (!domain) this.logger.error(e);
-    const error: JobError = domain ? { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } : { code: 'INTERNAL', message: 'The job failed unexpectedly' };
-    await this.db.exec(
-      `UPDATE job SET
+    const error: JobError = domain
+      ? { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }
+      : { code: 'INTERNAL', message: 'The job failed unexpectedly' };
+    await this.db
+      .exec(
+        `UPDATE job SET
           payload = jsonb_set(payload, '{attempts}', to_jsonb(COALESCE((payload->>'attempts')::int, 0) + 1)),
           state = CASE WHEN $4 OR COALESCE((payload->>'attempts')::int, 0) + 1 >= $5 THEN 'failed' ELSE 'running' END,
           error = CASE WHEN $4 OR COALESCE((payload->>'attempts')::int, 0) + 1 >= $5 THEN $6::jsonb END,
           run_after = now() + make_interval(secs => power(2, COALESCE((payload->>'attempts')::int, 0) + 1)),
           locked_by = NULL, locked_at = NULL, updated_at = now()
         WHERE workspace_id = $1 AND id = $2 AND locked_by = $3`,
-      [this.ws.id, id, worker, domain, MAX_ATTEMPTS, JSON.stringify(error)],
-    ).catch((err) => this.logger.error(err));
+        [this.ws.id, id, worker, domain, MAX_ATTEMPTS, JSON.stringify(error)],
+      )
+      .catch((err) => this.logger.error(err));
   }
 
   /** Gives the job back (clean shutdown): another process, or the next start, continues it. */
   private async release(id: string): Promise<void> {
-    await this.db.exec(`UPDATE job SET locked_by = NULL, locked_at = NULL WHERE workspace_id = $1 AND id = $2 AND locked_by = $3 AND state = 'running'`, [this.ws.id, id, this.workerId]).catch(() => undefined);
+    await this.db
+      .exec(
+        `UPDATE job SET locked_by = NULL, locked_at = NULL WHERE workspace_id = $1 AND id = $2 AND locked_by = $3 AND state = 'running'`,
+        [this.ws.id, id, this.workerId],
+      )
+      .catch(() => undefined);
   }
 }
 

@@ -31,14 +31,20 @@ function title(v: unknown, path: string): string {
 }
 
 function fieldKey(table: TableMeta, v: unknown, path: string): string {
-  if (typeof v !== 'string' || !table.fields.some((f) => f.key === v)) bad(`"${String(v).slice(0, 60)}" is not a field of ${table.key}`, path);
+  if (typeof v !== 'string' || !table.fields.some((f) => f.key === v))
+    bad(`"${String(v).slice(0, 60)}" is not a field of ${table.key}`, path);
   return v;
 }
 
 export function defaultCardSpec(table: TableMeta): CardSpec {
   const fields = table.fields.filter((f) => f.type !== 'link' || !(f.options as { multiple?: boolean }).multiple);
-  const subtables = table.fields.filter((f) => f.type === 'link' && (f.options as { multiple?: boolean }).multiple).map((f) => ({ field: f.key }));
-  return { tabs: [{ title: 'Main', sections: [{ title: '', columns: fields.length > 6 ? 2 : 1, fields: fields.map((f) => f.key) }] }], subtables };
+  const subtables = table.fields
+    .filter((f) => f.type === 'link' && (f.options as { multiple?: boolean }).multiple)
+    .map((f) => ({ field: f.key }));
+  return {
+    tabs: [{ title: 'Main', sections: [{ title: '', columns: fields.length > 6 ? 2 : 1, fields: fields.map((f) => f.key) }] }],
+    subtables,
+  };
 }
 
 export function defaultTableSpec(table: TableMeta): TableSpec {
@@ -56,8 +62,13 @@ export function parseCardSpec(table: TableMeta, raw: unknown): CardSpec {
         const path = `spec.tabs[${i}].sections[${j}]`;
         if (!isPlainObject(s) || !Array.isArray(s.fields) || s.fields.length > 500) bad('a section is {title, columns, fields:[…]}', path);
         const columns = s.columns ?? 1;
-        if (typeof columns !== 'number' || !Number.isInteger(columns) || columns < 1 || columns > 4) bad('columns is 1 to 4', `${path}.columns`);
-        return { title: title(s.title, `${path}.title`), columns, fields: s.fields.map((f, k) => fieldKey(table, f, `${path}.fields[${k}]`)) };
+        if (typeof columns !== 'number' || !Number.isInteger(columns) || columns < 1 || columns > 4)
+          bad('columns is 1 to 4', `${path}.columns`);
+        return {
+          title: title(s.title, `${path}.title`),
+          columns,
+          fields: s.fields.map((f, k) => fieldKey(table, f, `${path}.fields[${k}]`)),
+        };
       }),
     };
   });
@@ -78,11 +89,15 @@ export function parseTableSpec(table: TableMeta, raw: unknown): TableSpec {
   const columns = raw.columns.map((c, i) => {
     if (!isPlainObject(c)) bad('a column is {field, width?}', `spec.columns[${i}]`);
     const width = c.width;
-    if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 30 || width > 2000)) bad('width is 30 to 2000 pixels', `spec.columns[${i}].width`);
-    return width === undefined ? { field: fieldKey(table, c.field, `spec.columns[${i}].field`) } : { field: fieldKey(table, c.field, `spec.columns[${i}].field`), width };
+    if (width !== undefined && (typeof width !== 'number' || !Number.isInteger(width) || width < 30 || width > 2000))
+      bad('width is 30 to 2000 pixels', `spec.columns[${i}].width`);
+    return width === undefined
+      ? { field: fieldKey(table, c.field, `spec.columns[${i}].field`) }
+      : { field: fieldKey(table, c.field, `spec.columns[${i}].field`), width };
   });
   const frozen = raw.frozen;
-  if (frozen !== undefined && (typeof frozen !== 'number' || !Number.isInteger(frozen) || frozen < 0 || frozen > 10)) bad('frozen is 0 to 10 columns', 'spec.frozen');
+  if (frozen !== undefined && (typeof frozen !== 'number' || !Number.isInteger(frozen) || frozen < 0 || frozen > 10))
+    bad('frozen is 0 to 10 columns', 'spec.frozen');
   return frozen === undefined ? { columns } : { columns, frozen };
 }
 
@@ -105,7 +120,12 @@ export function specToKeys(table: TableMeta, spec: unknown): unknown {
 export function cardForReader(spec: CardSpec, readable: TableMeta, canReadTable: (tableId: string) => boolean): CardSpec {
   const keys = new Set(readable.fields.map((f) => f.key));
   const tabs = spec.tabs
-    .map((tab) => ({ ...tab, sections: tab.sections.filter((s) => !s.fields.length || s.fields.some((k) => keys.has(k))).map((s) => ({ ...s, fields: s.fields.filter((k) => keys.has(k)) })) }))
+    .map((tab) => ({
+      ...tab,
+      sections: tab.sections
+        .filter((s) => !s.fields.length || s.fields.some((k) => keys.has(k)))
+        .map((s) => ({ ...s, fields: s.fields.filter((k) => keys.has(k)) })),
+    }))
     .filter((tab, i) => tab.sections.length || !spec.tabs[i]!.sections.length);
   const subtables = spec.subtables.filter((s) => {
     const link = readable.fields.find((f) => f.key === s.field);

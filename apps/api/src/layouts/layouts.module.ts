@@ -6,5 +6,10 @@ import { LayoutsController } from './layouts.controller.js';
 import { LayoutsService } from './layouts.service.js';
 import { ViewsService } from './views.service.js';
 
-@Module({ imports: [WorkspaceModule, SchemaModule, AccessModule], controllers: [LayoutsController], providers: [LayoutsService, ViewsService], exports: [LayoutsService, ViewsService] })
+@Module({
+  imports: [WorkspaceModule, SchemaModule, AccessModule],
+  controllers: [LayoutsController],
+  providers: [LayoutsService, ViewsService],
+  exports: [LayoutsService, ViewsService],
+})
 export class LayoutsModule {}

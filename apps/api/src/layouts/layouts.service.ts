@@ -10,7 +10,18 @@ import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { cardForReader, defaultCardSpec, defaultTableSpec, parseCardSpec, parseTableSpec, specToIds, specToKeys, tableForReader, type CardSpec, type TableSpec } from './layout-spec.js';
+import {
+  cardForReader,
+  defaultCardSpec,
+  defaultTableSpec,
+  parseCardSpec,
+  parseTableSpec,
+  specToIds,
+  specToKeys,
+  tableForReader,
+  type CardSpec,
+  type TableSpec,
+} from './layout-spec.js';
 
 /** What a reader may see of a table: its readable fields, and which linked tables they may read. */
 export interface LayoutReader {
@@ -31,18 +42,29 @@ export class LayoutsService {
   ) {}
 
   /** The layout as designed, or as `reader` may see it. */
-  async getLayout(tableRef: string, kind: 'card' | 'table', reader?: LayoutReader): Promise<{ kind: string; spec: unknown; saved: boolean }> {
+  async getLayout(
+    tableRef: string,
+    kind: 'card' | 'table',
+    reader?: LayoutReader,
+  ): Promise<{ kind: string; spec: unknown; saved: boolean }> {
     const table = await this.schema.table(tableRef);
-    const [row] = await this.db.query<{ spec: unknown }>(`SELECT spec FROM layout WHERE workspace_id = $1 AND table_id = $2 AND kind = $3`, [this.ws.id, table.id, kind]);
+    const [row] = await this.db.query<{ spec: unknown }>(
+      `SELECT spec FROM layout WHERE workspace_id = $1 AND table_id = $2 AND kind = $3`,
+      [this.ws.id, table.id, kind],
+    );
     const spec = row ? specToKeys(table, row.spec) : kind === 'card' ? defaultCardSpec(table) : defaultTableSpec(table);
     if (!reader) return { kind, spec, saved: !!row };
-    const cut = kind === 'card' ? cardForReader(spec as CardSpec, reader.readable, (id) => reader.canReadTable(id)) : tableForReader(spec as TableSpec, reader.readable);
+    const cut =
+      kind === 'card'
+        ? cardForReader(spec as CardSpec, reader.readable, (id) => reader.canReadTable(id))
+        : tableForReader(spec as TableSpec, reader.readable);
     return { kind, spec: cut, saved: !!row };
   }
 
   async putLayout(tableRef: string, kind: 'card' | 'table', body: unknown): Promise<{ kind: string; spec: unknown; saved: boolean }> {
     const table = await this.schema.table(tableRef);
-    if (!isPlainObject(body) || !('spec' in body)) throw new DomainError('VALIDATION_FAILED', 'Send {"spec": …}', { spec: { code: 'REQUIRED', message: 'spec is required' } });
+    if (!isPlainObject(body) || !('spec' in body))
+      throw new DomainError('VALIDATION_FAILED', 'Send {"spec": …}', { spec: { code: 'REQUIRED', message: 'spec is required' } });
     const spec = kind === 'card' ? parseCardSpec(table, body.spec) : parseTableSpec(table, body.spec);
     await this.db.exec(
       `INSERT INTO layout (workspace_id, table_id, kind, spec) VALUES ($1, $2, $3, $4::jsonb)

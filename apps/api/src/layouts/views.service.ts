@@ -18,7 +18,17 @@
  *   they may not read (the controller checks the table first).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { compileFilter, compileSort, DomainError, isUuid, resolveField, SqlBuilder, uuidv7, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import {
+  compileFilter,
+  compileSort,
+  DomainError,
+  isUuid,
+  resolveField,
+  SqlBuilder,
+  uuidv7,
+  type FieldMeta,
+  type TableMeta,
+} from '@tabula/schema-engine';
 import { isPlainObject, parseName } from '../access/rights-admin.js';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
@@ -69,7 +79,15 @@ export class ViewsService {
     const v = this.parse(table, body, user, true);
     const shared = v.shared ?? user.mayShare;
     if (shared && !user.mayShare) throw forbidden();
-    const row: ViewRow = { id: uuidv7(), name: v.name!, filter: v.filter ?? null, sort: v.sort ?? null, columns: v.columns ?? null, shared, created_by: user.id };
+    const row: ViewRow = {
+      id: uuidv7(),
+      name: v.name!,
+      filter: v.filter ?? null,
+      sort: v.sort ?? null,
+      columns: v.columns ?? null,
+      shared,
+      created_by: user.id,
+    };
     await this.write(table, row, 'insert');
     return viewOut(table, row, user.readable)!;
   }
@@ -97,12 +115,10 @@ export class ViewsService {
   /** The stored view, when `user` sees it at all (listed for them, filter readable); NOT_FOUND otherwise. */
   private async visible(table: TableMeta, id: string, user: ViewUser): Promise<ViewRow> {
     if (!isUuid(id)) throw notFound();
-    const [row] = await this.db.query<ViewRow>(`SELECT ${COLUMNS} FROM saved_view WHERE workspace_id = $1 AND table_id = $2 AND id = $3 AND (shared OR created_by = $4)`, [
-      this.ws.id,
-      table.id,
-      id.toLowerCase(),
-      user.id,
-    ]);
+    const [row] = await this.db.query<ViewRow>(
+      `SELECT ${COLUMNS} FROM saved_view WHERE workspace_id = $1 AND table_id = $2 AND id = $3 AND (shared OR created_by = $4)`,
+      [this.ws.id, table.id, id.toLowerCase(), user.id],
+    );
     if (!row || !viewOut(table, row, user.readable)) throw notFound();
     return row;
   }
@@ -111,10 +127,18 @@ export class ViewsService {
    * The parts of a view the body names, checked against the fields `user` may read and
    * turned into stored form (field ids). `name` is required on create.
    */
-  private parse(table: TableMeta, body: unknown, user: ViewUser, create: boolean): Partial<Pick<ViewRow, 'name' | 'filter' | 'sort' | 'columns' | 'shared'>> {
+  private parse(
+    table: TableMeta,
+    body: unknown,
+    user: ViewUser,
+    create: boolean,
+  ): Partial<Pick<ViewRow, 'name' | 'filter' | 'sort' | 'columns' | 'shared'>> {
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {name, filter?, sort?, columns?, shared?}');
     for (const k of Object.keys(body)) {
-      if (!VIEW_KEYS.includes(k)) throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' } });
+      if (!VIEW_KEYS.includes(k))
+        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
+          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' },
+        });
     }
     const readable = new Set(user.readable.fields.map((f) => f.id));
     const canRead = (f: FieldMeta) => readable.has(f.id);
@@ -124,7 +148,8 @@ export class ViewsService {
     if (body.filter !== undefined) {
       if (body.filter !== null) compileFilter(table, body.filter, ctx);
       // jsonb cannot hold U+0000: refused here rather than failing in the database
-      if (JSON.stringify(body.filter ?? null).includes('\\u0000')) throw new DomainError('INVALID_FILTER', 'A filter may not contain the character U+0000');
+      if (JSON.stringify(body.filter ?? null).includes('\\u0000'))
+        throw new DomainError('INVALID_FILTER', 'A filter may not contain the character U+0000');
       out.filter = body.filter === null ? null : specToIds(table, body.filter);
     }
     if (body.sort !== undefined) {
@@ -137,7 +162,10 @@ export class ViewsService {
       out.columns = body.columns === null ? null : specToIds(table, parseTableSpec(table, { columns: body.columns }).columns);
     }
     if (body.shared !== undefined) {
-      if (typeof body.shared !== 'boolean') throw new DomainError('VALIDATION_FAILED', 'shared is true or false', { shared: { code: 'NOT_A_BOOLEAN', message: 'true or false' } });
+      if (typeof body.shared !== 'boolean')
+        throw new DomainError('VALIDATION_FAILED', 'shared is true or false', {
+          shared: { code: 'NOT_A_BOOLEAN', message: 'true or false' },
+        });
       out.shared = body.shared;
     }
     return out;
@@ -151,9 +179,20 @@ export class ViewsService {
         ? `INSERT INTO saved_view (workspace_id, id, table_id, name, filter, sort, columns, shared, created_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9)`
         : `UPDATE saved_view SET name = $4, filter = $5::jsonb, sort = $6, columns = $7::jsonb, shared = $8, created_by = $9 WHERE workspace_id = $1 AND id = $2 AND table_id = $3`;
     try {
-      n = await this.db.exec(text, [this.ws.id, row.id, table.id, row.name, json(row.filter), row.sort, json(row.columns), row.shared, row.created_by]);
+      n = await this.db.exec(text, [
+        this.ws.id,
+        row.id,
+        table.id,
+        row.name,
+        json(row.filter),
+        row.sort,
+        json(row.columns),
+        row.shared,
+        row.created_by,
+      ]);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505') throw new DomainError('UNIQUE_VIOLATION', `A view named "${row.name}" already exists`, { name: row.name });
+      if ((e as { code?: string }).code === '23505')
+        throw new DomainError('UNIQUE_VIOLATION', `A view named "${row.name}" already exists`, { name: row.name });
       throw e;
     }
     // deleted since it was read
@@ -181,8 +220,20 @@ function viewOut(table: TableMeta, r: ViewRow, readable: TableMeta): ViewOut | n
     })
     .filter((x): x is string => x !== null)
     .join(',');
-  const columns = Array.isArray(r.columns) ? specToKeys(table, (r.columns as { field?: unknown }[]).filter((c) => !hidden(String(c?.field)))) : null;
-  return { id: r.id, name: r.name, filter: r.filter === null ? null : specToKeys(table, r.filter), sort: sort || null, columns, shared: r.shared };
+  const columns = Array.isArray(r.columns)
+    ? specToKeys(
+        table,
+        (r.columns as { field?: unknown }[]).filter((c) => !hidden(String(c?.field))),
+      )
+    : null;
+  return {
+    id: r.id,
+    name: r.name,
+    filter: r.filter === null ? null : specToKeys(table, r.filter),
+    sort: sort || null,
+    columns,
+    shared: r.shared,
+  };
 }
 
 /** Every field a stored filter tree names (ids, or system column keys). */
@@ -208,7 +259,8 @@ function sortToIds(table: TableMeta, sort: string): string {
 }
 
 const notFound = () => new DomainError('NOT_FOUND', 'View not found');
-const forbidden = () => new DomainError('FORBIDDEN', 'Only a user who may manage settings may share a view, or change or delete a shared one');
+const forbidden = () =>
+  new DomainError('FORBIDDEN', 'Only a user who may manage settings may share a view, or change or delete a shared one');
 
 function json(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(v);

@@ -58,11 +58,25 @@ export class LinkWriteService {
     const s = linkStorage(field);
     const single = this.singleOtherSide(field);
     if (single && all.length < pairs.reduce((n, [, ids]) => n + ids.length, 0)) {
-      throw new DomainError('VALIDATION_FAILED', `Two records of the batch link to the same record through "${field.key}", which links to one record only from the other side`, {
-        [field.key]: { code: 'SINGLE_LINK', message: `"${single.key}" of ${this.schema.tableById(linkOptions(field).table)!.key} links to one record only` },
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Two records of the batch link to the same record through "${field.key}", which links to one record only from the other side`,
+        {
+          [field.key]: {
+            code: 'SINGLE_LINK',
+            message: `"${single.key}" of ${this.schema.tableById(linkOptions(field).table)!.key} links to one record only`,
+          },
+        },
+      );
     }
-    const plan = await this.prepare(sql, user, field, pairs.map(([id]) => id), all, []);
+    const plan = await this.prepare(
+      sql,
+      user,
+      field,
+      pairs.map(([id]) => id),
+      all,
+      [],
+    );
     const self: string[] = [];
     const other: string[] = [];
     const pos: number[] = [];
@@ -82,7 +96,14 @@ export class LinkWriteService {
    * other records of the field's table that lost a target to it (as `writeNew`).
    */
   async write(sql: Sql, user: CurrentUser, recordId: string, field: FieldMeta, before: string[], ids: string[]): Promise<string[]> {
-    const plan = await this.prepare(sql, user, field, [recordId], ids.filter((id) => !before.includes(id)), before.filter((id) => !ids.includes(id)));
+    const plan = await this.prepare(
+      sql,
+      user,
+      field,
+      [recordId],
+      ids.filter((id) => !before.includes(id)),
+      before.filter((id) => !ids.includes(id)),
+    );
     const s = linkStorage(field);
     const fid = uuidLiteral(s.fieldId);
     await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.self} = $2`, [this.ws.id, recordId]);
@@ -105,7 +126,14 @@ export class LinkWriteService {
    * only: the losers); and the values of the records whose single link changes are noted
    * for their history.
    */
-  private async prepare(sql: Sql, user: CurrentUser, field: FieldMeta, writers: string[], added: string[], removed: string[]): Promise<{ moved: Moved[]; losers: string[] }> {
+  private async prepare(
+    sql: Sql,
+    user: CurrentUser,
+    field: FieldMeta,
+    writers: string[],
+    added: string[],
+    removed: string[],
+  ): Promise<{ moved: Moved[]; losers: string[] }> {
     const table = this.schema.tableById(field.tableId)!;
     const target = await this.checkTargets(sql, user, field, added);
     const pair = this.pairOf(field, target);
@@ -113,8 +141,16 @@ export class LinkWriteService {
     if (pair) {
       const mine = target.id === table.id ? new Set(writers) : new Set<string>();
       const others = [...added, ...removed].filter((id) => !mine.has(id));
-      await this.assertMayUpdate(sql, user, target, pair, others, `Linking changes "${pair.key}" of records of "${target.key}" that you may not change; nothing was written`);
-      if (linkOptions(pair).multiple === false && others.length) moved.push({ table: target, field: pair, before: await this.links.values(sql, pair, others) });
+      await this.assertMayUpdate(
+        sql,
+        user,
+        target,
+        pair,
+        others,
+        `Linking changes "${pair.key}" of records of "${target.key}" that you may not change; nothing was written`,
+      );
+      if (linkOptions(pair).multiple === false && others.length)
+        moved.push({ table: target, field: pair, before: await this.links.values(sql, pair, others) });
     }
     if (!pair || linkOptions(pair).multiple !== false || !added.length) return { moved, losers: [] };
     const s = linkStorage(field);
@@ -129,16 +165,30 @@ export class LinkWriteService {
     // a holder in the trash loses a link that only a restore would have brought back: like
     // the other side of a delete, that needs no right on it (and it is not versioned)
     const losers = held.filter((h) => h.live).map((h) => h.id);
-    await this.assertMayUpdate(sql, user, table, field, losers, `"${field.key}" would take records away from records of "${table.key}" that you may not change; nothing was written`);
-    if (linkOptions(field).multiple === false && losers.length) moved.push({ table, field, before: await this.links.values(sql, field, losers) });
-    await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) AND ${s.self} <> ALL($3::uuid[])`, [this.ws.id, added, writers]);
+    await this.assertMayUpdate(
+      sql,
+      user,
+      table,
+      field,
+      losers,
+      `"${field.key}" would take records away from records of "${table.key}" that you may not change; nothing was written`,
+    );
+    if (linkOptions(field).multiple === false && losers.length)
+      moved.push({ table, field, before: await this.links.values(sql, field, losers) });
+    await sql.exec(
+      `DELETE FROM record_link WHERE workspace_id = $1 AND field_id = ${fid} AND ${s.other} = ANY($2::uuid[]) AND ${s.self} <> ALL($3::uuid[])`,
+      [this.ws.id, added, writers],
+    );
     return { moved, losers };
   }
 
   /** The linked table, after checking that every id is a live record of it that the user may read. */
   private async checkTargets(sql: Sql, user: CurrentUser, field: FieldMeta, ids: string[]): Promise<TableMeta> {
     const target = this.schema.tableById(linkOptions(field).table);
-    if (!target) throw new DomainError('VALIDATION_FAILED', `The table linked by "${field.key}" no longer exists`, { [field.key]: { code: 'LINK_TABLE_GONE', message: 'the linked table was deleted' } });
+    if (!target)
+      throw new DomainError('VALIDATION_FAILED', `The table linked by "${field.key}" no longer exists`, {
+        [field.key]: { code: 'LINK_TABLE_GONE', message: 'the linked table was deleted' },
+      });
     if (!ids.length) return target;
     const ok = await this.access.readableIds(sql, user, target, ids);
     const missing = ids.filter((i) => !ok.has(i));
@@ -164,7 +214,14 @@ export class LinkWriteService {
   }
 
   /** FORBIDDEN unless the user may update every one of `ids` (records of `table`) and write `field` there. */
-  private async assertMayUpdate(sql: Sql, user: CurrentUser, table: TableMeta, field: FieldMeta, ids: string[], message: string): Promise<void> {
+  private async assertMayUpdate(
+    sql: Sql,
+    user: CurrentUser,
+    table: TableMeta,
+    field: FieldMeta,
+    ids: string[],
+    message: string,
+  ): Promise<void> {
     if (!ids.length) return;
     let writable: boolean;
     try {

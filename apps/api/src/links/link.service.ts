@@ -144,14 +144,22 @@ export class LinkService {
    * the same compiler as every read) deciding `readable` and whether the primary value —
    * itself subject to the reader's field rights on the target — is shown.
    */
-  private linkSelect(b: SqlBuilder, field: FieldMeta, target: TableMeta, expand?: LinkExpand): { name: string; readable: string; order: string[]; from: string; where: string } {
+  private linkSelect(
+    b: SqlBuilder,
+    field: FieldMeta,
+    target: TableMeta,
+    expand?: LinkExpand,
+  ): { name: string; readable: string; order: string[]; from: string; where: string } {
     const s = linkStorage(field);
     let name = 'NULL::jsonb';
     let readable = 'TRUE';
     if (expand) {
       const primary = target.fields.find((f) => f.id === target.primaryFieldId);
       const scope = scopeFilter(expand.scope(target));
-      readable = scope === undefined ? 'TRUE' : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
+      readable =
+        scope === undefined
+          ? 'TRUE'
+          : `COALESCE(${compileFilter(target, scope, { alias: 't', sql: b, ...this.ws.valueContext() })}, FALSE)`;
       if (primary && (expand.canRead?.(target, primary) ?? true)) name = `CASE WHEN ${readable} THEN ${slotJson('t', primary.slot)} END`;
     }
     return {
@@ -229,7 +237,9 @@ export class LinkService {
               const count = named ? (await this.access.readableIds(sql, user, holder, fresh)).size : 0;
               throw new DomainError(
                 'DELETE_RESTRICTED',
-                named ? `Records of "${holder.label}" still link to this record through "${f.label}"; remove those links first` : 'Other records still link to this record; it cannot be deleted',
+                named
+                  ? `Records of "${holder.label}" still link to this record through "${f.label}"; remove those links first`
+                  : 'Other records still link to this record; it cannot be deleted',
                 named ? { table: holder.key, field: f.key, count } : { count },
               );
             }
@@ -237,7 +247,9 @@ export class LinkService {
               if ((await this.access.idsOutside(sql, user, holder, 'delete', fresh)).length) {
                 throw new DomainError(
                   'FORBIDDEN',
-                  named ? `Deleting this record would also delete records of "${holder.label}" (through "${f.label}") that you may not delete; nothing was deleted` : 'Deleting this record would also delete records you may not delete; nothing was deleted',
+                  named
+                    ? `Deleting this record would also delete records of "${holder.label}" (through "${f.label}") that you may not delete; nothing was deleted`
+                    : 'Deleting this record would also delete records you may not delete; nothing was deleted',
                   named ? { table: holder.key, field: f.key } : undefined,
                 );
               }

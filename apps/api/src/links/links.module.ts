@@ -6,5 +6,9 @@ import { WorkspaceModule } from '../workspace/workspace.module.js';
 import { LinkWriteService } from './link-write.service.js';
 import { LinkService } from './link.service.js';
 
-@Module({ imports: [WorkspaceModule, SchemaModule, StoreModule, AccessModule], providers: [LinkService, LinkWriteService], exports: [LinkService, LinkWriteService] })
+@Module({
+  imports: [WorkspaceModule, SchemaModule, StoreModule, AccessModule],
+  providers: [LinkService, LinkWriteService],
+  exports: [LinkService, LinkWriteService],
+})
 export class LinksModule {}

@@ -57,7 +57,10 @@ export class AttachmentRefs {
         return !r || r.table_id !== table.id || r.field_id !== f.id || r.record_id !== recordId.toLowerCase();
       });
       if (bad) {
-        errors[f.key] = { code: 'UNKNOWN_ATTACHMENT', message: `attachment ${bad.id} does not belong to this record's "${f.key}"; upload files to add them` };
+        errors[f.key] = {
+          code: 'UNKNOWN_ATTACHMENT',
+          message: `attachment ${bad.id} does not belong to this record's "${f.key}"; upload files to add them`,
+        };
         continue;
       }
       patch[f.slot] = items.map((a) => itemOf(rows.get(a.id)!));

@@ -37,7 +37,9 @@ export class AutonumberService {
   ) {}
 
   fields(table: TableMeta, gapless?: boolean): FieldMeta[] {
-    return table.fields.filter((f) => f.type === 'autonumber' && (gapless === undefined || !!(f.options as unknown as AutoOpts).gapless === gapless));
+    return table.fields.filter(
+      (f) => f.type === 'autonumber' && (gapless === undefined || !!(f.options as unknown as AutoOpts).gapless === gapless),
+    );
   }
 
   /** Numbers for the gaps-allowed fields, taken before the write's transaction. */
@@ -71,7 +73,13 @@ export class AutonumberService {
     }
   }
 
-  private async number(sql: Sql, table: TableMeta, field: FieldMeta, rows: NumberedRow[], fallbackDate?: (r: NumberedRow) => string | undefined): Promise<void> {
+  private async number(
+    sql: Sql,
+    table: TableMeta,
+    field: FieldMeta,
+    rows: NumberedRow[],
+    fallbackDate?: (r: NumberedRow) => string | undefined,
+  ): Promise<void> {
     const o = field.options as unknown as AutoOpts;
     const dateField = o.dateField ? table.fields.find((f) => f.key === o.dateField || f.id === o.dateField) : undefined;
     const today = this.ws.valueContext().today();

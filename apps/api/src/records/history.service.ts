@@ -28,7 +28,8 @@ export class HistoryService {
   async list(user: CurrentUser, tableRef: string, id: string) {
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'read');
-    const row = (await this.store.fetch(this.db, table, id, acc.scope)) ?? (await this.store.fetch(this.db, table, id, acc.scope, { trashed: true }));
+    const row =
+      (await this.store.fetch(this.db, table, id, acc.scope)) ?? (await this.store.fetch(this.db, table, id, acc.scope, { trashed: true }));
     if (!row) throw new DomainError('NOT_FOUND', 'Record not found');
     const events = await this.audit.history(this.db, table.id, row.id);
     return {
@@ -68,7 +69,11 @@ export class HistoryService {
     return this.writer.update(user, table.id, row.id, version === undefined ? { data } : { data, version });
   }
 
-  private diffToWire(table: TableMeta, diff: Record<string, [unknown, unknown]> | null, canRead: (f: TableMeta['fields'][number]) => boolean) {
+  private diffToWire(
+    table: TableMeta,
+    diff: Record<string, [unknown, unknown]> | null,
+    canRead: (f: TableMeta['fields'][number]) => boolean,
+  ) {
     if (!diff) return {};
     const out: Record<string, { from: unknown; to: unknown }> = {};
     for (const f of table.fields) {

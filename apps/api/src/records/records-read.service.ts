@@ -60,15 +60,26 @@ export class RecordsReadService {
     private readonly computed: ComputedService,
   ) {}
 
-  async list(user: CurrentUser, tableRef: string, input: Record<string, unknown>, opts: { trashed?: boolean; fromBody?: boolean } = {}): Promise<ListResult> {
+  async list(
+    user: CurrentUser,
+    tableRef: string,
+    input: Record<string, unknown>,
+    opts: { trashed?: boolean; fromBody?: boolean } = {},
+  ): Promise<ListResult> {
     for (const k of Object.keys(input)) {
-      if (!LIST_KEYS.includes(k)) throw new DomainError('VALIDATION_FAILED', `Unknown parameter "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNKNOWN_PARAMETER', message: `known: ${LIST_KEYS.join(', ')}` } });
-      if (!opts.fromBody && Array.isArray(input[k])) throw new DomainError('VALIDATION_FAILED', `"${k}" is given more than once`, { [k]: { code: 'REPEATED_PARAMETER', message: 'give it once' } });
+      if (!LIST_KEYS.includes(k))
+        throw new DomainError('VALIDATION_FAILED', `Unknown parameter "${k.slice(0, 40)}"`, {
+          [k.slice(0, 40)]: { code: 'UNKNOWN_PARAMETER', message: `known: ${LIST_KEYS.join(', ')}` },
+        });
+      if (!opts.fromBody && Array.isArray(input[k]))
+        throw new DomainError('VALIDATION_FAILED', `"${k}" is given more than once`, {
+          [k]: { code: 'REPEATED_PARAMETER', message: 'give it once' },
+        });
     }
     const table = await this.schema.table(tableRef, undefined, user.schemaVersion);
     const acc = this.access.forTable(user, table, 'read');
     const params: ListParams = {
-      filter: opts.fromBody ? input.filter ?? undefined : parseFilterParam(input.filter),
+      filter: opts.fromBody ? (input.filter ?? undefined) : parseFilterParam(input.filter),
       sort: input.sort,
       q: input.q,
       limit: input.limit,
@@ -77,14 +88,17 @@ export class RecordsReadService {
     };
     const count = input.count;
     if (count !== undefined && count !== 'none' && count !== 'exact' && count !== 'estimate') {
-      throw new DomainError('VALIDATION_FAILED', 'count must be "none", "estimate" or "exact"', { count: { code: 'INVALID_COUNT', message: 'none, estimate or exact' } });
+      throw new DomainError('VALIDATION_FAILED', 'count must be "none", "estimate" or "exact"', {
+        count: { code: 'INVALID_COUNT', message: 'none, estimate or exact' },
+      });
     }
     const q = this.store.listQuery(table, params, acc.scope, { canRead: acc.canRead, trashed: opts.trashed });
     this.noteUse(table, params);
     const linked = this.withLinkColumns(table, acc, input.expand, user, q.text, q.values);
     const mode = count === 'none' ? 'none' : count === 'estimate' ? 'estimate' : 'exact';
     const cap = mode === 'estimate' ? ESTIMATE_COUNT_CAP : COUNT_CAP;
-    const countMatches = async () => (await this.db.query<{ n: number }>(mode === 'estimate' ? q.estimateCountText : q.countText, q.countValues))[0]!.n;
+    const countMatches = async () =>
+      (await this.db.query<{ n: number }>(mode === 'estimate' ? q.estimateCountText : q.countText, q.countValues))[0]!.n;
     // On a server the count runs beside the page on a second pooled connection (the same
     // WHERE, so the same rights scope); it is wasted only when the page turns out to hold
     // every match. PGlite has one session: there the count follows the page, only if needed.
@@ -132,7 +146,14 @@ export class RecordsReadService {
    * field, `LinkService.pageColumns`), so a page is one round trip; `items` turns its rows
    * into wire records exactly as `withLinks` does. `expand` is checked before the query.
    */
-  private withLinkColumns(table: TableMeta, acc: Access, expand: unknown, user: CurrentUser, text: string, values: unknown[]): { text: string; values: unknown[]; items(rows: (RecordRow & Record<string, unknown>)[]): Promise<WireRecord[]> } {
+  private withLinkColumns(
+    table: TableMeta,
+    acc: Access,
+    expand: unknown,
+    user: CurrentUser,
+    text: string,
+    values: unknown[],
+  ): { text: string; values: unknown[]; items(rows: (RecordRow & Record<string, unknown>)[]): Promise<WireRecord[]> } {
     const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
     const toItems = async (rows: RecordRow[]) => {
       const items = rows.map((r) => toWire(table, r, acc.canRead));
@@ -187,7 +208,13 @@ export class RecordsReadService {
     const fields = table.fields.filter((f) => f.type === 'link' && acc.canRead(f));
     if (!fields.length || !rows.length) return items;
     const wanted = parseExpand(expand, fields);
-    const values = await this.links.load(sql, table, rows.map((r) => r.id), fields, wanted.length && user ? this.expandRights(user) : undefined);
+    const values = await this.links.load(
+      sql,
+      table,
+      rows.map((r) => r.id),
+      fields,
+      wanted.length && user ? this.expandRights(user) : undefined,
+    );
     for (const item of items) {
       const v = values.get(item.id) ?? {};
       for (const f of fields) item.data[f.key] = (v[f.key] ?? []).map((x) => x.id);
@@ -221,7 +248,10 @@ export class RecordsReadService {
 
 function parseExpand(expand: unknown, fields: FieldMeta[]): FieldMeta[] {
   if (expand === undefined || expand === null || expand === '') return [];
-  if (typeof expand !== 'string') throw new DomainError('VALIDATION_FAILED', 'expand is "links" or a comma-separated list of link fields', { expand: { code: 'INVALID_EXPAND', message: 'links or link field keys' } });
+  if (typeof expand !== 'string')
+    throw new DomainError('VALIDATION_FAILED', 'expand is "links" or a comma-separated list of link fields', {
+      expand: { code: 'INVALID_EXPAND', message: 'links or link field keys' },
+    });
   if (expand === 'links') return fields;
   const keys = expand.split(',').map((k) => k.trim());
   return keys.map((k) => {

@@ -53,7 +53,8 @@ export interface CreateOptions {
   returnIds?: boolean;
 }
 
-export type CreateResult = { single: boolean; records: WireRecord[]; ids?: undefined } | { single: boolean; ids: string[]; records?: undefined };
+export type CreateResult =
+  { single: boolean; records: WireRecord[]; ids?: undefined } | { single: boolean; ids: string[]; records?: undefined };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -62,7 +63,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function onlyKeys(body: Record<string, unknown>, allowed: string[], where: string): void {
   for (const k of Object.keys(body)) {
     if (!allowed.includes(k)) {
-      throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}" in ${where}`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: `allowed: ${allowed.join(', ')}` } });
+      throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}" in ${where}`, {
+        [k.slice(0, 40)]: { code: 'UNEXPECTED', message: `allowed: ${allowed.join(', ')}` },
+      });
     }
   }
 }
@@ -103,7 +106,10 @@ export class RecordsWriteService {
    * linked parents) are recomputed once for the batch.
    */
   async create(user: CurrentUser, tableRef: string, body: unknown, opts: CreateOptions = {}): Promise<CreateResult> {
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {"data":{…}} or {"records":[…]}', { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+    if (!isPlainObject(body))
+      throw new DomainError('VALIDATION_FAILED', 'Send {"data":{…}} or {"records":[…]}', {
+        body: { code: 'NOT_AN_OBJECT', message: 'must be an object' },
+      });
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'create');
     const single = !('records' in body);
@@ -115,7 +121,9 @@ export class RecordsWriteService {
       onlyKeys(body, ['records'], 'the batch');
       const max = this.maxBatch(opts);
       if (!Array.isArray(body.records) || body.records.length === 0 || body.records.length > max) {
-        throw new DomainError('VALIDATION_FAILED', `records must be an array of 1 to ${max} records`, { records: { code: 'INVALID_BATCH', message: `1 to ${max} records` } });
+        throw new DomainError('VALIDATION_FAILED', `records must be an array of 1 to ${max} records`, {
+          records: { code: 'INVALID_BATCH', message: `1 to ${max} records` },
+        });
       }
       items = body.records as { id?: unknown; data?: unknown }[];
     }
@@ -135,11 +143,17 @@ export class RecordsWriteService {
         onlyKeys(item, ['id', 'data'], 'a record');
         let id: string;
         if (item.id !== undefined) {
-          if (!isUuid(item.id)) throw new DomainError('VALIDATION_FAILED', 'id must be a UUID', { id: { code: 'INVALID_ID', message: 'a UUID (v7 recommended)' } });
+          if (!isUuid(item.id))
+            throw new DomainError('VALIDATION_FAILED', 'id must be a UUID', {
+              id: { code: 'INVALID_ID', message: 'a UUID (v7 recommended)' },
+            });
           id = item.id.toLowerCase();
           clientIds.push(id);
         } else id = uuidv7();
-        if (seen.has(id)) throw new DomainError('VALIDATION_FAILED', 'The same id appears twice in the batch', { id: { code: 'DUPLICATE_ID', message: id } });
+        if (seen.has(id))
+          throw new DomainError('VALIDATION_FAILED', 'The same id appears twice in the batch', {
+            id: { code: 'DUPLICATE_ID', message: id },
+          });
         seen.add(id);
         const data = decodeRecordInput(table, item.data ?? {}, ctx, { mode: 'create', canWrite: acc.canWrite, canRead: acc.canRead });
         const { stored, links } = splitInput(data, linkBySlot);
@@ -151,14 +165,22 @@ export class RecordsWriteService {
         rowErrors.push({ index, error: { code: e.code, message: e.message, details: e.details } });
       }
     });
-    for (const [i, e] of await unknownUsers(this.db, this.ws.id, table, prepared.map((p) => p.data))) rowErrors.push({ index: preparedAt[i]!, error: { code: e.code, message: e.message, details: e.details } });
+    for (const [i, e] of await unknownUsers(
+      this.db,
+      this.ws.id,
+      table,
+      prepared.map((p) => p.data),
+    ))
+      rowErrors.push({ index: preparedAt[i]!, error: { code: e.code, message: e.message, details: e.details } });
     rowErrors.sort((a, b) => a.index - b.index);
     if (rowErrors.length) {
       if (single) {
         const e = rowErrors[0]!.error;
         throw new DomainError(e.code as never, e.message, e.details);
       }
-      throw new DomainError('VALIDATION_FAILED', `${rowErrors.length} of ${items.length} records are invalid; nothing was written`, { records: rowErrors.slice(0, 100) });
+      throw new DomainError('VALIDATION_FAILED', `${rowErrors.length} of ${items.length} records are invalid; nothing was written`, {
+        records: rowErrors.slice(0, 100),
+      });
     }
     await this.autonumbers.reserve(table, prepared);
     const version = this.schema.currentVersion;
@@ -170,11 +192,22 @@ export class RecordsWriteService {
       if (used.size) throw idsTaken(clientIds.filter((id) => used.has(id)));
       // gapless numbers first: the rows are then inserted once, numbered (autonumber.service.ts)
       await this.autonumbers.numberGapless(sql, table, prepared);
-      await this.access.assertRowsAllowed(sql, user, table, 'create', prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })));
+      await this.access.assertRowsAllowed(
+        sql,
+        user,
+        table,
+        'create',
+        prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })),
+      );
       for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
       const own = await this.computed.evaluateOwn(sql, table, prepared);
       // lookups from the links sent with the records: the rows are then inserted final (no second write)
-      const linkedDone = await this.computed.evaluateLinkedNew(sql, table, prepared, this.computed.needsPostPass(table) ? newLinks(prepared, linkWrites) : new Map());
+      const linkedDone = await this.computed.evaluateLinkedNew(
+        sql,
+        table,
+        prepared,
+        this.computed.needsPostPass(table) ? newLinks(prepared, linkWrites) : new Map(),
+      );
       const inserted = await this.guard(table, () => this.store.insert(sql, table, prepared, user.id, { returnIds: opts.returnIds }));
       if (inserted.length !== prepared.length) {
         const got = new Set(inserted.map((r) => r.id));
@@ -191,21 +224,41 @@ export class RecordsWriteService {
       }
       const touched = losers;
       for (const writes of linkWrites) for (const [f, ids] of writes) addAll(touched, linkTarget(f), ids);
-      await this.computed.afterWrite(sql, table, prepared.map((p) => p.id), touched, undefined, { own, created: true, linkedDone });
+      await this.computed.afterWrite(
+        sql,
+        table,
+        prepared.map((p) => p.id),
+        touched,
+        undefined,
+        { own, created: true, linkedDone },
+      );
       if (single) {
         const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
         for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
         await this.audit.recordChange(sql, table.id, inserted[0]!.id, 1, 'create', user.id, diff);
-      } else await this.audit.tableEvent(sql, table.id, 'bulk_create', user.id, { count: inserted.length, ids: inserted.slice(0, 1000).map((r) => r.id) });
+      } else
+        await this.audit.tableEvent(sql, table.id, 'bulk_create', user.id, {
+          count: inserted.length,
+          ids: inserted.slice(0, 1000).map((r) => r.id),
+        });
       return inserted;
     });
-    this.advisor.noteWrites(table, prepared.length, linkWrites.reduce((n, w) => n + w.reduce((m, [, ids]) => m + ids.length, 0), 0));
+    this.advisor.noteWrites(
+      table,
+      prepared.length,
+      linkWrites.reduce((n, w) => n + w.reduce((m, [, ids]) => m + ids.length, 0), 0),
+    );
     if (opts.returnIds) return { single, ids: prepared.map((p) => p.id) };
     const inserted = new Map(rows.map((r) => [r.id, r]));
     let fresh = inserted;
     if (!wantRows) {
       // as stored, with the computed values the write settled
-      const again = await this.store.rowsById(this.db, table, prepared.map((p) => p.id), SYSTEM);
+      const again = await this.store.rowsById(
+        this.db,
+        table,
+        prepared.map((p) => p.id),
+        SYSTEM,
+      );
       fresh = new Map(again.map((r) => [r.id, r]));
     }
     const final = prepared.map((p) => fresh.get(p.id) ?? inserted.get(p.id)!);
@@ -213,15 +266,24 @@ export class RecordsWriteService {
   }
 
   async update(user: CurrentUser, tableRef: string, id: string, body: unknown): Promise<WireRecord> {
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {"data":{…},"version":n}', { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } });
+    if (!isPlainObject(body))
+      throw new DomainError('VALIDATION_FAILED', 'Send {"data":{…},"version":n}', {
+        body: { code: 'NOT_AN_OBJECT', message: 'must be an object' },
+      });
     onlyKeys(body, ['data', 'version'], 'the update');
     const version = body.version;
     if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
-      throw new DomainError('VALIDATION_FAILED', 'version must be the positive integer you read', { version: { code: 'INVALID_VERSION', message: 'a positive integer' } });
+      throw new DomainError('VALIDATION_FAILED', 'version must be the positive integer you read', {
+        version: { code: 'INVALID_VERSION', message: 'a positive integer' },
+      });
     }
     const table = await this.schema.table(tableRef);
     const acc = this.access.forTable(user, table, 'update');
-    const patch = decodeRecordInput(table, body.data ?? {}, this.ws.valueContext(), { mode: 'update', canWrite: acc.canWrite, canRead: acc.canRead });
+    const patch = decodeRecordInput(table, body.data ?? {}, this.ws.valueContext(), {
+      mode: 'update',
+      canWrite: acc.canWrite,
+      canRead: acc.canRead,
+    });
     const version0 = this.schema.currentVersion;
     return this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version0);
@@ -258,7 +320,11 @@ export class RecordsWriteService {
       const set: Record<string, unknown> = {};
       const remove: string[] = [];
       const linkSlots = new Set(linkChanges.map(([f]) => f.slot));
-      for (const [slot, v] of Object.entries(changed)) if (!linkSlots.has(slot)) (v === null ? remove.push(slot) : (set[slot] = v));
+      for (const [slot, v] of Object.entries(changed)) {
+        if (linkSlots.has(slot)) continue;
+        if (v === null) remove.push(slot);
+        else set[slot] = v;
+      }
       const losers: string[] = []; // other records of this table whose targets this one took
       for (const [f, before, next] of linkChanges) losers.push(...(await this.linkWrites.write(sql, user, cur.id, f, before, next)));
       const next: Record<string, unknown> = { ...cur.data, ...set };
@@ -292,8 +358,22 @@ export class RecordsWriteService {
       for (const [tableId, ids] of plan) {
         const t = this.schema.tableById(tableId)!;
         const rows = await this.store.trash(sql, t, [...ids], batch, user.id);
-        for (const r of rows) await this.audit.recordChange(sql, t.id, r.id, r.version, 'delete', user.id, null, r.id === cur.id ? undefined : { cascadeOf: cur.id, batch });
-        await this.computed.afterWrite(sql, t, rows.map((r) => r.id));
+        for (const r of rows)
+          await this.audit.recordChange(
+            sql,
+            t.id,
+            r.id,
+            r.version,
+            'delete',
+            user.id,
+            null,
+            r.id === cur.id ? undefined : { cascadeOf: cur.id, batch },
+          );
+        await this.computed.afterWrite(
+          sql,
+          t,
+          rows.map((r) => r.id),
+        );
       }
     });
   }
@@ -307,8 +387,11 @@ export class RecordsWriteService {
       if (!cur) throw new DomainError('NOT_FOUND', 'No such record in the trash');
       const batch = await this.store.deleteBatch(sql, table, cur.id, SYSTEM);
       if (batch) await this.links.assertRestorable(sql, user, batch);
-      const restored = await this.guard(table, () => (batch ? this.store.restoreBatch(sql, batch, user.id) : this.store.restoreOne(sql, table, cur.id, user.id)));
-      for (const r of restored) await this.audit.recordChange(sql, (this.schema.tableById(r.table_id) ?? table).id, r.id, r.version, 'restore', user.id, null);
+      const restored = await this.guard(table, () =>
+        batch ? this.store.restoreBatch(sql, batch, user.id) : this.store.restoreOne(sql, table, cur.id, user.id),
+      );
+      for (const r of restored)
+        await this.audit.recordChange(sql, (this.schema.tableById(r.table_id) ?? table).id, r.id, r.version, 'restore', user.id, null);
       const byTable = new Map<string, string[]>();
       for (const r of restored) byTable.set(r.table_id, [...(byTable.get(r.table_id) ?? []), r.id]);
       for (const [tid, ids] of byTable) {
@@ -326,8 +409,17 @@ export class RecordsWriteService {
     this.access.requireAdmin(user);
     return this.db.tx(async (sql) => {
       const ids = await this.store.purgeTrash(sql, table);
-      if (ids.length) await sql.exec(`DELETE FROM attachment WHERE workspace_id = $1 AND table_id = $2 AND record_id = ANY($3::uuid[])`, [this.ws.id, table.id, ids]);
-      if (ids.length) await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND (from_id = ANY($2::uuid[]) OR to_id = ANY($2::uuid[]))`, [this.ws.id, ids]);
+      if (ids.length)
+        await sql.exec(`DELETE FROM attachment WHERE workspace_id = $1 AND table_id = $2 AND record_id = ANY($3::uuid[])`, [
+          this.ws.id,
+          table.id,
+          ids,
+        ]);
+      if (ids.length)
+        await sql.exec(`DELETE FROM record_link WHERE workspace_id = $1 AND (from_id = ANY($2::uuid[]) OR to_id = ANY($2::uuid[]))`, [
+          this.ws.id,
+          ids,
+        ]);
       await this.audit.tableEvent(sql, table.id, 'bulk_purge', user.id, { count: ids.length });
       return { deleted: ids.length };
     });
@@ -362,7 +454,11 @@ export class RecordsWriteService {
         const constraint = String((e as { constraint?: string }).constraint ?? '');
         const slot = constraint.startsWith(`${partitionName(table.id)}_u_`) ? /_u_(f\d+)$/.exec(constraint)?.[1] : undefined;
         const field = table.fields.find((f) => f.slot === slot);
-        throw new DomainError('UNIQUE_VIOLATION', field ? `Another record already has this ${field.label}` : 'A record with this value already exists', field ? { field: field.key } : undefined);
+        throw new DomainError(
+          'UNIQUE_VIOLATION',
+          field ? `Another record already has this ${field.label}` : 'A record with this value already exists',
+          field ? { field: field.key } : undefined,
+        );
       }
       throw e;
     }
@@ -389,7 +485,10 @@ function newLinks(rows: { id: string }[], linkWrites: [FieldMeta, string[]][][])
  * pass that builds a new object (no `delete`, which turns every row of a bulk create into
  * a slow dictionary-mode object).
  */
-function splitInput(data: Record<string, unknown>, linkBySlot: Map<string, FieldMeta>): { stored: Record<string, unknown>; links: [FieldMeta, string[]][] } {
+function splitInput(
+  data: Record<string, unknown>,
+  linkBySlot: Map<string, FieldMeta>,
+): { stored: Record<string, unknown>; links: [FieldMeta, string[]][] } {
   const stored: Record<string, unknown> = {};
   const links: [FieldMeta, string[]][] = [];
   for (const k in data) {

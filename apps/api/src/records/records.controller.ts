@@ -26,7 +26,8 @@ export class RecordsController {
   @Post('records/query')
   @HttpCode(200)
   async query(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
-    if (body !== undefined && body !== null && !isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {filter, sort, q, limit, after}');
+    if (body !== undefined && body !== null && !isPlainObject(body))
+      throw new DomainError('VALIDATION_FAILED', 'Send {filter, sort, q, limit, after}');
     return this.reader.list(user, table, (body as Record<string, unknown>) ?? {}, { fromBody: true });
   }
 
@@ -34,7 +35,9 @@ export class RecordsController {
   @HttpCode(201)
   async create(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown, @Query('return') ret?: unknown) {
     if (ret !== undefined && ret !== 'ids' && ret !== 'records') {
-      throw new DomainError('VALIDATION_FAILED', 'return must be "ids" or "records"', { return: { code: 'INVALID_RETURN', message: 'ids or records' } });
+      throw new DomainError('VALIDATION_FAILED', 'return must be "ids" or "records"', {
+        return: { code: 'INVALID_RETURN', message: 'ids or records' },
+      });
     }
     const result = await this.writer.create(user, table, body, { returnIds: ret === 'ids' });
     if (result.ids) return { ids: result.ids };
@@ -53,7 +56,12 @@ export class RecordsController {
 
   @Delete('records/:id')
   @HttpCode(204)
-  async remove(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Res({ passthrough: true }) _reply: FastifyReply) {
+  async remove(
+    @User() user: CurrentUser,
+    @Param('table') table: string,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) _reply: FastifyReply,
+  ) {
     await this.writer.remove(user, table, id);
   }
 
@@ -76,10 +84,18 @@ export class RecordsController {
 
   @Post('records/:id/history/:eventId/restore')
   @HttpCode(200)
-  async restoreVersion(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Param('eventId') eventId: string, @Body() body: unknown) {
+  async restoreVersion(
+    @User() user: CurrentUser,
+    @Param('table') table: string,
+    @Param('id') id: string,
+    @Param('eventId') eventId: string,
+    @Body() body: unknown,
+  ) {
     // the body is optional, but garbage in it must not restore as if it were absent
     if (body !== undefined && body !== null && (!isPlainObject(body) || Object.keys(body).some((k) => k !== 'version'))) {
-      throw new DomainError('VALIDATION_FAILED', 'Send nothing, or {version}', { body: { code: 'INVALID_BODY', message: 'nothing, or {"version": n}' } });
+      throw new DomainError('VALIDATION_FAILED', 'Send nothing, or {version}', {
+        body: { code: 'INVALID_BODY', message: 'nothing, or {"version": n}' },
+      });
     }
     return this.history.restore(user, table, id, eventId, body);
   }

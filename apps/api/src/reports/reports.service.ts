@@ -36,10 +36,15 @@ export class ReportsService {
 
   /** `{filter, q, aggregates:[{field, fn}]}` → `{count, values:[…]}` over every matching record. */
   async aggregate(user: CurrentUser, tableRef: string, body: unknown): Promise<{ count: number; values: unknown[] }> {
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {filter, q, aggregates:[{field, fn}]}', { body: { code: 'INVALID_AGGREGATE', message: 'an object' } });
+    if (!isPlainObject(body))
+      throw new DomainError('VALIDATION_FAILED', 'Send {filter, q, aggregates:[{field, fn}]}', {
+        body: { code: 'INVALID_AGGREGATE', message: 'an object' },
+      });
     const { aggregates, ...rest } = body;
     if (aggregates !== undefined && (!Array.isArray(aggregates) || aggregates.length === 0)) {
-      throw new DomainError('VALIDATION_FAILED', 'aggregates must be a non-empty list of {field, fn}', { aggregates: { code: 'INVALID_AGGREGATE', message: 'a list of {field, fn}' } });
+      throw new DomainError('VALIDATION_FAILED', 'aggregates must be a non-empty list of {field, fn}', {
+        aggregates: { code: 'INVALID_AGGREGATE', message: 'a list of {field, fn}' },
+      });
     }
     const r = await this.pivot(user, tableRef, { ...rest, values: [{ fn: 'count' }, ...((aggregates as unknown[]) ?? [])] });
     const [count, ...values] = r.total;

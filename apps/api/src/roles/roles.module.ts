@@ -6,5 +6,10 @@ import { WorkspaceModule } from '../workspace/workspace.module.js';
 import { RolesController } from './roles.controller.js';
 import { RolesService } from './roles.service.js';
 
-@Module({ imports: [WorkspaceModule, SchemaModule, AccessModule, AuthModule], controllers: [RolesController], providers: [RolesService], exports: [RolesService] })
+@Module({
+  imports: [WorkspaceModule, SchemaModule, AccessModule, AuthModule],
+  controllers: [RolesController],
+  providers: [RolesService],
+  exports: [RolesService],
+})
 export class RolesModule {}

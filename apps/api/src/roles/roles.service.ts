@@ -54,7 +54,8 @@ export interface RemovalActor {
   address: string | null;
 }
 
-const keepsManageAll = (rules: StoredRule[]) => rules.some((r) => r.action === 'manage' && r.subject === 'all' && !r.inverted && !r.fields && !r.conditions);
+const keepsManageAll = (rules: StoredRule[]) =>
+  rules.some((r) => r.action === 'manage' && r.subject === 'all' && !r.inverted && !r.fields && !r.conditions);
 
 @Injectable()
 export class RolesService {
@@ -82,7 +83,12 @@ export class RolesService {
     await this.db.tx(async (sql) => {
       await beginRightsChange(sql, this.ws.id);
       await this.assertNameFree(sql, name!);
-      await sql.exec(`INSERT INTO role (workspace_id, id, name, builtin, rules) VALUES ($1, $2, $3, false, $4::jsonb)`, [this.ws.id, id, name, JSON.stringify(rules ?? [])]);
+      await sql.exec(`INSERT INTO role (workspace_id, id, name, builtin, rules) VALUES ($1, $2, $3, false, $4::jsonb)`, [
+        this.ws.id,
+        id,
+        name,
+        JSON.stringify(rules ?? []),
+      ]);
       await this.auth.securityEvent(sql, 'role_created', null, actor.id, address, { role: id, name, rules: rules ?? [] });
     });
     return this.get(id);
@@ -102,12 +108,10 @@ export class RolesService {
       if (rules !== undefined && cur.builtin && cur.name === ADMINISTRATOR && !keepsManageAll(rules)) {
         throw new DomainError('CONFLICT', 'The Administrator role keeps {"action":"manage","subject":"all"}');
       }
-      await sql.exec(`UPDATE role SET name = COALESCE($3, name), rules = COALESCE($4::jsonb, rules), updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
-        this.ws.id,
-        cur.id,
-        name ?? null,
-        rules === undefined ? null : JSON.stringify(rules),
-      ]);
+      await sql.exec(
+        `UPDATE role SET name = COALESCE($3, name), rules = COALESCE($4::jsonb, rules), updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+        [this.ws.id, cur.id, name ?? null, rules === undefined ? null : JSON.stringify(rules)],
+      );
       await assertAdministratorRemains(sql, this.ws.id);
       await this.auth.securityEvent(sql, 'role_updated', null, actor.id, address, {
         role: cur.id,
@@ -125,7 +129,12 @@ export class RolesService {
       if (cur.builtin) throw new DomainError('CONFLICT', `The shipped role "${cur.name}" cannot be deleted; change its rules instead`);
       await sql.exec(`DELETE FROM role WHERE workspace_id = $1 AND id = $2`, [this.ws.id, cur.id]);
       await assertAdministratorRemains(sql, this.ws.id);
-      await this.auth.securityEvent(sql, 'role_deleted', null, actor.id, address, { role: cur.id, name: cur.name, rules: cur.rules, users: cur.users });
+      await this.auth.securityEvent(sql, 'role_deleted', null, actor.id, address, {
+        role: cur.id,
+        name: cur.name,
+        rules: cur.rules,
+        users: cur.users,
+      });
     });
   }
 
@@ -136,32 +145,59 @@ export class RolesService {
    * nothing is then deleted. A rewrite bumps the rights version and is logged like any
    * role change. `tables` is the schema before the deletion.
    */
-  async followSchemaRemoval(sql: Sql, tables: readonly TableMeta[], removal: SchemaRemoval, cause: 'field_deleted' | 'table_deleted', actor: RemovalActor): Promise<void> {
+  async followSchemaRemoval(
+    sql: Sql,
+    tables: readonly TableMeta[],
+    removal: SchemaRemoval,
+    cause: 'field_deleted' | 'table_deleted',
+    actor: RemovalActor,
+  ): Promise<void> {
     const rows = await this.query(sql);
     const plans = rows.map((role) => ({ role, plan: rulesAfterRemoval(role.rules ?? [], tables, removal) }));
     const named = (fieldId: string) => {
       const t = tables.find((x) => x.fields.some((f) => f.id === fieldId));
       return { table: t?.key ?? null, field: t?.fields.find((f) => f.id === fieldId)?.key ?? fieldId };
     };
-    const blockers = plans.flatMap(({ role, plan }) => plan.blockers.map((b) => ({ role: role.name, index: b.index, ...named(b.fieldId), reason: b.reason })));
+    const blockers = plans.flatMap(({ role, plan }) =>
+      plan.blockers.map((b) => ({ role: role.name, index: b.index, ...named(b.fieldId), reason: b.reason })),
+    );
     if (blockers.length) {
-      const list = blockers.slice(0, 10).map((b) => `${b.role} rules[${b.index}] (${b.reason === 'condition' ? `a condition on ${b.table}.${b.field}` : `its only field ${b.table}.${b.field}`})`);
-      throw new DomainError('CONFLICT', `Role rules depend on what this deletes: ${list.join(', ')}${blockers.length > 10 ? ', …' : ''}. Change those rules first; nothing was deleted`, { rules: blockers.slice(0, 100) });
+      const list = blockers
+        .slice(0, 10)
+        .map(
+          (b) =>
+            `${b.role} rules[${b.index}] (${b.reason === 'condition' ? `a condition on ${b.table}.${b.field}` : `its only field ${b.table}.${b.field}`})`,
+        );
+      throw new DomainError(
+        'CONFLICT',
+        `Role rules depend on what this deletes: ${list.join(', ')}${blockers.length > 10 ? ', …' : ''}. Change those rules first; nothing was deleted`,
+        { rules: blockers.slice(0, 100) },
+      );
     }
     const changed = plans.filter(({ plan }) => plan.changed);
     if (!changed.length) return;
     await beginRightsChange(sql, this.ws.id);
     const what = { tables: removal.tables.map((id) => tables.find((t) => t.id === id)?.key ?? id), fields: removal.fields.map(named) };
     for (const { role, plan } of changed) {
-      await sql.exec(`UPDATE role SET rules = $3::jsonb, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, role.id, JSON.stringify(plan.rules)]);
-      await this.auth.securityEvent(sql, 'role_updated', null, actor.id, actor.address, { role: role.id, cause, ...what, rules: { from: role.rules, to: plan.rules } });
+      await sql.exec(`UPDATE role SET rules = $3::jsonb, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+        this.ws.id,
+        role.id,
+        JSON.stringify(plan.rules),
+      ]);
+      await this.auth.securityEvent(sql, 'role_updated', null, actor.id, actor.address, {
+        role: role.id,
+        cause,
+        ...what,
+        rules: { from: role.rules, to: plan.rules },
+      });
     }
   }
 
   private async parse(body: unknown, mode: 'create' | 'update'): Promise<{ name?: string; rules?: StoredRule[] }> {
     assertSafeJson(body);
     const b = bodyWithKeys(body, ['name', 'rules'], 'the role');
-    if (mode === 'create' && b.name === undefined) throw new DomainError('VALIDATION_FAILED', 'A role needs a name', { name: { code: 'REQUIRED', message: 'a name' } });
+    if (mode === 'create' && b.name === undefined)
+      throw new DomainError('VALIDATION_FAILED', 'A role needs a name', { name: { code: 'REQUIRED', message: 'a name' } });
     const name = b.name === undefined ? undefined : parseName(b.name, 'name', 100);
     const rules = b.rules === undefined ? undefined : parseRules(b.rules, await this.schema.list(), this.ws.valueContext());
     return { name, rules };
@@ -169,7 +205,14 @@ export class RolesService {
 
   private out(r: RoleRow, tables: Awaited<ReturnType<SchemaService['list']>>): RoleOut {
     const at = r.updated_at instanceof Date ? r.updated_at : new Date(r.updated_at);
-    return { id: r.id, name: r.name, builtin: r.builtin, users: r.users, rules: rulesToWire(r.rules ?? [], tables), updatedAt: at.toISOString() };
+    return {
+      id: r.id,
+      name: r.name,
+      builtin: r.builtin,
+      users: r.users,
+      rules: rulesToWire(r.rules ?? [], tables),
+      updatedAt: at.toISOString(),
+    };
   }
 
   private async find(sql: Sql, ref: string): Promise<RoleRow> {

@@ -65,14 +65,25 @@ export class SchemaService {
   }
 
   private async load(sql: Sql, v: bigint): Promise<void> {
-    const tables = await sql.query<TableRow>(`SELECT id, key, label, primary_field_id, position FROM meta_table WHERE workspace_id = $1 ORDER BY position, created_at`, [this.ws.id]);
+    const tables = await sql.query<TableRow>(
+      `SELECT id, key, label, primary_field_id, position FROM meta_table WHERE workspace_id = $1 ORDER BY position, created_at`,
+      [this.ws.id],
+    );
     const fields = await sql.query<FieldRow>(
       `SELECT id, table_id, key, label, type, slot, options, required, is_unique, default_value, searchable, position FROM meta_field WHERE workspace_id = $1 ORDER BY position, created_at`,
       [this.ws.id],
     );
     const map = new Map<string, TableMeta>();
     for (const t of tables) {
-      map.set(t.id, { id: t.id, workspaceId: this.ws.id, key: t.key, label: t.label, primaryFieldId: t.primary_field_id, position: t.position, fields: [] });
+      map.set(t.id, {
+        id: t.id,
+        workspaceId: this.ws.id,
+        key: t.key,
+        label: t.label,
+        primaryFieldId: t.primary_field_id,
+        position: t.position,
+        fields: [],
+      });
     }
     for (const f of fields) {
       const field: FieldMeta = {
@@ -111,7 +122,9 @@ export class SchemaService {
   async assertUnchanged(sql: Sql, version: bigint): Promise<void> {
     const [row] = await sql.query<{ v: string }>(`SELECT schema_version::text AS v FROM workspace WHERE id = $1 FOR SHARE`, [this.ws.id]);
     if (BigInt(row?.v ?? '0') !== version) {
-      throw new DomainError('CONFLICT', 'The table’s design changed while this change was being made; please send it again', { retry: true });
+      throw new DomainError('CONFLICT', 'The table’s design changed while this change was being made; please send it again', {
+        retry: true,
+      });
     }
   }
 

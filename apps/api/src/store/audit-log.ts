@@ -46,10 +46,29 @@ export class AuditLog {
   constructor(private readonly ws: WorkspaceService) {}
 
   /** One change of one record (create, update, delete, restore). */
-  async recordChange(sql: Sql, tableId: string, recordId: string, version: number, action: string, userId: string, diff: Record<string, unknown> | null, summary?: unknown): Promise<void> {
+  async recordChange(
+    sql: Sql,
+    tableId: string,
+    recordId: string,
+    version: number,
+    action: string,
+    userId: string,
+    diff: Record<string, unknown> | null,
+    summary?: unknown,
+  ): Promise<void> {
     await sql.exec(
       `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
-      [this.ws.id, uuidv7(), tableId, recordId, version, action, userId, diff === null ? null : JSON.stringify(diff), summary === undefined ? null : JSON.stringify(summary)],
+      [
+        this.ws.id,
+        uuidv7(),
+        tableId,
+        recordId,
+        version,
+        action,
+        userId,
+        diff === null ? null : JSON.stringify(diff),
+        summary === undefined ? null : JSON.stringify(summary),
+      ],
     );
   }
 
@@ -59,20 +78,24 @@ export class AuditLog {
     await sql.exec(
       `INSERT INTO audit_event (workspace_id, id, table_id, record_id, version, action, user_id, diff)
        SELECT $1::uuid, u.eid, $2::uuid, u.rid, u.v, 'update', $3::uuid, u.diff FROM unnest($4::uuid[], $5::uuid[], $6::int[], $7::jsonb[]) AS u(eid, rid, v, diff)`,
-      [this.ws.id, tableId, userId, changes.map(() => uuidv7()), changes.map((c) => c.recordId), changes.map((c) => c.version), changes.map((c) => JSON.stringify(c.diff))],
+      [
+        this.ws.id,
+        tableId,
+        userId,
+        changes.map(() => uuidv7()),
+        changes.map((c) => c.recordId),
+        changes.map((c) => c.version),
+        changes.map((c) => JSON.stringify(c.diff)),
+      ],
     );
   }
 
   /** One row for a job over a whole table (a bulk create, a purge, a type change), naming no record. */
   async tableEvent(sql: Sql, tableId: string, action: string, userId: string | null, summary: unknown): Promise<void> {
-    await sql.exec(`INSERT INTO audit_event (workspace_id, id, table_id, action, user_id, summary) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      this.ws.id,
-      uuidv7(),
-      tableId,
-      action,
-      userId,
-      JSON.stringify(summary),
-    ]);
+    await sql.exec(
+      `INSERT INTO audit_event (workspace_id, id, table_id, action, user_id, summary) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [this.ws.id, uuidv7(), tableId, action, userId, JSON.stringify(summary)],
+    );
   }
 
   /** The diffs of a record's creates and updates after `version` (what a stale write conflicts with). */
@@ -97,12 +120,10 @@ export class AuditLog {
 
   /** One event of a record's history, or undefined. */
   async event(sql: Sql, tableId: string, recordId: string, eventId: string): Promise<{ version: number; at: Date } | undefined> {
-    const [event] = await sql.query<{ version: number; at: Date }>(`SELECT version, at FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND id = $4`, [
-      this.ws.id,
-      tableId,
-      recordId,
-      eventId,
-    ]);
+    const [event] = await sql.query<{ version: number; at: Date }>(
+      `SELECT version, at FROM audit_event WHERE workspace_id = $1 AND table_id = $2 AND record_id = $3 AND id = $4`,
+      [this.ws.id, tableId, recordId, eventId],
+    );
     return event;
   }
 

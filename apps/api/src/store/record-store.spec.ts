@@ -18,8 +18,29 @@ const WS = '0192f0c1-0000-7000-8000-000000000001';
 const TABLE = '0192f0c1-0000-7000-8000-000000000002';
 const ID = '0192f0c1-0000-7000-8000-000000000003';
 
-const amount: FieldMeta = { id: '0192f0c1-0000-7000-8000-000000000004', tableId: TABLE, key: 'amount', label: 'Amount', type: 'number', slot: 'f1', options: getFieldType('number').parseOptions({}), required: false, unique: false, defaultValue: null, searchable: false, position: 0 };
-const table: TableMeta = { id: TABLE, workspaceId: WS, key: 'orders', label: 'Orders', primaryFieldId: null, position: 0, fields: [amount] };
+const amount: FieldMeta = {
+  id: '0192f0c1-0000-7000-8000-000000000004',
+  tableId: TABLE,
+  key: 'amount',
+  label: 'Amount',
+  type: 'number',
+  slot: 'f1',
+  options: getFieldType('number').parseOptions({}),
+  required: false,
+  unique: false,
+  defaultValue: null,
+  searchable: false,
+  position: 0,
+};
+const table: TableMeta = {
+  id: TABLE,
+  workspaceId: WS,
+  key: 'orders',
+  label: 'Orders',
+  primaryFieldId: null,
+  position: 0,
+  fields: [amount],
+};
 
 function recorder(): { sql: Sql; texts: string[]; values: unknown[][] } {
   const texts: string[] = [];
@@ -39,7 +60,10 @@ function recorder(): { sql: Sql; texts: string[]; values: unknown[][] } {
   return { sql, texts, values };
 }
 
-const ws = { id: WS, valueContext: () => ({ timeZone: 'UTC', now: () => new Date(), today: () => '2026-01-01' }) } as unknown as WorkspaceService;
+const ws = {
+  id: WS,
+  valueContext: () => ({ timeZone: 'UTC', now: () => new Date(), today: () => '2026-01-01' }),
+} as unknown as WorkspaceService;
 const store = new RecordStore(ws);
 /** The statements the store builds for others to run (list, pivot, one record), run as they are. */
 const run = (sql: Sql, q: { text: string; values: unknown[] }) => sql.query(q.text, q.values);
@@ -51,7 +75,10 @@ const scoped = rightsScope({ field: 'amount', op: 'gt', value: 10 });
  */
 const cases: Record<string, { run: (sql: Sql) => Promise<unknown>; batch?: boolean; ddl?: boolean }> = {
   listQuery: { run: (sql) => run(sql, store.listQuery(table, {}, SYSTEM)) },
-  pivotQuery: { run: (sql) => run(sql, store.pivotQuery(table, { rows: [], columns: [], values: [{ fn: 'count' }], totals: false } as never, SYSTEM, {})) },
+  pivotQuery: {
+    run: (sql) =>
+      run(sql, store.pivotQuery(table, { rows: [], columns: [], values: [{ fn: 'count' }], totals: false } as never, SYSTEM, {})),
+  },
   oneQuery: { run: (sql) => run(sql, store.oneQuery(table, ID, SYSTEM)) },
   fetch: { run: (sql) => store.fetch(sql, table, ID, SYSTEM, { forUpdate: true }) },
   idsWithin: { run: (sql) => store.idsWithin(sql, table, [ID], scoped, { live: true }) },
@@ -73,12 +100,32 @@ const cases: Record<string, { run: (sql: Sql) => Promise<unknown>; batch?: boole
   restoreBatch: { run: (sql) => store.restoreBatch(sql, ID, ID), batch: true },
   restoreOne: { run: (sql) => store.restoreOne(sql, table, ID, ID) },
   purgeTrash: { run: (sql) => store.purgeTrash(sql, table) },
-  recomputeInSql: { run: (sql) => store.recomputeInSql(sql, table, { slot: 'f1', value: '1', guard: 'true', laterals: '', stored: 'to_jsonb(b.v)' }, undefined, 10, SYSTEM) },
+  recomputeInSql: {
+    run: (sql) =>
+      store.recomputeInSql(
+        sql,
+        table,
+        { slot: 'f1', value: '1', guard: 'true', laterals: '', stored: 'to_jsonb(b.v)' },
+        undefined,
+        10,
+        SYSTEM,
+      ),
+  },
   sizeNow: { run: (sql) => store.sizeNow(sql, TABLE, SYSTEM) },
-  slotBatch: { run: (sql) => store.slotBatch(sql, TABLE, { slot: 'f1', restoreSlot: 'f2', after: null, since: '2026-01-01', marginSeconds: 30, limit: 10 }, SYSTEM) },
+  slotBatch: {
+    run: (sql) =>
+      store.slotBatch(
+        sql,
+        TABLE,
+        { slot: 'f1', restoreSlot: 'f2', after: null, since: '2026-01-01', marginSeconds: 30, limit: 10 },
+        SYSTEM,
+      ),
+  },
   setSlot: { run: (sql) => store.setSlot(sql, TABLE, 'f1', [{ id: ID, v: 1 }]) },
   clearSlotBatch: { run: (sql) => store.clearSlotBatch(sql, TABLE, 'f1', null, 10, SYSTEM) },
-  tallySlots: { run: (sql) => store.tallySlots(sql, TABLE, { slot: 'f1', fromSlot: 'f2', restoreSlot: null, after: null, limit: 10 }, SYSTEM) },
+  tallySlots: {
+    run: (sql) => store.tallySlots(sql, TABLE, { slot: 'f1', fromSlot: 'f2', restoreSlot: null, after: null, limit: 10 }, SYSTEM),
+  },
   duplicates: { run: (sql) => store.duplicates(sql, TABLE, 'f1', "(data->>'f1')", 5, SYSTEM) },
   lockAgainstWrites: { run: (sql) => store.lockAgainstWrites(sql, TABLE), ddl: true },
 };

@@ -19,7 +19,19 @@
  */
 import { Injectable } from '@nestjs/common';
 import { buildPivotQuery, type PivotSpec } from '@tabula/report-builder';
-import { buildListQuery, buildWhere, compileFilter, isUuid, slotLiteral, SqlBuilder, uuidLiteral, type FieldMeta, type ListParams, type ListQuery, type TableMeta } from '@tabula/schema-engine';
+import {
+  buildListQuery,
+  buildWhere,
+  compileFilter,
+  isUuid,
+  slotLiteral,
+  SqlBuilder,
+  uuidLiteral,
+  type FieldMeta,
+  type ListParams,
+  type ListQuery,
+  type TableMeta,
+} from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
 import { partitionName } from '../schema/partition.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
@@ -111,24 +123,59 @@ export class RecordStore {
   // --- reads within a scope ---------------------------------------------------------
 
   /** A page of records (schema-engine's list query: filter, sort, search, paging, counts) within a scope. */
-  listQuery(table: TableMeta, params: ListParams, scope: RowScope, opts: { canRead?: (f: FieldMeta) => boolean; trashed?: boolean } = {}): ListQuery {
-    return buildListQuery(table, params, { workspaceId: this.ws.id, scope: scopeFilter(scope), canRead: opts.canRead, trashed: opts.trashed, ...this.ws.valueContext() });
+  listQuery(
+    table: TableMeta,
+    params: ListParams,
+    scope: RowScope,
+    opts: { canRead?: (f: FieldMeta) => boolean; trashed?: boolean } = {},
+  ): ListQuery {
+    return buildListQuery(table, params, {
+      workspaceId: this.ws.id,
+      scope: scopeFilter(scope),
+      canRead: opts.canRead,
+      trashed: opts.trashed,
+      ...this.ws.valueContext(),
+    });
   }
 
   /** A pivot over the records within a scope (report-builder: the same WHERE as a list, then groups and aggregates). */
-  pivotQuery(table: TableMeta, spec: PivotSpec, scope: RowScope, opts: { canRead?: (f: FieldMeta) => boolean }): { text: string; values: unknown[] } {
-    return buildPivotQuery(table, spec, { workspaceId: this.ws.id, scope: scopeFilter(scope), canRead: opts.canRead, ...this.ws.valueContext() });
+  pivotQuery(
+    table: TableMeta,
+    spec: PivotSpec,
+    scope: RowScope,
+    opts: { canRead?: (f: FieldMeta) => boolean },
+  ): { text: string; values: unknown[] } {
+    return buildPivotQuery(table, spec, {
+      workspaceId: this.ws.id,
+      scope: scopeFilter(scope),
+      canRead: opts.canRead,
+      ...this.ws.valueContext(),
+    });
   }
 
   /** The statement reading one record within a scope (live, or in the trash with `trashed`), to run as is or wrapped. */
   oneQuery(table: TableMeta, id: string, scope: RowScope, opts: { trashed?: boolean } = {}): { text: string; values: unknown[] } {
     const b = new SqlBuilder();
-    const where = buildWhere(table, { filter: undefined }, { workspaceId: this.ws.id, scope: scopeFilter(scope), trashed: opts.trashed, ...this.ws.valueContext() }, b);
-    return { text: `SELECT ${RECORD_COLUMNS} FROM record r WHERE ${where} AND r.id = ${b.param(id.toLowerCase(), 'uuid')}`, values: b.values };
+    const where = buildWhere(
+      table,
+      { filter: undefined },
+      { workspaceId: this.ws.id, scope: scopeFilter(scope), trashed: opts.trashed, ...this.ws.valueContext() },
+      b,
+    );
+    return {
+      text: `SELECT ${RECORD_COLUMNS} FROM record r WHERE ${where} AND r.id = ${b.param(id.toLowerCase(), 'uuid')}`,
+      values: b.values,
+    };
   }
 
   /** One record within a scope (the compiled rights condition is the authority), locked with `forUpdate`; undefined outside it. */
-  async fetch(sql: Sql, table: TableMeta, id: string, scope: RowScope, opts: { forUpdate?: boolean; trashed?: boolean } = {}): Promise<RecordRow | undefined> {
+  async fetch(
+    sql: Sql,
+    table: TableMeta,
+    id: string,
+    scope: RowScope,
+    opts: { forUpdate?: boolean; trashed?: boolean } = {},
+  ): Promise<RecordRow | undefined> {
     if (!isUuid(id)) return undefined;
     const q = this.oneQuery(table, id, scope, opts);
     const [row] = await sql.query<RecordRow>(`${q.text}${opts.forUpdate ? ' FOR UPDATE' : ''}`, q.values);
@@ -140,7 +187,10 @@ export class RecordStore {
     const b = new SqlBuilder();
     const head = `SELECT r.id FROM record r WHERE r.workspace_id = ${b.param(this.ws.id, 'uuid')} AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY(${b.param(ids, 'uuid[]')}) ${opts.live ? 'AND r.deleted_at IS NULL' : ''}`;
     const filter = scopeFilter(scope);
-    const where = filter === undefined ? '' : ` AND COALESCE(${compileFilter(table, filter, { alias: 'r', sql: b, ...this.ws.valueContext() })}, FALSE)`;
+    const where =
+      filter === undefined
+        ? ''
+        : ` AND COALESCE(${compileFilter(table, filter, { alias: 'r', sql: b, ...this.ws.valueContext() })}, FALSE)`;
     const rows = await sql.query<{ id: string }>(head + where, b.values);
     return new Set(rows.map((r) => r.id));
   }
@@ -149,7 +199,10 @@ export class RecordStore {
 
   /** Records by id as stored, trash included (a write's answer re-read after its computed values settled). */
   async rowsById(sql: Sql, table: TableMeta, ids: string[], _scope: SystemScope): Promise<RecordRow[]> {
-    return sql.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM record r WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY($2::uuid[])`, [this.ws.id, ids]);
+    return sql.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM record r WHERE r.workspace_id = $1 AND r.table_id = ${uuidLiteral(table.id)} AND r.id = ANY($2::uuid[])`,
+      [this.ws.id, ids],
+    );
   }
 
   /** The stored records a write's rights check judges. */
@@ -168,34 +221,46 @@ export class RecordStore {
    */
   async usedIds(sql: Sql, tables: readonly TableMeta[], ids: readonly string[], _scope: SystemScope): Promise<Set<string>> {
     if (!ids.length || !tables.length) return new Set();
-    const branches = tables.flatMap((t) => [`SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(t.id)} AND id = ANY($2::uuid[])`, auditedIdsBranch(t.id)]);
+    const branches = tables.flatMap((t) => [
+      `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(t.id)} AND id = ANY($2::uuid[])`,
+      auditedIdsBranch(t.id),
+    ]);
     const rows = await sql.query<{ id: string }>(branches.join(' UNION ALL '), [this.ws.id, ids]);
     return new Set(rows.map((r) => r.id));
   }
 
   /** The delete batch a trashed record went with, if any. */
   async deleteBatch(sql: Sql, table: TableMeta, id: string, _scope: SystemScope): Promise<string | null> {
-    const [b] = await sql.query<{ delete_batch: string | null }>(`SELECT delete_batch FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`, [this.ws.id, id]);
+    const [b] = await sql.query<{ delete_batch: string | null }>(
+      `SELECT delete_batch FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = $2`,
+      [this.ws.id, id],
+    );
     return b?.delete_batch ?? null;
   }
 
   /** The records of a delete batch still in the trash, of every table. */
   async trashedInBatch(sql: Sql, batch: string, _scope: SystemScope): Promise<{ table_id: string; id: string }[]> {
-    return sql.query<{ table_id: string; id: string }>(`SELECT table_id, id FROM record WHERE workspace_id = $1 AND delete_batch = $2 AND deleted_at IS NOT NULL`, [this.ws.id, batch]);
+    return sql.query<{ table_id: string; id: string }>(
+      `SELECT table_id, id FROM record WHERE workspace_id = $1 AND delete_batch = $2 AND deleted_at IS NOT NULL`,
+      [this.ws.id, batch],
+    );
   }
 
   /** Live records, counted. */
   async countLive(sql: Sql, table: TableMeta, _scope: SystemScope): Promise<number> {
-    const [c] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL`, [this.ws.id]);
+    const [c] = await sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NULL`,
+      [this.ws.id],
+    );
     return c!.n;
   }
 
   /** Live records by id, locked in id order (the computed engine's fixed lock order). */
   async lockLive(sql: Sql, table: TableMeta, ids: string[], _scope: SystemScope): Promise<DataRow[]> {
-    return sql.query<DataRow>(`SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`, [
-      this.ws.id,
-      ids,
-    ]);
+    return sql.query<DataRow>(
+      `SELECT id, data FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
+      [this.ws.id, ids],
+    );
   }
 
   /** The next `limit` live records after `after` (keyset, id order), read and locked in one statement. */
@@ -294,7 +359,10 @@ export class RecordStore {
 
   /** Deletes the table's trash for good; returns the ids. */
   async purgeTrash(sql: Sql, table: TableMeta): Promise<string[]> {
-    const gone = await sql.query<{ id: string }>(`DELETE FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NOT NULL RETURNING id`, [this.ws.id]);
+    const gone = await sql.query<{ id: string }>(
+      `DELETE FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(table.id)} AND deleted_at IS NOT NULL RETURNING id`,
+      [this.ws.id],
+    );
     return gone.map((g) => g.id);
   }
 
@@ -307,7 +375,14 @@ export class RecordStore {
    * database. Returns the rows seen, the last id, the ids written and the ids whose guard
    * failed (left to the evaluator).
    */
-  async recomputeInSql(sql: Sql, table: TableMeta, f: SqlRecomputeStep, after: string | undefined, limit: number, _scope: SystemScope): Promise<SqlRecomputeResult> {
+  async recomputeInSql(
+    sql: Sql,
+    table: TableMeta,
+    f: SqlRecomputeStep,
+    after: string | undefined,
+    limit: number,
+    _scope: SystemScope,
+  ): Promise<SqlRecomputeResult> {
     const slot = slotLiteral(f.slot);
     const tid = uuidLiteral(table.id);
     const [r] = await sql.query<SqlRecomputeResult>(
@@ -342,7 +417,10 @@ export class RecordStore {
 
   /** Every record counted (trash included), with the database's clock: where a type change starts. */
   async sizeNow(sql: Sql, tableId: string, _scope: SystemScope): Promise<{ n: number; now: string }> {
-    const [size] = await sql.query<{ n: number; now: string }>(`SELECT count(*)::int AS n, now()::text AS now FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)}`, [this.ws.id]);
+    const [size] = await sql.query<{ n: number; now: string }>(
+      `SELECT count(*)::int AS n, now()::text AS now FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)}`,
+      [this.ws.id],
+    );
     return size!;
   }
 
@@ -354,7 +432,15 @@ export class RecordStore {
   async slotBatch(
     sql: Sql,
     tableId: string,
-    o: { slot: string; restoreSlot: string | null; after: string | null; since?: string | null; marginSeconds: number; liveOnly?: boolean; limit: number },
+    o: {
+      slot: string;
+      restoreSlot: string | null;
+      after: string | null;
+      since?: string | null;
+      marginSeconds: number;
+      liveOnly?: boolean;
+      limit: number;
+    },
     _scope: SystemScope,
   ): Promise<SlotRow[]> {
     const b = new SqlBuilder();
@@ -377,14 +463,23 @@ export class RecordStore {
   }
 
   /** Removes a slot from the next `limit` records after `after` (keyset, trash included); returns the ids seen. */
-  async clearSlotBatch(sql: Sql, tableId: string, slot: string, after: string | null, limit: number, _scope: SystemScope): Promise<string[]> {
-    const rows = await sql.query<{ id: string }>(`SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)} AND id > $2 ORDER BY id LIMIT ${limit}`, [this.ws.id, after ?? ZERO_ID]);
+  async clearSlotBatch(
+    sql: Sql,
+    tableId: string,
+    slot: string,
+    after: string | null,
+    limit: number,
+    _scope: SystemScope,
+  ): Promise<string[]> {
+    const rows = await sql.query<{ id: string }>(
+      `SELECT id FROM record WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)} AND id > $2 ORDER BY id LIMIT ${limit}`,
+      [this.ws.id, after ?? ZERO_ID],
+    );
     if (rows.length) {
-      await sql.exec(`UPDATE record SET data = data - $2::text WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)} AND id = ANY($3::uuid[]) AND data ? $2::text`, [
-        this.ws.id,
-        slot,
-        rows.map((r) => r.id),
-      ]);
+      await sql.exec(
+        `UPDATE record SET data = data - $2::text WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)} AND id = ANY($3::uuid[]) AND data ? $2::text`,
+        [this.ws.id, slot, rows.map((r) => r.id)],
+      );
     }
     return rows.map((r) => r.id);
   }
@@ -412,7 +507,14 @@ export class RecordStore {
   }
 
   /** Values of a slot that live records share, by the key a unique index compares (`keyExpr` over `data`): at most `limit`. */
-  async duplicates(sql: Sql, tableId: string, slot: string, keyExpr: string, limit: number, _scope: SystemScope): Promise<{ v: unknown; n: number }[]> {
+  async duplicates(
+    sql: Sql,
+    tableId: string,
+    slot: string,
+    keyExpr: string,
+    limit: number,
+    _scope: SystemScope,
+  ): Promise<{ v: unknown; n: number }[]> {
     return sql.query<{ v: unknown; n: number }>(
       `SELECT min(data->>$2::text) AS v, count(*)::int AS n FROM record
         WHERE workspace_id = $1 AND table_id = ${uuidLiteral(tableId)} AND deleted_at IS NULL AND data->>$2::text IS NOT NULL GROUP BY ${keyExpr} HAVING count(*) > 1 LIMIT ${limit}`,

@@ -93,7 +93,15 @@ interface ConvertJob {
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const shapeOf = (f: FieldMeta): FieldShape => ({ type: f.type, slot: f.slot, options: f.options, required: f.required, unique: f.unique, defaultValue: f.defaultValue ?? null, searchable: f.searchable });
+const shapeOf = (f: FieldMeta): FieldShape => ({
+  type: f.type,
+  slot: f.slot,
+  options: f.options,
+  required: f.required,
+  unique: f.unique,
+  defaultValue: f.defaultValue ?? null,
+  searchable: f.searchable,
+});
 
 @Injectable()
 export class ConvertFieldService {
@@ -110,7 +118,13 @@ export class ConvertFieldService {
   }
 
   /** The type-change branch of PATCH …/fields/:field. */
-  async changeType(table: TableMeta, field: FieldMeta, body: Record<string, unknown>, dryRun: boolean, user?: { id: string }): Promise<Record<string, unknown>> {
+  async changeType(
+    table: TableMeta,
+    field: FieldMeta,
+    body: Record<string, unknown>,
+    dryRun: boolean,
+    user?: { id: string },
+  ): Promise<Record<string, unknown>> {
     const vctx = this.ws.valueContext();
     const first = parseFieldDefinition(body, 'update', field, vctx);
     const conversion = requireConversion(field.type, first.type);
@@ -119,19 +133,41 @@ export class ConvertFieldService {
     const restore = prev && (!has(body, 'options') || same(first.options, prev.options)) ? prev : undefined;
     const extra: Record<string, unknown> = {};
     if (restore) {
-      const flags = { options: restore.options, required: restore.required, unique: restore.unique, default: restore.defaultValue, searchable: restore.searchable };
+      const flags = {
+        options: restore.options,
+        required: restore.required,
+        unique: restore.unique,
+        default: restore.defaultValue,
+        searchable: restore.searchable,
+      };
       for (const [k, v] of Object.entries(flags)) if (!has(body, k)) extra[k] = v;
     } else if (!has(body, 'options') && conversion.carryOptions) extra.options = conversion.carryOptions(field);
     const def = Object.keys(extra).length ? parseFieldDefinition({ ...body, ...extra }, 'update', field, vctx) : first;
     const toDef = getFieldType(def.type);
     if (table.primaryFieldId === field.id && !toDef.canBePrimary) {
-      throw new DomainError('UNPROCESSABLE', `"${field.key}" is the primary field and a ${def.type} field cannot name a record; choose another primary field first`, { type: { code: 'PRIMARY_FIELD', message: `${def.type} cannot be the primary field` } });
+      throw new DomainError(
+        'UNPROCESSABLE',
+        `"${field.key}" is the primary field and a ${def.type} field cannot name a record; choose another primary field first`,
+        { type: { code: 'PRIMARY_FIELD', message: `${def.type} cannot be the primary field` } },
+      );
     }
     const dependants = await this.dependants(table, field);
     if (dependants.length) {
-      throw new DomainError('UNPROCESSABLE', `Other fields depend on "${field.key}": ${dependants.map((d) => `${d.table}.${d.field}`).join(', ')}; change or remove them first`, { dependants });
+      throw new DomainError(
+        'UNPROCESSABLE',
+        `Other fields depend on "${field.key}": ${dependants.map((d) => `${d.table}.${d.field}`).join(', ')}; change or remove them first`,
+        { dependants },
+      );
     }
-    const to: FieldShape = { type: def.type, slot: 'f0', options: def.options, required: def.required, unique: def.unique, defaultValue: def.defaultValue, searchable: def.searchable };
+    const to: FieldShape = {
+      type: def.type,
+      slot: 'f0',
+      options: def.options,
+      required: def.required,
+      unique: def.unique,
+      defaultValue: def.defaultValue,
+      searchable: def.searchable,
+    };
     const job: ConvertJob = {
       tableId: table.id,
       fieldId: field.id,
@@ -156,20 +192,54 @@ export class ConvertFieldService {
       const { tally, duplicates } = await this.scan(job, def.unique);
       if (dryRun) {
         const { examples, missingChoices, restored, ...counts } = tally;
-        return { dryRun: true, field: field.key, from: field.type, to: def.type, options: def.options, ...counts, ...(restore ? { restored } : {}), examples, ...(missingChoices.length ? { missingChoices } : {}), ...(def.unique ? { duplicates } : {}) };
+        return {
+          dryRun: true,
+          field: field.key,
+          from: field.type,
+          to: def.type,
+          options: def.options,
+          ...counts,
+          ...(restore ? { restored } : {}),
+          examples,
+          ...(missingChoices.length ? { missingChoices } : {}),
+          ...(def.unique ? { duplicates } : {}),
+        };
       }
-      if (duplicates.length) throw new DomainError('UNIQUE_VIOLATION', `"${field.key}" is unique and the converted values would repeat`, { field: field.key, duplicates });
+      if (duplicates.length)
+        throw new DomainError('UNIQUE_VIOLATION', `"${field.key}" is unique and the converted values would repeat`, {
+          field: field.key,
+          duplicates,
+        });
     }
     const id = await this.db.tx(async (sql) => {
       await sql.query(`SELECT 1 FROM workspace WHERE id = $1 FOR UPDATE`, [this.ws.id]);
-      const [cur] = await sql.query<{ type: string; slot: string }>(`SELECT type, slot FROM meta_field WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [this.ws.id, field.id]);
-      if (!cur || cur.type !== field.type || cur.slot !== field.slot) throw new DomainError('CONFLICT', `"${field.key}" was changed meanwhile; reload it and try again`);
-      const busy = await sql.query(`SELECT 1 FROM job WHERE workspace_id = $1 AND kind = $2 AND state IN ('queued', 'running') AND payload->'data'->>'fieldId' = $3`, [this.ws.id, CONVERT_JOB, field.id]);
+      const [cur] = await sql.query<{ type: string; slot: string }>(
+        `SELECT type, slot FROM meta_field WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+        [this.ws.id, field.id],
+      );
+      if (!cur || cur.type !== field.type || cur.slot !== field.slot)
+        throw new DomainError('CONFLICT', `"${field.key}" was changed meanwhile; reload it and try again`);
+      const busy = await sql.query(
+        `SELECT 1 FROM job WHERE workspace_id = $1 AND kind = $2 AND state IN ('queued', 'running') AND payload->'data'->>'fieldId' = $3`,
+        [this.ws.id, CONVERT_JOB, field.id],
+      );
       if (busy.length) throw new DomainError('CONFLICT', `"${field.key}" is already being converted; wait for that job to finish`);
-      if (def.key !== field.key && (await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key])).length) {
+      if (
+        def.key !== field.key &&
+        (
+          await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [
+            this.ws.id,
+            table.id,
+            def.key,
+          ])
+        ).length
+      ) {
         throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
       }
-      const [slot] = await sql.query<{ n: number }>(`UPDATE workspace SET next_slot = next_slot + 1 WHERE id = $1 RETURNING next_slot - 1 AS n`, [this.ws.id]);
+      const [slot] = await sql.query<{ n: number }>(
+        `UPDATE workspace SET next_slot = next_slot + 1 WHERE id = $1 RETURNING next_slot - 1 AS n`,
+        [this.ws.id],
+      );
       const size = await this.store.sizeNow(sql, table.id, SYSTEM);
       Object.assign(job, { startedAt: size.now, to: { ...to, slot: `f${slot!.n}` } });
       return this.jobs.enqueue(CONVERT_JOB, job, size.n, { sql, startedBy: user?.id ?? null });
@@ -209,7 +279,12 @@ export class ConvertFieldService {
   private plan(d: ConvertJob): FieldConversionPlan {
     const meta = (s: FieldShape): FieldMeta => ({ id: d.fieldId, tableId: d.tableId, key: d.key, label: d.key, position: 0, ...s });
     const [from, to] = [meta(d.from), meta(d.to)];
-    return { conversion: requireConversion(from.type, to.type), from, to, ...(d.restoreSlot ? { restoreForward: findConversion(to.type, from.type) } : {}) };
+    return {
+      conversion: requireConversion(from.type, to.type),
+      from,
+      to,
+      ...(d.restoreSlot ? { restoreForward: findConversion(to.type, from.type) } : {}),
+    };
   }
 
   private ctxOf(d: ConvertJob): ConversionContext {
@@ -218,8 +293,21 @@ export class ConvertFieldService {
   }
 
   /** One keyset batch of records (trash included unless `liveOnly`), optionally only those written since a time: a type change converts every record. */
-  private async rows(sql: Sql, d: ConvertJob, cursor: string | null, opts: { since?: string | null; liveOnly?: boolean } = {}): Promise<SlotRow[]> {
-    const batch = { slot: d.from.slot, restoreSlot: d.restoreSlot, after: cursor, since: opts.since, marginSeconds: MARGIN_SECONDS, liveOnly: opts.liveOnly, limit: BATCH };
+  private async rows(
+    sql: Sql,
+    d: ConvertJob,
+    cursor: string | null,
+    opts: { since?: string | null; liveOnly?: boolean } = {},
+  ): Promise<SlotRow[]> {
+    const batch = {
+      slot: d.from.slot,
+      restoreSlot: d.restoreSlot,
+      after: cursor,
+      since: opts.since,
+      marginSeconds: MARGIN_SECONDS,
+      liveOnly: opts.liveOnly,
+      limit: BATCH,
+    };
     return this.store.slotBatch(sql, d.tableId, batch, SYSTEM);
   }
 
@@ -229,7 +317,7 @@ export class ConvertFieldService {
     const ctx = this.ctxOf(d);
     const tally = emptyTally();
     const seen = new Map<string, number>();
-    for (let cursor: string | null = null; ; ) {
+    for (let cursor: string | null = null; ;) {
       const rows = await this.rows(this.db, d, cursor, { liveOnly: true });
       for (const row of rows) {
         const r = convertFieldValue(plan, row.v, row.p, ctx);
@@ -240,7 +328,10 @@ export class ConvertFieldService {
       cursor = rows[rows.length - 1]!.id;
     }
     const toWire = (v: string) => getFieldType(plan.to.type).toWire(JSON.parse(v), plan.to);
-    const duplicates = [...seen].filter(([, n]) => n > 1).slice(0, 10).map(([v, count]) => ({ value: toWire(v), count }));
+    const duplicates = [...seen]
+      .filter(([, n]) => n > 1)
+      .slice(0, 10)
+      .map(([v, count]) => ({ value: toWire(v), count }));
     return { tally, duplicates };
   }
 
@@ -275,7 +366,12 @@ export class ConvertFieldService {
 
   private async step({ data: d, sql, total: t, id, startedBy }: JobStep<ConvertJob>): Promise<StepResult<ConvertJob>> {
     const total = Math.max(t ?? 0, d.processed);
-    const progress = (): StepResult<ConvertJob> => ({ done: d.phase === 'fill' ? Math.min(d.processed, total) : total, total, finished: false, data: d });
+    const progress = (): StepResult<ConvertJob> => ({
+      done: d.phase === 'fill' ? Math.min(d.processed, total) : total,
+      total,
+      finished: false,
+      data: d,
+    });
     const changed = { code: 'CONFLICT', message: `"${d.key}" was changed or deleted during the conversion; it was left as it was` };
     if (d.phase === 'fill' || d.phase === 'catchup') {
       if (!(await this.unchanged(sql, d))) return this.fail(d, total, changed);
@@ -306,7 +402,7 @@ export class ConvertFieldService {
     await sql.query(`SELECT 1 FROM workspace WHERE id = $1 FOR UPDATE`, [this.ws.id]);
     if (!(await this.unchanged(sql, d, true))) return this.fail(d, total, changed);
     await this.store.lockAgainstWrites(sql, d.tableId);
-    for (let cursor: string | null = null; ; ) {
+    for (let cursor: string | null = null; ;) {
       const rows = await this.rows(sql, d, cursor, { since: d.since });
       await this.convertRows(sql, d, rows, true);
       if (rows.length < BATCH) break;
@@ -314,14 +410,36 @@ export class ConvertFieldService {
     }
     const plan = this.plan(d);
     const toDef = getFieldType(d.to.type);
-    const [table] = await sql.query<{ primary_field_id: string | null }>(`SELECT primary_field_id FROM meta_table WHERE workspace_id = $1 AND id = $2`, [this.ws.id, d.tableId]);
-    if (table?.primary_field_id === d.fieldId && !toDef.canBePrimary) return this.fail(d, total, { code: 'UNPROCESSABLE', message: `"${d.key}" became the primary field and a ${d.to.type} field cannot name a record` });
-    if (d.rename.key && (await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3 AND id <> $4`, [this.ws.id, d.tableId, d.rename.key, d.fieldId])).length) {
+    const [table] = await sql.query<{ primary_field_id: string | null }>(
+      `SELECT primary_field_id FROM meta_table WHERE workspace_id = $1 AND id = $2`,
+      [this.ws.id, d.tableId],
+    );
+    if (table?.primary_field_id === d.fieldId && !toDef.canBePrimary)
+      return this.fail(d, total, {
+        code: 'UNPROCESSABLE',
+        message: `"${d.key}" became the primary field and a ${d.to.type} field cannot name a record`,
+      });
+    if (
+      d.rename.key &&
+      (
+        await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3 AND id <> $4`, [
+          this.ws.id,
+          d.tableId,
+          d.rename.key,
+          d.fieldId,
+        ])
+      ).length
+    ) {
       return this.fail(d, total, { code: 'UNIQUE_VIOLATION', message: `The table already has a field "${d.rename.key}"` });
     }
     if (d.to.unique) {
       const dups = await this.store.duplicates(sql, d.tableId, d.to.slot, uniqueKeyExpr(plan.to), 10, SYSTEM);
-      if (dups.length) return this.fail(d, total, { code: 'UNIQUE_VIOLATION', message: `"${d.key}" is unique and the converted values repeat`, details: { duplicates: dups.map((r) => ({ value: r.v, count: r.n })) } });
+      if (dups.length)
+        return this.fail(d, total, {
+          code: 'UNIQUE_VIOLATION',
+          message: `"${d.key}" is unique and the converted values repeat`,
+          details: { duplicates: dups.map((r) => ({ value: r.v, count: r.n })) },
+        });
     }
     if (d.from.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(d.tableId, d.from.slot)}`);
     if (d.to.unique) await sql.exec(createUniqueIndexSql(d.tableId, d.to.slot, uniqueKeyExpr(plan.to)));
@@ -330,7 +448,19 @@ export class ConvertFieldService {
       `UPDATE meta_field SET type = $3, slot = $4, options = $5::jsonb, required = $6, is_unique = $7, default_value = $8::jsonb, searchable = $9,
               key = COALESCE($10, key), label = COALESCE($11, label), updated_at = now()
         WHERE workspace_id = $1 AND id = $2`,
-      [this.ws.id, d.fieldId, to.type, to.slot, JSON.stringify(to.options), to.required, to.unique, to.defaultValue === null ? null : JSON.stringify(to.defaultValue), to.searchable, d.rename.key ?? null, d.rename.label ?? null],
+      [
+        this.ws.id,
+        d.fieldId,
+        to.type,
+        to.slot,
+        JSON.stringify(to.options),
+        to.required,
+        to.unique,
+        to.defaultValue === null ? null : JSON.stringify(to.defaultValue),
+        to.searchable,
+        d.rename.key ?? null,
+        d.rename.label ?? null,
+      ],
     );
     await this.advisor.forget(sql, { id: d.tableId } as TableMeta, { slot: d.from.slot } as FieldMeta);
     await this.schema.bump(sql);
@@ -349,14 +479,41 @@ export class ConvertFieldService {
 
   /** Counts the outcome over live records in batches; the last batch writes the summary audit row. */
   private async count(sql: Sql, d: ConvertJob, total: number, jobId: string, by: string | null): Promise<StepResult<ConvertJob>> {
-    const c = await this.store.tallySlots(sql, d.tableId, { slot: d.to.slot, fromSlot: d.from.slot, restoreSlot: d.restoreSlot, after: d.cursor, limit: COUNT_BATCH }, SYSTEM);
+    const c = await this.store.tallySlots(
+      sql,
+      d.tableId,
+      { slot: d.to.slot, fromSlot: d.from.slot, restoreSlot: d.restoreSlot, after: d.cursor, limit: COUNT_BATCH },
+      SYSTEM,
+    );
     const t = d.tally;
-    Object.assign(t, { total: t.total + c.n, convertible: t.convertible + c.convertible, lost: t.lost + c.lost, empty: t.empty + c.n - c.convertible - c.lost, restored: t.restored + c.restored });
+    Object.assign(t, {
+      total: t.total + c.n,
+      convertible: t.convertible + c.convertible,
+      lost: t.lost + c.lost,
+      empty: t.empty + c.n - c.convertible - c.lost,
+      restored: t.restored + c.restored,
+    });
     d.cursor = c.n === COUNT_BATCH ? c.last : null;
     if (d.cursor) return { done: total, total, finished: false, data: d };
     const { examples, missingChoices, restored, ...counts } = t;
-    const result = { field: d.key, from: d.from.type, to: d.to.type, ...counts, ...(d.restoreSlot ? { restored } : {}), examples, ...(missingChoices.length ? { missingChoices } : {}) };
-    const summary = { fieldId: d.fieldId, key: d.key, job: jobId, from: d.from, to: { type: d.to.type, slot: d.to.slot, options: d.to.options }, ...counts, ...(d.restoreSlot ? { restored } : {}) };
+    const result = {
+      field: d.key,
+      from: d.from.type,
+      to: d.to.type,
+      ...counts,
+      ...(d.restoreSlot ? { restored } : {}),
+      examples,
+      ...(missingChoices.length ? { missingChoices } : {}),
+    };
+    const summary = {
+      fieldId: d.fieldId,
+      key: d.key,
+      job: jobId,
+      from: d.from,
+      to: { type: d.to.type, slot: d.to.slot, options: d.to.options },
+      ...counts,
+      ...(d.restoreSlot ? { restored } : {}),
+    };
     await this.audit.tableEvent(sql, d.tableId, 'type_change', by, summary);
     return { done: total, total, finished: true, data: d, result };
   }

@@ -13,7 +13,14 @@ export type TableOut = WireTable;
 
 export function tableOut(t: TableMeta): TableOut {
   const primary = t.fields.find((f) => f.id === t.primaryFieldId);
-  return { id: t.id, key: t.key, label: t.label, primaryField: primary?.key ?? null, position: t.position, fields: t.fields.map((f) => fieldOut(t, f)) };
+  return {
+    id: t.id,
+    key: t.key,
+    label: t.label,
+    primaryField: primary?.key ?? null,
+    position: t.position,
+    fields: t.fields.map((f) => fieldOut(t, f)),
+  };
 }
 
 export function fieldOut(t: TableMeta, f: FieldMeta): WireField {

@@ -53,7 +53,13 @@ export class TablesController {
 
   @Patch(':table/fields/:field')
   @UseInterceptors(AcceptedInterceptor) // a type change answers 202 with its job
-  async updateField(@User() user: CurrentUser, @Param('table') table: string, @Param('field') field: string, @Body() body: unknown, @Query('dryRun') dryRun?: string) {
+  async updateField(
+    @User() user: CurrentUser,
+    @Param('table') table: string,
+    @Param('field') field: string,
+    @Body() body: unknown,
+    @Query('dryRun') dryRun?: string,
+  ) {
     this.access.requireAdmin(user);
     return this.tables.updateField(table, field, body, parseDryRun(dryRun), user);
   }
@@ -70,5 +76,7 @@ export class TablesController {
 function parseDryRun(v: unknown): boolean {
   if (v === undefined || v === 'false' || v === '0') return false;
   if (v === 'true' || v === '1') return true;
-  throw new DomainError('VALIDATION_FAILED', 'dryRun must be true or false', { dryRun: { code: 'INVALID_BOOLEAN', message: 'true or false' } });
+  throw new DomainError('VALIDATION_FAILED', 'dryRun must be true or false', {
+    dryRun: { code: 'INVALID_BOOLEAN', message: 'true or false' },
+  });
 }

@@ -52,7 +52,10 @@ export class TablesService {
   ) {}
 
   async list(visible: (t: TableMeta) => TableMeta | undefined = (t) => t): Promise<TableOut[]> {
-    return (await this.schema.list()).map(visible).filter((t): t is TableMeta => !!t).map(tableOut);
+    return (await this.schema.list())
+      .map(visible)
+      .filter((t): t is TableMeta => !!t)
+      .map(tableOut);
   }
 
   async get(ref: string, visible: (t: TableMeta) => TableMeta | undefined = (t) => t): Promise<TableOut> {
@@ -64,7 +67,10 @@ export class TablesService {
   async create(body: unknown): Promise<TableOut> {
     // `fields` (an extension of the v1 body) creates the table with its fields in one step
     const { fields: fieldsRaw, ...tableBody } = isPlainObject(body) ? body : { fields: undefined };
-    if (fieldsRaw !== undefined && !Array.isArray(fieldsRaw)) throw new DomainError('VALIDATION_FAILED', 'fields must be an array of field definitions', { fields: { code: 'NOT_A_LIST', message: 'an array' } });
+    if (fieldsRaw !== undefined && !Array.isArray(fieldsRaw))
+      throw new DomainError('VALIDATION_FAILED', 'fields must be an array of field definitions', {
+        fields: { code: 'NOT_A_LIST', message: 'an array' },
+      });
     const def = parseTableDefinition(isPlainObject(body) ? tableBody : body);
     const fieldsIn: unknown[] = fieldsRaw ?? [];
     if (fieldsIn.length > 500) throw new DomainError('VALIDATION_FAILED', 'At most 500 fields per table');
@@ -73,15 +79,35 @@ export class TablesService {
       await this.lockWorkspace(sql);
       const dup = await sql.query(`SELECT 1 FROM meta_table WHERE workspace_id = $1 AND key = $2`, [this.ws.id, def.key]);
       if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `A table with key "${def.key}" already exists`, { key: def.key });
-      const [pos] = await sql.query<{ n: number }>(`SELECT COALESCE(max(position) + 1, 0)::int AS n FROM meta_table WHERE workspace_id = $1`, [this.ws.id]);
-      await sql.exec(`INSERT INTO meta_table (workspace_id, id, key, label, position) VALUES ($1, $2, $3, $4, $5)`, [this.ws.id, id, def.key, def.label, pos!.n]);
+      const [pos] = await sql.query<{ n: number }>(
+        `SELECT COALESCE(max(position) + 1, 0)::int AS n FROM meta_table WHERE workspace_id = $1`,
+        [this.ws.id],
+      );
+      await sql.exec(`INSERT INTO meta_table (workspace_id, id, key, label, position) VALUES ($1, $2, $3, $4, $5)`, [
+        this.ws.id,
+        id,
+        def.key,
+        def.label,
+        pos!.n,
+      ]);
       await sql.exec(createPartitionSql(id));
-      const table: TableMeta = { id, workspaceId: this.ws.id, key: def.key, label: def.label, primaryFieldId: null, position: pos!.n, fields: [] };
+      const table: TableMeta = {
+        id,
+        workspaceId: this.ws.id,
+        key: def.key,
+        label: def.label,
+        primaryFieldId: null,
+        position: pos!.n,
+        fields: [],
+      };
       for (const f of fieldsIn) table.fields.push(await this.insertField(sql, table, f));
       const primaryKey = def.primaryField;
       if (primaryKey !== undefined && primaryKey !== null) {
         const pf = table.fields.find((f) => f.key === primaryKey);
-        if (!pf) throw new DomainError('VALIDATION_FAILED', `primaryField "${String(primaryKey).slice(0, 80)}" is not a field of the table`, { primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' } });
+        if (!pf)
+          throw new DomainError('VALIDATION_FAILED', `primaryField "${String(primaryKey).slice(0, 80)}" is not a field of the table`, {
+            primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' },
+          });
         await this.setPrimary(sql, table, pf);
       } else {
         const pf = table.fields.find((f) => getFieldType(f.type).canBePrimary);
@@ -90,7 +116,12 @@ export class TablesService {
       await this.schema.bump(sql);
     });
     const t = await this.schema.table(id);
-    if (t.primaryFieldId) await this.advisor.want(t, t.fields.find((f) => f.id === t.primaryFieldId)!, 'primary');
+    if (t.primaryFieldId)
+      await this.advisor.want(
+        t,
+        t.fields.find((f) => f.id === t.primaryFieldId)!,
+        'primary',
+      );
     for (const f of t.fields) if (f.searchable) await this.advisor.want(t, f, 'search');
     return tableOut(t);
   }
@@ -98,7 +129,10 @@ export class TablesService {
   async update(ref: string, body: unknown): Promise<TableOut> {
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object with key, label, primaryField or position');
     for (const k of Object.keys(body)) {
-      if (!['key', 'label', 'primaryField', 'position'].includes(k)) throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, { [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' } });
+      if (!['key', 'label', 'primaryField', 'position'].includes(k))
+        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
+          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' },
+        });
     }
     const table = await this.schema.table(ref);
     await this.db.tx(async (sql) => {
@@ -107,19 +141,40 @@ export class TablesService {
         const key = validateKey(body.key, 'table');
         const dup = await sql.query(`SELECT 1 FROM meta_table WHERE workspace_id = $1 AND key = $2`, [this.ws.id, key]);
         if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `A table with key "${key}" already exists`, { key });
-        await sql.exec(`UPDATE meta_table SET key = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, key]);
+        await sql.exec(`UPDATE meta_table SET key = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+          this.ws.id,
+          table.id,
+          key,
+        ]);
       }
       if (body.label !== undefined) {
-        if (typeof body.label !== 'string' || !body.label.trim() || body.label.length > 200) throw new DomainError('VALIDATION_FAILED', 'label must be non-empty text of at most 200 characters', { label: { code: 'INVALID_LABEL', message: '1–200 characters' } });
-        await sql.exec(`UPDATE meta_table SET label = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, body.label.trim()]);
+        if (typeof body.label !== 'string' || !body.label.trim() || body.label.length > 200)
+          throw new DomainError('VALIDATION_FAILED', 'label must be non-empty text of at most 200 characters', {
+            label: { code: 'INVALID_LABEL', message: '1–200 characters' },
+          });
+        await sql.exec(`UPDATE meta_table SET label = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+          this.ws.id,
+          table.id,
+          body.label.trim(),
+        ]);
       }
       if (body.position !== undefined) {
-        if (typeof body.position !== 'number' || !Number.isInteger(body.position) || body.position < 0 || body.position > 100_000) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
-        await sql.exec(`UPDATE meta_table SET position = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, body.position]);
+        if (typeof body.position !== 'number' || !Number.isInteger(body.position) || body.position < 0 || body.position > 100_000)
+          throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', {
+            position: { code: 'INVALID_POSITION', message: 'a non-negative integer' },
+          });
+        await sql.exec(`UPDATE meta_table SET position = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+          this.ws.id,
+          table.id,
+          body.position,
+        ]);
       }
       if (body.primaryField !== undefined) {
         const pf = table.fields.find((f) => f.key === body.primaryField || f.id === body.primaryField);
-        if (!pf) throw new DomainError('VALIDATION_FAILED', 'primaryField must name a field of the table', { primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' } });
+        if (!pf)
+          throw new DomainError('VALIDATION_FAILED', 'primaryField must name a field of the table', {
+            primaryField: { code: 'UNKNOWN_FIELD', message: 'must name one of the fields' },
+          });
         await this.setPrimary(sql, table, pf);
       }
       await this.schema.bump(sql);
@@ -134,12 +189,16 @@ export class TablesService {
       // links into this table from others go with it (their pairs live here)
       await this.schema.fresh(sql);
       const all = this.schema.cachedList();
-      const links = all.flatMap((other) => other.fields.filter((f) => f.type === 'link' && ((f.options as { table?: string }).table === table.id || other.id === table.id)));
+      const links = all.flatMap((other) =>
+        other.fields.filter((f) => f.type === 'link' && ((f.options as { table?: string }).table === table.id || other.id === table.id)),
+      );
       // lookups, rollups and formulas of other tables that read this one would dangle (and
       // the configuration would no longer round-trip): refused like a field's delete
       const dependants = this.dependantsOfAny(new Set([...(all.find((t) => t.id === table.id)?.fields ?? []), ...links].map((f) => f.id)));
       if (dependants.length) {
-        throw new DomainError('CONFLICT', `"${table.key}" is read by ${dependants.join(', ')}; change or delete those first`, { dependants });
+        throw new DomainError('CONFLICT', `"${table.key}" is read by ${dependants.join(', ')}; change or delete those first`, {
+          dependants,
+        });
       }
       await this.roles.followSchemaRemoval(sql, all, { tables: [table.id], fields: links.map((f) => f.id) }, 'table_deleted', actor);
       for (const f of links) {
@@ -170,7 +229,13 @@ export class TablesService {
     return out;
   }
 
-  async updateField(ref: string, fieldRef: string, body: unknown, dryRun: boolean, user?: { id: string }): Promise<FieldOut | Record<string, unknown>> {
+  async updateField(
+    ref: string,
+    fieldRef: string,
+    body: unknown,
+    dryRun: boolean,
+    user?: { id: string },
+  ): Promise<FieldOut | Record<string, unknown>> {
     const table = await this.schema.table(ref);
     const field = this.schema.field(table, fieldRef);
     if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object of field properties');
@@ -188,23 +253,54 @@ export class TablesService {
       ...body,
     };
     if (isPlainObject(body) && 'position' in body) delete (merged as Record<string, unknown>).position;
-    const def = parseFieldDefinition(prepareDerived(table, merged, (id) => this.schema.tableById(id), field), 'update', field);
+    const def = parseFieldDefinition(
+      prepareDerived(table, merged, (id) => this.schema.tableById(id), field),
+      'update',
+      field,
+    );
     if (dryRun) return { dryRun: true, field: field.key, changes: Object.keys(body), convertible: true, lost: 0, examples: [] };
     const position = isPlainObject(body) && body.position !== undefined ? body.position : field.position;
-    if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', { position: { code: 'INVALID_POSITION', message: 'a non-negative integer' } });
+    if (typeof position !== 'number' || !Number.isInteger(position) || position < 0)
+      throw new DomainError('VALIDATION_FAILED', 'position must be a non-negative integer', {
+        position: { code: 'INVALID_POSITION', message: 'a non-negative integer' },
+      });
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
       if (def.key !== field.key) {
-        const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
+        const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [
+          this.ws.id,
+          table.id,
+          def.key,
+        ]);
         if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
       }
-      const updated: FieldMeta = { ...field, key: def.key, label: def.label, options: def.options, required: def.required, unique: def.unique, defaultValue: def.defaultValue, searchable: def.searchable };
+      const updated: FieldMeta = {
+        ...field,
+        key: def.key,
+        label: def.label,
+        options: def.options,
+        required: def.required,
+        unique: def.unique,
+        defaultValue: def.defaultValue,
+        searchable: def.searchable,
+      };
       if (def.unique && !field.unique) await this.createUniqueIndex(sql, table, updated);
       if (!def.unique && field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
       await sql.exec(
         `UPDATE meta_field SET key = $3, label = $4, options = $5::jsonb, required = $6, is_unique = $7, default_value = $8::jsonb, searchable = $9, position = $10, updated_at = now()
           WHERE workspace_id = $1 AND id = $2`,
-        [this.ws.id, field.id, def.key, def.label, JSON.stringify(def.options), def.required, def.unique, def.defaultValue === null || def.defaultValue === undefined ? null : JSON.stringify(def.defaultValue), def.searchable, position],
+        [
+          this.ws.id,
+          field.id,
+          def.key,
+          def.label,
+          JSON.stringify(def.options),
+          def.required,
+          def.unique,
+          def.defaultValue === null || def.defaultValue === undefined ? null : JSON.stringify(def.defaultValue),
+          def.searchable,
+          position,
+        ],
       );
       await this.schema.bump(sql);
     });
@@ -212,7 +308,8 @@ export class TablesService {
     const f = t.fields.find((x) => x.id === field.id)!;
     if (f.searchable && !field.searchable) await this.advisor.want(t, f, 'search');
     const out: FieldOut = fieldOut(t, f);
-    const sourceChanged = JSON.stringify({ ...field.options, expression: undefined }) !== JSON.stringify({ ...f.options, expression: undefined });
+    const sourceChanged =
+      JSON.stringify({ ...field.options, expression: undefined }) !== JSON.stringify({ ...f.options, expression: undefined });
     if (isDerived(f) && sourceChanged) out.job = await this.computed.recomputeTable(t);
     return out;
   }
@@ -247,14 +344,24 @@ export class TablesService {
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);
       await this.schema.fresh(sql);
-      await this.roles.followSchemaRemoval(sql, this.schema.cachedList(), { tables: [], fields: [field.id, ...companions] }, 'field_deleted', actor);
+      await this.roles.followSchemaRemoval(
+        sql,
+        this.schema.cachedList(),
+        { tables: [], fields: [field.id, ...companions] },
+        'field_deleted',
+        actor,
+      );
       if (field.unique) await sql.exec(`DROP INDEX IF EXISTS ${uniqueIndexName(table.id, field.slot)}`);
       await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id]);
       await def.onRemove?.(field, this.storage(sql, table));
       for (const id of companions) await sql.exec(`DELETE FROM meta_field WHERE workspace_id = $1 AND id = $2`, [this.ws.id, id]);
       if (table.primaryFieldId === field.id) {
         const next = table.fields.find((f) => f.id !== field.id && getFieldType(f.type).canBePrimary);
-        await sql.exec(`UPDATE meta_table SET primary_field_id = $3 WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, next?.id ?? null]);
+        await sql.exec(`UPDATE meta_table SET primary_field_id = $3 WHERE workspace_id = $1 AND id = $2`, [
+          this.ws.id,
+          table.id,
+          next?.id ?? null,
+        ]);
       }
       await this.advisor.forget(sql, table, field);
       await this.schema.bump(sql);
@@ -268,9 +375,15 @@ export class TablesService {
 
   private async setPrimary(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
     if (!getFieldType(field.type).canBePrimary) {
-      throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be the primary field`, { primaryField: { code: 'NOT_PRIMARY_CAPABLE', message: `${field.type} cannot name a record` } });
+      throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be the primary field`, {
+        primaryField: { code: 'NOT_PRIMARY_CAPABLE', message: `${field.type} cannot name a record` },
+      });
     }
-    await sql.exec(`UPDATE meta_table SET primary_field_id = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [this.ws.id, table.id, field.id]);
+    await sql.exec(`UPDATE meta_table SET primary_field_id = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+      this.ws.id,
+      table.id,
+      field.id,
+    ]);
     table.primaryFieldId = field.id;
   }
 
@@ -278,11 +391,22 @@ export class TablesService {
   private async insertField(sql: Sql, table: TableMeta, body: unknown, pairOf?: FieldMeta, peer?: TableMeta): Promise<FieldMeta> {
     const byId = (id: string) => (id === table.id ? table : peer && id === peer.id ? peer : this.schema.tableById(id));
     const def = parseFieldDefinition(prepareDerived(table, await this.resolveLinkTarget(table, body, peer), byId), 'create');
-    if (table.fields.some((f) => f.key === def.key)) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
-    const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [this.ws.id, table.id, def.key]);
+    if (table.fields.some((f) => f.key === def.key))
+      throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
+    const dup = await sql.query(`SELECT 1 FROM meta_field WHERE workspace_id = $1 AND table_id = $2 AND key = $3`, [
+      this.ws.id,
+      table.id,
+      def.key,
+    ]);
     if (dup.length) throw new DomainError('UNIQUE_VIOLATION', `The table already has a field "${def.key}"`, { key: def.key });
-    const [slotRow] = await sql.query<{ n: number }>(`UPDATE workspace SET next_slot = next_slot + 1 WHERE id = $1 RETURNING next_slot - 1 AS n`, [this.ws.id]);
-    const [pos] = await sql.query<{ n: number }>(`SELECT COALESCE(max(position) + 1, 0)::int AS n FROM meta_field WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, table.id]);
+    const [slotRow] = await sql.query<{ n: number }>(
+      `UPDATE workspace SET next_slot = next_slot + 1 WHERE id = $1 RETURNING next_slot - 1 AS n`,
+      [this.ws.id],
+    );
+    const [pos] = await sql.query<{ n: number }>(
+      `SELECT COALESCE(max(position) + 1, 0)::int AS n FROM meta_field WHERE workspace_id = $1 AND table_id = $2`,
+      [this.ws.id, table.id],
+    );
     const field: FieldMeta = {
       id: uuidv7(),
       tableId: table.id,
@@ -300,7 +424,21 @@ export class TablesService {
     await sql.exec(
       `INSERT INTO meta_field (workspace_id, id, table_id, key, label, type, slot, options, required, is_unique, default_value, searchable, position)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11::jsonb, $12, $13)`,
-      [this.ws.id, field.id, table.id, field.key, field.label, field.type, field.slot, JSON.stringify(field.options), field.required, field.unique, field.defaultValue === null ? null : JSON.stringify(field.defaultValue), field.searchable, field.position],
+      [
+        this.ws.id,
+        field.id,
+        table.id,
+        field.key,
+        field.label,
+        field.type,
+        field.slot,
+        JSON.stringify(field.options),
+        field.required,
+        field.unique,
+        field.defaultValue === null ? null : JSON.stringify(field.defaultValue),
+        field.searchable,
+        field.position,
+      ],
     );
     if (field.unique) await this.createUniqueIndex(sql, table, field);
     await getFieldType(field.type).afterCreate?.(field, this.storage(sql, table, body, pairOf));
@@ -320,9 +458,18 @@ export class TablesService {
   private async resolveLinkTarget(table: TableMeta, body: unknown, peer?: TableMeta): Promise<unknown> {
     if (!isPlainObject(body) || body.type !== 'link' || !isPlainObject(body.options)) return body;
     const ref = body.options.table;
-    const target = typeof ref === 'string' ? (ref === table.key || ref === table.id ? table : peer && ref === peer.id ? peer : this.schema.find(ref)) : undefined;
+    const target =
+      typeof ref === 'string'
+        ? ref === table.key || ref === table.id
+          ? table
+          : peer && ref === peer.id
+            ? peer
+            : this.schema.find(ref)
+        : undefined;
     if (!target) {
-      throw new DomainError('VALIDATION_FAILED', `The link's table ${JSON.stringify(String(ref ?? '').slice(0, 60))} does not exist`, { options: { code: 'UNKNOWN_TABLE', message: 'options.table must name a table' } });
+      throw new DomainError('VALIDATION_FAILED', `The link's table ${JSON.stringify(String(ref ?? '').slice(0, 60))} does not exist`, {
+        options: { code: 'UNKNOWN_TABLE', message: 'options.table must name a table' },
+      });
     }
     const { pair: _p, side: _s, ...rest } = body.options;
     return { ...body, options: { ...rest, table: target.id } };
@@ -339,7 +486,11 @@ export class TablesService {
       const opts = isPlainObject(body) && isPlainObject(body.options) ? body.options : {};
       const targetId = (field.options as { table: string }).table;
       const target = targetId === table.id ? table : this.schema.tableById(targetId)!;
-      const taken = new Set((await sql.query<{ key: string }>(`SELECT key FROM meta_field WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, target.id])).map((r) => r.key));
+      const taken = new Set(
+        (
+          await sql.query<{ key: string }>(`SELECT key FROM meta_field WHERE workspace_id = $1 AND table_id = $2`, [this.ws.id, target.id])
+        ).map((r) => r.key),
+      );
       let key = typeof opts.inverseKey === 'string' ? opts.inverseKey : table.key;
       if (typeof opts.inverseKey !== 'string') for (let i = 2; taken.has(key); i++) key = `${table.key}_${i}`;
       const inverse = await this.insertField(
@@ -358,18 +509,28 @@ export class TablesService {
     }
     const clean = Object.fromEntries(Object.entries(field.options).filter(([k]) => k !== 'inverseKey' && k !== 'inverseLabel'));
     field.options = clean;
-    await sql.exec(`UPDATE meta_field SET options = $3::jsonb WHERE workspace_id = $1 AND id = $2`, [this.ws.id, field.id, JSON.stringify(clean)]);
+    await sql.exec(`UPDATE meta_field SET options = $3::jsonb WHERE workspace_id = $1 AND id = $2`, [
+      this.ws.id,
+      field.id,
+      JSON.stringify(clean),
+    ]);
   }
 
   /** Unique among live records; existing duplicates refuse the change with 409. */
   private async createUniqueIndex(sql: Sql, table: TableMeta, field: FieldMeta): Promise<void> {
     const def = getFieldType(field.type);
-    if (!def.canBeUnique) throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be unique`, { unique: { code: 'NOT_UNIQUE_CAPABLE', message: `${field.type} cannot be unique` } });
+    if (!def.canBeUnique)
+      throw new DomainError('VALIDATION_FAILED', `A ${field.type} field cannot be unique`, {
+        unique: { code: 'NOT_UNIQUE_CAPABLE', message: `${field.type} cannot be unique` },
+      });
     // the key the index compares (email: lower case), so the duplicate check agrees with it
     const expr = uniqueKeyExpr(field);
     const dups = await this.store.duplicates(sql, table.id, field.slot, expr, 5, SYSTEM);
     if (dups.length) {
-      throw new DomainError('UNIQUE_VIOLATION', `"${field.key}" has duplicate values; make them distinct first`, { field: field.key, examples: dups.map((d) => d.v) });
+      throw new DomainError('UNIQUE_VIOLATION', `"${field.key}" has duplicate values; make them distinct first`, {
+        field: field.key,
+        examples: dups.map((d) => d.v),
+      });
     }
     await sql.exec(createUniqueIndexSql(table.id, field.slot, expr));
   }

@@ -23,7 +23,11 @@ export interface UserInput {
 }
 
 const ATTRIBUTE_RE = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
-const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype).map((n) => n.toLowerCase()).concat(['prototype']));
+const PROTOTYPE_NAMES = new Set(
+  Object.getOwnPropertyNames(Object.prototype)
+    .map((n) => n.toLowerCase())
+    .concat(['prototype']),
+);
 const MAX_ATTRIBUTES = 50;
 
 function fail(key: string, code: string, message: string): never {
@@ -34,7 +38,11 @@ function attributeValue(v: unknown): boolean {
   if (typeof v === 'string') return v.length <= 500;
   if (typeof v === 'number') return Number.isFinite(v);
   if (typeof v === 'boolean' || v === null) return true;
-  return Array.isArray(v) && v.length <= 100 && v.every((x) => (typeof x === 'string' && x.length <= 500) || (typeof x === 'number' && Number.isFinite(x)) || typeof x === 'boolean');
+  return (
+    Array.isArray(v) &&
+    v.length <= 100 &&
+    v.every((x) => (typeof x === 'string' && x.length <= 500) || (typeof x === 'number' && Number.isFinite(x)) || typeof x === 'boolean')
+  );
 }
 
 export function parseAttributes(raw: unknown): Record<string, unknown> {
@@ -43,7 +51,8 @@ export function parseAttributes(raw: unknown): Record<string, unknown> {
   if (keys.length > MAX_ATTRIBUTES) fail('attributes', 'TOO_MANY', `at most ${MAX_ATTRIBUTES} attributes`);
   const out: Record<string, unknown> = {};
   for (const k of keys) {
-    if (!ATTRIBUTE_RE.test(k) || PROTOTYPE_NAMES.has(k.toLowerCase())) fail('attributes', 'INVALID_NAME', `${JSON.stringify(k.slice(0, 40))} is not a valid attribute name`);
+    if (!ATTRIBUTE_RE.test(k) || PROTOTYPE_NAMES.has(k.toLowerCase()))
+      fail('attributes', 'INVALID_NAME', `${JSON.stringify(k.slice(0, 40))} is not a valid attribute name`);
     if (!attributeValue(raw[k])) fail('attributes', 'INVALID_VALUE', `${k} must be text, a number, true/false or a list of them`);
     if (raw[k] !== null) out[k] = raw[k];
   }

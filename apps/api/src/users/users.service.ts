@@ -15,7 +15,7 @@ import type { CurrentUser } from '../access/current-user.js';
 import { hashPassword } from '../auth/password.js';
 import { assertAdministratorRemains, beginRightsChange, resolveRefs } from '../access/rights-admin.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
-import { parseUserBody, type UserInput } from './user-body.js';
+import { parseUserBody } from './user-body.js';
 
 export interface UserOut extends PublicUser {
   createdAt: string;
@@ -63,17 +63,18 @@ export class UsersService {
       await this.assertEmailFree(sql, input.email!);
       const roles = input.roles === undefined ? [] : resolveRefs(input.roles, await this.refs(sql, 'role'), 'roles');
       const groups = input.groups === undefined ? [] : resolveRefs(input.groups, await this.refs(sql, 'app_group'), 'groups');
-      await sql.exec(`INSERT INTO app_user (workspace_id, id, email, name, password_hash, attributes, active) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, [
-        this.ws.id,
-        id,
-        input.email,
-        input.name ?? input.email,
-        hash,
-        JSON.stringify(input.attributes ?? {}),
-        input.active ?? true,
-      ]);
+      await sql.exec(
+        `INSERT INTO app_user (workspace_id, id, email, name, password_hash, attributes, active) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+        [this.ws.id, id, input.email, input.name ?? input.email, hash, JSON.stringify(input.attributes ?? {}), input.active ?? true],
+      );
       await this.setMemberships(sql, id, roles, groups);
-      await this.auth.securityEvent(sql, 'user_created', id, actor.id, address, { email: input.email, roles: input.roles ?? [], groups: input.groups ?? [], attributes: input.attributes ?? {}, active: input.active ?? true });
+      await this.auth.securityEvent(sql, 'user_created', id, actor.id, address, {
+        email: input.email,
+        roles: input.roles ?? [],
+        groups: input.groups ?? [],
+        attributes: input.attributes ?? {},
+        active: input.active ?? true,
+      });
     });
     return this.get(id);
   }
@@ -90,7 +91,15 @@ export class UsersService {
         `UPDATE app_user SET email = COALESCE($3, email), name = COALESCE($4, name), password_hash = COALESCE($5, password_hash),
                 attributes = COALESCE($6::jsonb, attributes), active = COALESCE($7, active), updated_at = now()
           WHERE workspace_id = $1 AND id = $2`,
-        [this.ws.id, cur.id, input.email ?? null, input.name ?? null, hash ?? null, input.attributes === undefined ? null : JSON.stringify(input.attributes), input.active ?? null],
+        [
+          this.ws.id,
+          cur.id,
+          input.email ?? null,
+          input.name ?? null,
+          hash ?? null,
+          input.attributes === undefined ? null : JSON.stringify(input.attributes),
+          input.active ?? null,
+        ],
       );
       const roles = input.roles === undefined ? undefined : resolveRefs(input.roles, await this.refs(sql, 'role'), 'roles');
       const groups = input.groups === undefined ? undefined : resolveRefs(input.groups, await this.refs(sql, 'app_group'), 'groups');
@@ -135,11 +144,21 @@ export class UsersService {
   private async setMemberships(sql: Sql, userId: string, roles: string[] | undefined, groups: string[] | undefined): Promise<void> {
     if (roles !== undefined) {
       await sql.exec(`DELETE FROM user_role WHERE workspace_id = $1 AND user_id = $2`, [this.ws.id, userId]);
-      if (roles.length) await sql.exec(`INSERT INTO user_role (workspace_id, user_id, role_id) SELECT $1, $2, unnest($3::uuid[])`, [this.ws.id, userId, roles]);
+      if (roles.length)
+        await sql.exec(`INSERT INTO user_role (workspace_id, user_id, role_id) SELECT $1, $2, unnest($3::uuid[])`, [
+          this.ws.id,
+          userId,
+          roles,
+        ]);
     }
     if (groups !== undefined) {
       await sql.exec(`DELETE FROM user_group WHERE workspace_id = $1 AND user_id = $2`, [this.ws.id, userId]);
-      if (groups.length) await sql.exec(`INSERT INTO user_group (workspace_id, user_id, group_id) SELECT $1, $2, unnest($3::uuid[])`, [this.ws.id, userId, groups]);
+      if (groups.length)
+        await sql.exec(`INSERT INTO user_group (workspace_id, user_id, group_id) SELECT $1, $2, unnest($3::uuid[])`, [
+          this.ws.id,
+          userId,
+          groups,
+        ]);
     }
   }
 

@@ -16,7 +16,9 @@ type Unit = (typeof UNITS)[number];
 
 function unitOf(v: Plain): Unit | CellError {
   const u = toText(v).trim().toLowerCase().replace(/s$/, '');
-  return (UNITS as readonly string[]).includes(u) ? (u as Unit) : valueError(`unknown unit "${toText(v)}": use "day", "week", "month" or "year"`);
+  return (UNITS as readonly string[]).includes(u)
+    ? (u as Unit)
+    : valueError(`unknown unit "${toText(v)}": use "day", "week", "month" or "year"`);
 }
 
 function checkUnit(c: CheckCtx, i: number): void {
@@ -122,10 +124,13 @@ export const dateFunctions = defineFunctions([
       if (isError(unit)) return unit;
       const count = integer(n!);
       if (isError(count)) return count;
-      const start: DateV | DateTimeV | null | CellError = v instanceof DateTimeV ? v : (() => {
-        const d = toDays(v!);
-        return d === null || isError(d) ? d : new DateV(d);
-      })();
+      const start: DateV | DateTimeV | null | CellError =
+        v instanceof DateTimeV
+          ? v
+          : (() => {
+              const d = toDays(v!);
+              return d === null || isError(d) ? d : new DateV(d);
+            })();
       if (start === null || isError(start)) return start;
       if (unit === 'day' || unit === 'week') return addDays(start, dec(count * (unit === 'week' ? 7 : 1)));
       if (Math.abs(count) > 120_000) return new CellError('#NUM!', 'date out of range');

@@ -4,7 +4,20 @@
  * aggregates, resolved by the checker). Rounding functions keep money money, round half
  * away from zero and see the number as it is observed (20 significant digits).
  */
-import { dec, isDec, parseDec, ROUND_CEIL, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, roundTo, snap, toInt, type Dec } from '../decimal.js';
+import {
+  dec,
+  isDec,
+  parseDec,
+  ROUND_CEIL,
+  ROUND_DOWN,
+  ROUND_FLOOR,
+  ROUND_HALF_UP,
+  ROUND_UP,
+  roundTo,
+  snap,
+  toInt,
+  type Dec,
+} from '../decimal.js';
 import { binary, compare, mod, power } from '../operators.js';
 import { arithType, T, unify } from '../static-types.js';
 import type { TypeInfo } from '../types.js';
@@ -62,10 +75,14 @@ function multiple(name: 'FLOOR' | 'CEILING'): FunctionSpec {
       return onAmount(x!, (a) => {
         const v = snap(a);
         if (s.isZero()) return name === 'FLOOR' ? new CellError('#DIV/0!', 'FLOOR with a significance of 0') : dec(0);
-        if (v.isPositive() && !v.isZero() && s.isNegative()) return new CellError('#NUM!', `${name} of a positive number with a negative significance`);
+        if (v.isPositive() && !v.isZero() && s.isNegative())
+          return new CellError('#NUM!', `${name} of a positive number with a negative significance`);
         if (s.isNegative()) {
           // both negative: work on magnitudes; FLOOR goes toward zero, CEILING away from it
-          const q = v.abs().div(s.abs()).toDecimalPlaces(0, name === 'FLOOR' ? ROUND_DOWN : ROUND_UP);
+          const q = v
+            .abs()
+            .div(s.abs())
+            .toDecimalPlaces(0, name === 'FLOOR' ? ROUND_DOWN : ROUND_UP);
           return q.times(s.abs()).neg();
         }
         const q = v.div(s).toDecimalPlaces(0, name === 'FLOOR' ? ROUND_FLOOR : ROUND_CEIL);

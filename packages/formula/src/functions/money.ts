@@ -17,7 +17,7 @@ export const moneyFunctions = defineFunctions([
     min: 1,
     max: 1,
     type: (c) => (expectArg(c, 0, 'numOrMoney'), T.number),
-    run: ([m]) => (m instanceof Money ? m.amount : m === null ? null : parseDec(toText(m!)) ?? valueError('AMOUNT expects money')),
+    run: ([m]) => (m instanceof Money ? m.amount : m === null ? null : (parseDec(toText(m!)) ?? valueError('AMOUNT expects money'))),
   },
   {
     name: 'CURRENCY',

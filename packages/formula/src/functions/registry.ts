@@ -67,7 +67,8 @@ export function expectArg(c: CheckCtx, i: number, kind: ParamKind): void {
   const t = c.args[i];
   if (!t || t.type === 'any' || t.type === 'blank') return;
   if (!ACCEPTS[kind].includes(t.type)) {
-    const hint = kind === 'number' && t.type === 'text' ? ' (use VALUE(text))' : kind === 'number' && t.type === 'money' ? ' (use AMOUNT(money))' : '';
+    const hint =
+      kind === 'number' && t.type === 'text' ? ' (use VALUE(text))' : kind === 'number' && t.type === 'money' ? ' (use AMOUNT(money))' : '';
     c.fail(i, `${c.name} expects ${WANTED[kind]} as argument ${i + 1}, got ${describe(t)}${hint}`);
   }
 }

@@ -69,7 +69,11 @@ export const textFunctions = defineFunctions([
       if (isError(from)) return from;
       if (from < 1) return valueError('MID start must be at least 1');
       const k = count(n, 0, 'MID count');
-      return isError(k) ? k : chars(s!).slice(from - 1, from - 1 + k).join('');
+      return isError(k)
+        ? k
+        : chars(s!)
+            .slice(from - 1, from - 1 + k)
+            .join('');
     },
   },
   {

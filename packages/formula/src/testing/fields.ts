@@ -7,8 +7,27 @@ import type { FieldMeta } from '@tabula/schema-engine';
 import { fieldInfo } from '../field-schema.js';
 import type { FormulaFieldInfo, FormulaSchema } from '../types.js';
 
-export function field(id: string, key: string, type: string, options: Record<string, unknown> = {}, linkTable?: FormulaSchema): FormulaFieldInfo {
-  const meta: FieldMeta = { id, tableId: 't', key, label: key, type, slot: id, options, required: false, unique: false, defaultValue: null, searchable: false, position: 0 };
+export function field(
+  id: string,
+  key: string,
+  type: string,
+  options: Record<string, unknown> = {},
+  linkTable?: FormulaSchema,
+): FormulaFieldInfo {
+  const meta: FieldMeta = {
+    id,
+    tableId: 't',
+    key,
+    label: key,
+    type,
+    slot: id,
+    options,
+    required: false,
+    unique: false,
+    defaultValue: null,
+    searchable: false,
+    position: 0,
+  };
   const info = fieldInfo(meta, () => undefined);
   return linkTable ? { ...info, linkTable } : info;
 }

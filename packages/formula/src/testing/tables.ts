@@ -12,7 +12,20 @@ const ID = (n: number) => `0192f0c1-0000-7000-8000-${String(n).padStart(12, '0')
 let n = 0;
 export function fieldMeta(tableId: string, key: string, type: string, options: unknown = undefined): FieldMeta {
   n++;
-  return { id: ID(n), tableId, key, label: key, type, slot: `f${n}`, options: getFieldType(type).parseOptions(options), required: false, unique: false, defaultValue: null, searchable: false, position: n };
+  return {
+    id: ID(n),
+    tableId,
+    key,
+    label: key,
+    type,
+    slot: `f${n}`,
+    options: getFieldType(type).parseOptions(options),
+    required: false,
+    unique: false,
+    defaultValue: null,
+    searchable: false,
+    position: n,
+  };
 }
 
 function table(id: string, key: string, fields: FieldMeta[]): TableMeta {
@@ -22,8 +35,15 @@ function table(id: string, key: string, fields: FieldMeta[]): TableMeta {
 /** A fresh copy each call, with the same ids each time. */
 export function world(): { clients: TableMeta; orders: TableMeta; lines: TableMeta; tables: (id: string) => TableMeta | undefined } {
   n = 0;
-  const clients = table(CLIENTS, 'clients', [fieldMeta(CLIENTS, 'name', 'text'), fieldMeta(CLIENTS, 'credit', 'money', { currency: 'EUR' })]);
-  const lines = table(LINES, 'lines', [fieldMeta(LINES, 'amount', 'money', { currency: 'EUR' }), fieldMeta(LINES, 'qty', 'number'), fieldMeta(LINES, 'shipped', 'date')]);
+  const clients = table(CLIENTS, 'clients', [
+    fieldMeta(CLIENTS, 'name', 'text'),
+    fieldMeta(CLIENTS, 'credit', 'money', { currency: 'EUR' }),
+  ]);
+  const lines = table(LINES, 'lines', [
+    fieldMeta(LINES, 'amount', 'money', { currency: 'EUR' }),
+    fieldMeta(LINES, 'qty', 'number'),
+    fieldMeta(LINES, 'shipped', 'date'),
+  ]);
   const orders = table(ORDERS, 'orders', [
     fieldMeta(ORDERS, 'no', 'autonumber', { format: 'ORD-{YYYY}-{0000}' }),
     fieldMeta(ORDERS, 'date', 'date'),

@@ -51,7 +51,12 @@ export const BUILT_IN_CONVERSIONS: ConversionDef[] = [
   {
     from: 'number',
     to: 'money',
-    convert: (stored, _from, to, ctx) => coerce(to, { amount: String(stored), currency: typeof to.options.currency === 'string' ? to.options.currency : ctx.baseCurrency }, ctx),
+    convert: (stored, _from, to, ctx) =>
+      coerce(
+        to,
+        { amount: String(stored), currency: typeof to.options.currency === 'string' ? to.options.currency : ctx.baseCurrency },
+        ctx,
+      ),
   },
   { from: 'money', to: 'number', convert: viaWire((s) => String((s as { a: unknown }).a)) },
   // percent is a fraction on the wire and in storage: 0.19 stays 0.19 (19 %)
@@ -77,7 +82,11 @@ export const BUILT_IN_CONVERSIONS: ConversionDef[] = [
     convert: (stored, from, to) => {
       const values = getFieldType('multiSelect').toWire(stored, from) as string[];
       if (values.length === 0) return null;
-      if (values.length > 1) throw new ValueError('SEVERAL_VALUES', `holds ${values.length} values (${values.slice(0, 3).join(', ')}${values.length > 3 ? ', …' : ''}); a single select keeps one`);
+      if (values.length > 1)
+        throw new ValueError(
+          'SEVERAL_VALUES',
+          `holds ${values.length} values (${values.slice(0, 3).join(', ')}${values.length > 3 ? ', …' : ''}); a single select keeps one`,
+        );
       return choiceIds(values, to)[0];
     },
   },

@@ -18,7 +18,14 @@ const ctx: ConversionContext = {
   baseCurrency: 'RON',
 };
 
-const CH = { choices: [{ id: 'c1', value: 'red' }, { id: 'c2', value: 'green' }, { id: 'c3', value: 'a, b' }], nextId: 4 };
+const CH = {
+  choices: [
+    { id: 'c1', value: 'red' },
+    { id: 'c2', value: 'green' },
+    { id: 'c3', value: 'a, b' },
+  ],
+  nextId: 4,
+};
 
 type Case = [string, unknown, unknown, string, unknown, { ok: unknown } | string];
 
@@ -125,12 +132,26 @@ describe('conversions', () => {
 
   test('empty stays empty for every conversion', () => {
     for (const c of BUILT_IN_CONVERSIONS) {
-      expect(convertStored(c, null, makeField(c.from, c.from.endsWith('elect') ? CH : undefined), makeField(c.to, c.to.endsWith('elect') ? CH : undefined), ctx)).toEqual({ ok: null });
+      expect(
+        convertStored(
+          c,
+          null,
+          makeField(c.from, c.from.endsWith('elect') ? CH : undefined),
+          makeField(c.to, c.to.endsWith('elect') ? CH : undefined),
+          ctx,
+        ),
+      ).toEqual({ ok: null });
     }
   });
 
   test('text → select names the values that are not choices', () => {
-    const r = convertStored(requireConversion('text', 'multiSelect'), 'red, blue, pink', makeField('text'), makeField('multiSelect', CH), ctx);
+    const r = convertStored(
+      requireConversion('text', 'multiSelect'),
+      'red, blue, pink',
+      makeField('text'),
+      makeField('multiSelect', CH),
+      ctx,
+    );
     expect(r).toMatchObject({ code: 'NOT_A_CHOICE', missing: ['blue', 'pink'] });
   });
 

@@ -68,7 +68,14 @@ export function emptyTally(): ConversionTally {
 }
 
 /** Notes one record's outcome; `count` false keeps only the examples (a job counts at the end). */
-export function tallyRow(t: ConversionTally, plan: FieldConversionPlan, id: string, current: unknown, r: RowConversion, count = true): void {
+export function tallyRow(
+  t: ConversionTally,
+  plan: FieldConversionPlan,
+  id: string,
+  current: unknown,
+  r: RowConversion,
+  count = true,
+): void {
   if (count) {
     t.total++;
     if (r.status === 'lost') t.lost++;

@@ -65,7 +65,10 @@ export function parseNumberText(input: string): string {
     } else {
       const [int, frac] = s.split(mark) as [string, string];
       if (mark === ',' && !spaced && frac.length === 3 && /^[1-9][0-9]{0,2}$/.test(int)) {
-        throw new ValueError('AMBIGUOUS_NUMBER', `"${text.slice(0, 40)}" could be ${int}${frac} or ${int}.${frac}; write it without the comma or with a decimal point`);
+        throw new ValueError(
+          'AMBIGUOUS_NUMBER',
+          `"${text.slice(0, 40)}" could be ${int}${frac} or ${int}.${frac}; write it without the comma or with a decimal point`,
+        );
       }
       plain = `${int}.${frac}`;
     }
@@ -86,5 +89,7 @@ export function shiftDecimal(value: string | number, places: number): string {
     point = 1;
   }
   if (point > digits.length) digits = digits.padEnd(point, '0');
-  return formatDecimal(parseDecimal((d.neg ? '-' : '') + digits.slice(0, point) + (point < digits.length ? '.' + digits.slice(point) : '')));
+  return formatDecimal(
+    parseDecimal((d.neg ? '-' : '') + digits.slice(0, point) + (point < digits.length ? '.' + digits.slice(point) : '')),
+  );
 }

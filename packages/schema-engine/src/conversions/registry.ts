@@ -40,8 +40,14 @@ export interface ConversionDef {
 /** A loss that names the values that are not choices of the target (text → select). */
 export class MissingChoiceError extends ValueError {
   constructor(readonly values: string[]) {
-    const shown = values.slice(0, 3).map((v) => JSON.stringify(v.slice(0, 100))).join(', ');
-    super('NOT_A_CHOICE', `${shown}${values.length > 3 ? ', …' : ''} ${values.length === 1 ? 'is not a choice' : 'are not choices'} of the new field`);
+    const shown = values
+      .slice(0, 3)
+      .map((v) => JSON.stringify(v.slice(0, 100)))
+      .join(', ');
+    super(
+      'NOT_A_CHOICE',
+      `${shown}${values.length > 3 ? ', …' : ''} ${values.length === 1 ? 'is not a choice' : 'are not choices'} of the new field`,
+    );
   }
 }
 
@@ -61,7 +67,10 @@ export function findConversion(fromType: string, toType: string): ConversionDef 
 
 /** Types a field of `fromType` can be changed to, sorted. */
 export function conversionTargets(fromType: string): string[] {
-  return [...conversions.values()].filter((c) => c.from === fromType).map((c) => c.to).sort();
+  return [...conversions.values()]
+    .filter((c) => c.from === fromType)
+    .map((c) => c.to)
+    .sort();
 }
 
 /** The conversion, or UNPROCESSABLE naming the types it can become. */
@@ -69,15 +78,28 @@ export function requireConversion(fromType: string, toType: string): ConversionD
   const def = findConversion(fromType, toType);
   if (!def) {
     const targets = conversionTargets(fromType);
-    throw new DomainError('UNPROCESSABLE', `A ${fromType} field cannot be converted to ${toType}${targets.length ? `; it can become: ${targets.join(', ')}` : ''}`, {
-      type: { code: 'NO_CONVERSION', message: targets.length ? `${fromType} converts to ${targets.join(', ')}` : `${fromType} fields cannot change type` },
-    });
+    throw new DomainError(
+      'UNPROCESSABLE',
+      `A ${fromType} field cannot be converted to ${toType}${targets.length ? `; it can become: ${targets.join(', ')}` : ''}`,
+      {
+        type: {
+          code: 'NO_CONVERSION',
+          message: targets.length ? `${fromType} converts to ${targets.join(', ')}` : `${fromType} fields cannot change type`,
+        },
+      },
+    );
   }
   return def;
 }
 
 /** Runs one conversion on one stored value: empty stays empty, a ValueError becomes `{lost}`. */
-export function convertStored(def: ConversionDef, stored: unknown, from: FieldMeta, to: FieldMeta, ctx: ConversionContext): ConversionResult {
+export function convertStored(
+  def: ConversionDef,
+  stored: unknown,
+  from: FieldMeta,
+  to: FieldMeta,
+  ctx: ConversionContext,
+): ConversionResult {
   if (stored === null || stored === undefined) return { ok: null };
   try {
     const v = def.convert(stored, from, to, ctx);

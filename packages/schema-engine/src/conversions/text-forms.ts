@@ -21,7 +21,22 @@ import { MissingChoiceError, type ConversionContext } from './registry.js';
 import { parseNumberText, shiftDecimal } from './number-text.js';
 
 /** Types that render to text and read back from it. */
-export const TEXT_CONVERTIBLE = ['text', 'longText', 'number', 'money', 'percent', 'boolean', 'date', 'dateTime', 'duration', 'select', 'multiSelect', 'email', 'phone', 'url'] as const;
+export const TEXT_CONVERTIBLE = [
+  'text',
+  'longText',
+  'number',
+  'money',
+  'percent',
+  'boolean',
+  'date',
+  'dateTime',
+  'duration',
+  'select',
+  'multiSelect',
+  'email',
+  'phone',
+  'url',
+] as const;
 
 /** Stored value → its text form; null when it reads as empty (a deleted choice). */
 export function storedToText(stored: unknown, field: FieldMeta): string | null {
@@ -127,7 +142,13 @@ function choiceIdOrUndefined(value: string, to: FieldMeta): string | undefined {
 function textToMultiSelect(text: string, to: FieldMeta): string[] | null {
   const whole = text.trim();
   // a value that is itself a choice (even with a comma in it) is taken whole
-  const values = choiceIdOrUndefined(whole, to) !== undefined ? [whole] : whole.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const values =
+    choiceIdOrUndefined(whole, to) !== undefined
+      ? [whole]
+      : whole
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '');
   const unique = [...new Set(values)];
   return unique.length ? choiceIds(unique, to) : null;
 }

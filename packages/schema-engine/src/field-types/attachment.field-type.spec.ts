@@ -6,7 +6,12 @@ import { describe, expect, test } from 'vitest';
 import { SqlBuilder } from '../query/sql-builder.js';
 import { getFieldType } from '../registry.js';
 import { ctx, issueOf, makeField } from '../testing/fixtures.js';
-import { attachmentFieldType as def, cleanAttachmentName, DEFAULT_MAX_ATTACHMENT_SIZE, MAX_ATTACHMENT_SIZE } from './attachment.field-type.js';
+import {
+  attachmentFieldType as def,
+  cleanAttachmentName,
+  DEFAULT_MAX_ATTACHMENT_SIZE,
+  MAX_ATTACHMENT_SIZE,
+} from './attachment.field-type.js';
 
 const ID = '0192f0c1-7a4b-7cde-8f00-123456789abc';
 const ID2 = '0192f0c1-7a4b-7cde-8f00-123456789abd';
@@ -21,8 +26,14 @@ test('is registered under "attachment"', () => {
 describe('options', () => {
   test.each([
     [undefined, { maxSize: DEFAULT_MAX_ATTACHMENT_SIZE, multiple: true }],
-    [{ maxSize: 1024, multiple: false }, { maxSize: 1024, multiple: false }],
-    [{ accept: ['Image/*', ' application/pdf ', 'image/*'] }, { maxSize: DEFAULT_MAX_ATTACHMENT_SIZE, multiple: true, accept: ['image/*', 'application/pdf'] }],
+    [
+      { maxSize: 1024, multiple: false },
+      { maxSize: 1024, multiple: false },
+    ],
+    [
+      { accept: ['Image/*', ' application/pdf ', 'image/*'] },
+      { maxSize: DEFAULT_MAX_ATTACHMENT_SIZE, multiple: true, accept: ['image/*', 'application/pdf'] },
+    ],
     [{ maxSize: MAX_ATTACHMENT_SIZE }, { maxSize: MAX_ATTACHMENT_SIZE, multiple: true }],
   ])('%j → %j', (raw, want) => {
     expect(def.parseOptions(raw)).toEqual(want);
@@ -55,7 +66,10 @@ describe('values', () => {
   test.each([
     [[PDF], [PDF]],
     [[{ ...PDF, id: ID.toUpperCase() }], [PDF]],
-    [[{ type: 'image/png', size: 0, name: 'a.png', id: ID2 }, PDF], [{ id: ID2, name: 'a.png', size: 0, type: 'image/png' }, PDF]],
+    [
+      [{ type: 'image/png', size: 0, name: 'a.png', id: ID2 }, PDF],
+      [{ id: ID2, name: 'a.png', size: 0, type: 'image/png' }, PDF],
+    ],
     [[{ ...PDF, name: 'evil\u202Egpj.exe' }], [{ ...PDF, name: 'evilgpj.exe' }]],
     [[{ ...PDF, name: '../../etc/passwd' }], [{ ...PDF, name: '../../etc/passwd' }]],
   ])('accepts %j', (input, stored) => {
@@ -120,7 +134,7 @@ describe('names', () => {
     const got = cleanAttachmentName(raw);
     expect(got).toBe(want);
     expect(cleanAttachmentName(got)).toBe(got);
-    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+
     expect(got).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 });
@@ -128,8 +142,12 @@ describe('names', () => {
 test('filters: isEmpty / isNotEmpty over the jsonb slot, nothing else', () => {
   const field = makeField('attachment', undefined, { slot: 'f7' });
   const b = new SqlBuilder();
-  expect(def.compileOp!('isEmpty', undefined, field, 'r', b, ctx)).toBe(`NOT COALESCE(jsonb_typeof((r.data->'f7')) = 'array' AND (r.data->'f7') <> '[]'::jsonb, FALSE)`);
-  expect(def.compileOp!('isNotEmpty', undefined, field, 'r', b, ctx)).toBe(`COALESCE(jsonb_typeof((r.data->'f7')) = 'array' AND (r.data->'f7') <> '[]'::jsonb, FALSE)`);
+  expect(def.compileOp!('isEmpty', undefined, field, 'r', b, ctx)).toBe(
+    `NOT COALESCE(jsonb_typeof((r.data->'f7')) = 'array' AND (r.data->'f7') <> '[]'::jsonb, FALSE)`,
+  );
+  expect(def.compileOp!('isNotEmpty', undefined, field, 'r', b, ctx)).toBe(
+    `COALESCE(jsonb_typeof((r.data->'f7')) = 'array' AND (r.data->'f7') <> '[]'::jsonb, FALSE)`,
+  );
   expect(issueOf(() => def.compileOp!('eq', [], field, 'r', b, ctx))).toBe('INVALID_OPERATOR');
   expect(issueOf(() => def.filterOperand('x', field, ctx))).toBe('INVALID_OPERATOR');
   expect(b.values).toEqual([]);

@@ -46,11 +46,11 @@ export interface AttachmentItem {
 }
 
 const ITEM_KEYS = ['id', 'name', 'size', 'type'] as const;
-const TOKEN = "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}";
+const TOKEN = '[a-z0-9][a-z0-9!#$&^_.+-]{0,126}';
 const MIME_RE = new RegExp(`^${TOKEN}/${TOKEN}$`);
 const PATTERN_RE = new RegExp(`^${TOKEN}/(\\*|${TOKEN})$`);
 // C0, DEL, C1 and the Unicode line/paragraph separators become spaces.
-// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Bidirectional controls and marks, the BOM / zero-width no-break space.
 const INVISIBLE_RE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
@@ -70,7 +70,8 @@ function parseAccept(v: unknown): string[] | undefined {
   const out: string[] = [];
   for (const p of v) {
     const s = typeof p === 'string' ? p.trim().toLowerCase() : '';
-    if (!PATTERN_RE.test(s)) throw new ValueError('INVALID_OPTION', `accept: ${JSON.stringify(String(p).slice(0, 60))} is not a MIME type or "type/*"`);
+    if (!PATTERN_RE.test(s))
+      throw new ValueError('INVALID_OPTION', `accept: ${JSON.stringify(String(p).slice(0, 60))} is not a MIME type or "type/*"`);
     if (!out.includes(s)) out.push(s);
   }
   return out;
@@ -79,7 +80,8 @@ function parseAccept(v: unknown): string[] | undefined {
 function item(v: unknown): AttachmentItem {
   if (!isPlainObject(v)) throw new ValueError('INVALID_ATTACHMENT', 'each attachment must be an object {"id","name","size","type"}');
   for (const k of Object.keys(v)) {
-    if (!(ITEM_KEYS as readonly string[]).includes(k)) throw new ValueError('INVALID_ATTACHMENT', `unexpected property "${k.slice(0, 40)}" in an attachment`);
+    if (!(ITEM_KEYS as readonly string[]).includes(k))
+      throw new ValueError('INVALID_ATTACHMENT', `unexpected property "${k.slice(0, 40)}" in an attachment`);
   }
   const { id, name, size, type } = v;
   if (!isUuid(id)) throw new ValueError('INVALID_ATTACHMENT', 'an attachment id must be a uuid');
@@ -87,7 +89,8 @@ function item(v: unknown): AttachmentItem {
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_ATTACHMENT_SIZE) {
     throw new ValueError('INVALID_ATTACHMENT', `an attachment size must be a whole number of bytes up to ${MAX_ATTACHMENT_SIZE}`);
   }
-  if (typeof type !== 'string' || type.length > MAX_TYPE_LENGTH || !MIME_RE.test(type)) throw new ValueError('INVALID_ATTACHMENT', 'an attachment type must be a lower-case MIME type');
+  if (typeof type !== 'string' || type.length > MAX_TYPE_LENGTH || !MIME_RE.test(type))
+    throw new ValueError('INVALID_ATTACHMENT', 'an attachment type must be a lower-case MIME type');
   return { id: id.toLowerCase(), name: cleanAttachmentName(name), size, type };
 }
 

@@ -22,7 +22,8 @@ const OPS: readonly FilterOp[] = ['eq', 'ne', 'contains', 'startsWith', 'in', 'n
 
 export function parseAutonumberFormat(format: unknown): string {
   if (format === undefined) return '{0}';
-  if (typeof format !== 'string' || format.length === 0 || format.length > 60) throw new ValueError('INVALID_OPTION', 'format is text of at most 60 characters');
+  if (typeof format !== 'string' || format.length === 0 || format.length > 60)
+    throw new ValueError('INVALID_OPTION', 'format is text of at most 60 characters');
   const counters = format.match(/\{0+\}/g) ?? [];
   if (counters.length !== 1) throw new ValueError('INVALID_OPTION', 'format needs exactly one counter such as {0000}');
   const rest = format.replace(TOKEN_RE, '');
@@ -64,7 +65,8 @@ export const autonumberFieldType: FieldTypeDef<AutonumberOptions> = {
     onlyKeys(o, ['format', 'gapless', 'dateField']);
     const out: AutonumberOptions = { format: parseAutonumberFormat(o.format), gapless: boolOption(o, 'gapless', false) };
     if (o.dateField !== undefined && o.dateField !== null) {
-      if (typeof o.dateField !== 'string' || o.dateField.length > 80) throw new ValueError('INVALID_OPTION', 'dateField names a date field');
+      if (typeof o.dateField !== 'string' || o.dateField.length > 80)
+        throw new ValueError('INVALID_OPTION', 'dateField names a date field');
       out.dateField = o.dateField;
     }
     return out;
@@ -74,7 +76,8 @@ export const autonumberFieldType: FieldTypeDef<AutonumberOptions> = {
   },
   toWire: (stored) => (typeof stored === 'object' && stored !== null ? (stored as { t: string }).t : String(stored)),
   sqlExpr: (field, alias) => `((${slotJson(alias, field.slot)}->>'t') COLLATE "C")`,
-  sortExpr: (field, alias) => `((coalesce(${slotJson(alias, field.slot)}->>'p', '') || lpad(${slotJson(alias, field.slot)}->>'n', 15, '0')) COLLATE "C")`,
+  sortExpr: (field, alias) =>
+    `((coalesce(${slotJson(alias, field.slot)}->>'p', '') || lpad(${slotJson(alias, field.slot)}->>'n', 15, '0')) COLLATE "C")`,
   filterOperand(value) {
     if (typeof value !== 'string') throw new ValueError('NOT_TEXT', 'must be text');
     return value;

@@ -14,7 +14,20 @@ import { isPlainObject, onlyKeys, optionsObject } from './common.js';
 
 export const MAX_CHOICES = 500;
 export const MAX_CHOICE_LENGTH = 100;
-export const CHOICE_PALETTE = ['gray', 'brown', 'red', 'orange', 'yellow', 'green', 'teal', 'cyan', 'blue', 'indigo', 'purple', 'pink'] as const;
+export const CHOICE_PALETTE = [
+  'gray',
+  'brown',
+  'red',
+  'orange',
+  'yellow',
+  'green',
+  'teal',
+  'cyan',
+  'blue',
+  'indigo',
+  'purple',
+  'pink',
+] as const;
 
 const ID_RE = /^[A-Za-z0-9_-]{1,24}$/;
 const COUNTER_ID_RE = /^c([1-9][0-9]{0,8})$/;
@@ -46,12 +59,15 @@ function parseChoice(raw: unknown, i: number): { id?: string; value: string; col
   if (typeof raw.value !== 'string') throw new ValueError('INVALID_CHOICE', `${where}: value must be text`);
   const value = raw.value.trim();
   if (!value) throw new ValueError('INVALID_CHOICE', `${where}: value must not be empty`);
-  if ([...value].length > MAX_CHOICE_LENGTH) throw new ValueError('INVALID_CHOICE', `${where}: value has more than ${MAX_CHOICE_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ValueError('INVALID_CHOICE', `${where}: value must be one line without control characters`);
+  if ([...value].length > MAX_CHOICE_LENGTH)
+    throw new ValueError('INVALID_CHOICE', `${where}: value has more than ${MAX_CHOICE_LENGTH} characters`);
+
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new ValueError('INVALID_CHOICE', `${where}: value must be one line without control characters`);
   const out: { id?: string; value: string; color?: string } = { value };
   if (raw.id !== undefined && raw.id !== null) {
-    if (typeof raw.id !== 'string' || !ID_RE.test(raw.id)) throw new ValueError('INVALID_CHOICE', `${where}: id must match [A-Za-z0-9_-]{1,24}`);
+    if (typeof raw.id !== 'string' || !ID_RE.test(raw.id))
+      throw new ValueError('INVALID_CHOICE', `${where}: id must match [A-Za-z0-9_-]{1,24}`);
     out.id = raw.id;
   }
   if (raw.color !== undefined && raw.color !== null) {

@@ -2,7 +2,20 @@
 import { ValueError } from '../errors.js';
 import type { FilterOp } from '../types.js';
 
-export const TEXT_OPS: readonly FilterOp[] = ['eq', 'ne', 'in', 'nin', 'contains', 'startsWith', 'isEmpty', 'isNotEmpty', 'lt', 'lte', 'gt', 'gte'];
+export const TEXT_OPS: readonly FilterOp[] = [
+  'eq',
+  'ne',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'isEmpty',
+  'isNotEmpty',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+];
 export const ORDERED_OPS: readonly FilterOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'nin', 'isEmpty', 'isNotEmpty'];
 export const EQUALITY_OPS: readonly FilterOp[] = ['eq', 'ne', 'in', 'nin', 'isEmpty', 'isNotEmpty'];
 
@@ -24,7 +37,13 @@ export function onlyKeys(opts: Record<string, unknown>, allowed: readonly string
   }
 }
 
-export function intOption(opts: Record<string, unknown>, key: string, min: number, max: number, fallback: number | undefined): number | undefined {
+export function intOption(
+  opts: Record<string, unknown>,
+  key: string,
+  min: number,
+  max: number,
+  fallback: number | undefined,
+): number | undefined {
   const v = opts[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {

@@ -62,7 +62,8 @@ export function computedToWire(stored: unknown, resultType: unknown): unknown {
 export function formatComputed(wire: unknown): string {
   if (wire === null || wire === undefined) return '';
   if (Array.isArray(wire)) return wire.map(formatComputed).join(', ');
-  if (typeof wire === 'object' && wire !== null && 'amount' in wire) return `${(wire as unknown as { amount: string }).amount} ${(wire as unknown as { currency: string }).currency}`;
+  if (typeof wire === 'object' && wire !== null && 'amount' in wire)
+    return `${(wire as unknown as { amount: string }).amount} ${(wire as unknown as { currency: string }).currency}`;
   if (typeof wire === 'object' && wire !== null && 'error' in wire) return String((wire as { error: string }).error);
   return String(wire);
 }

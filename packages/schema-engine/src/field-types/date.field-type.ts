@@ -46,6 +46,8 @@ export const dateFieldType: FieldTypeDef = {
   format(wire, _field, opts) {
     if (typeof wire !== 'string') return '';
     const [y, m, d] = wire.split('-').map(Number) as [number, number, number];
-    return new Intl.DateTimeFormat(opts?.locale ?? 'en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(utcMs(y, m - 1, d)));
+    return new Intl.DateTimeFormat(opts?.locale ?? 'en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      new Date(utcMs(y, m - 1, d)),
+    );
   },
 };

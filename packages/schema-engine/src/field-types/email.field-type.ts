@@ -24,7 +24,8 @@ export function normalizeEmail(s: string): string {
   const domain = s.slice(at + 1);
   if (local.length > 64 || !LOCAL_RE.test(local)) throw bad();
   const labels = domain.split('.');
-  if (domain.length > 253 || labels.length < 2 || !labels.every((l) => LABEL_RE.test(l)) || !TLD_RE.test(labels[labels.length - 1]!)) throw bad();
+  if (domain.length > 253 || labels.length < 2 || !labels.every((l) => LABEL_RE.test(l)) || !TLD_RE.test(labels[labels.length - 1]!))
+    throw bad();
   return `${local}@${domain.toLowerCase()}`;
 }
 

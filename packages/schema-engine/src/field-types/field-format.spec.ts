@@ -36,10 +36,11 @@ const CASES: [string, unknown, unknown, FormatOptions | undefined, string][] = [
   ['text', {}, null, undefined, ''],
 ];
 
-test.each(CASES.map(([type, o, wire, opts, want]) => [type, JSON.stringify(wire), opts?.locale ?? opts?.timeZone ?? '', o, wire, opts, want] as const))(
-  '%s %s %s',
-  (type, _w, _l, options, wire, opts, want) => {
-    const field = makeField(type, options);
-    expect(getFieldType(type).format(wire, field, opts).replace(/\s/g, ' ')).toBe(want);
-  },
-);
+test.each(
+  CASES.map(
+    ([type, o, wire, opts, want]) => [type, JSON.stringify(wire), opts?.locale ?? opts?.timeZone ?? '', o, wire, opts, want] as const,
+  ),
+)('%s %s %s', (type, _w, _l, options, wire, opts, want) => {
+  const field = makeField(type, options);
+  expect(getFieldType(type).format(wire, field, opts).replace(/\s/g, ' ')).toBe(want);
+});

@@ -38,10 +38,30 @@ const CASES: [string, unknown, unknown][] = [
   ['dateTime', {}, {}],
   ['select', undefined, { choices: [], nextId: 1 }],
   ['select', { choices: 'a,b' }, '!INVALID_OPTION'],
-  ['select', { choices: [{ value: 'a' }, { value: 'b', color: '#ABCDEF' }, { value: 'c', color: 'red' }] }, { choices: [{ id: 'c1', value: 'a' }, { id: 'c2', value: 'b', color: '#abcdef' }, { id: 'c3', value: 'c', color: 'red' }], nextId: 4 }],
+  [
+    'select',
+    { choices: [{ value: 'a' }, { value: 'b', color: '#ABCDEF' }, { value: 'c', color: 'red' }] },
+    {
+      choices: [
+        { id: 'c1', value: 'a' },
+        { id: 'c2', value: 'b', color: '#abcdef' },
+        { id: 'c3', value: 'c', color: 'red' },
+      ],
+      nextId: 4,
+    },
+  ],
   ['select', { choices: [{ value: ' a ' }] }, { choices: [{ id: 'c1', value: 'a' }], nextId: 2 }],
   ['select', { choices: [{ value: 'a' }, { value: 'a' }] }, '!DUPLICATE_CHOICE'],
-  ['select', { choices: [{ id: 'x', value: 'a' }, { id: 'x', value: 'b' }] }, '!DUPLICATE_CHOICE'],
+  [
+    'select',
+    {
+      choices: [
+        { id: 'x', value: 'a' },
+        { id: 'x', value: 'b' },
+      ],
+    },
+    '!DUPLICATE_CHOICE',
+  ],
   ['select', { choices: [{ value: '' }] }, '!INVALID_CHOICE'],
   ['select', { choices: [{ value: '   ' }] }, '!INVALID_CHOICE'],
   ['select', { choices: [{ value: 'x'.repeat(101) }] }, '!INVALID_CHOICE'],
@@ -56,9 +76,12 @@ const CASES: [string, unknown, unknown][] = [
 ];
 
 describe('parseOptions', () => {
-  test.each(CASES.map(([t, raw, want]) => [t, JSON.stringify(raw)?.slice(0, 60) ?? 'undefined', raw, want] as const))('%s %s', (type, _s, raw, want) => {
-    expect(parse(type, raw)).toEqual(want);
-  });
+  test.each(CASES.map(([t, raw, want]) => [t, JSON.stringify(raw)?.slice(0, 60) ?? 'undefined', raw, want] as const))(
+    '%s %s',
+    (type, _s, raw, want) => {
+      expect(parse(type, raw)).toEqual(want);
+    },
+  );
 
   test('500 choices are allowed', () => {
     const o = parseChoiceOptions({ choices: Array.from({ length: 500 }, (_, i) => ({ value: `v${i}` })) });
@@ -77,7 +100,15 @@ describe('choice ids', () => {
   test('of a deleted choice are never handed out again', () => {
     const first = parseChoiceOptions({ choices: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
     // delete "c" (c3), keep the others by id
-    const second = parseChoiceOptions({ choices: [{ id: 'c1', value: 'a' }, { id: 'c2', value: 'b' }] }, first);
+    const second = parseChoiceOptions(
+      {
+        choices: [
+          { id: 'c1', value: 'a' },
+          { id: 'c2', value: 'b' },
+        ],
+      },
+      first,
+    );
     expect(second.nextId).toBe(4);
     const third = parseChoiceOptions({ choices: [...second.choices, { value: 'new' }] }, second);
     expect(third.choices.map((c) => c.id)).toEqual(['c1', 'c2', 'c4']);
@@ -92,7 +123,15 @@ describe('choice ids', () => {
 
   test('renaming a value keeps its id', () => {
     const prev = parseChoiceOptions({ choices: [{ value: 'vip' }, { value: 'regular' }] });
-    const next = parseChoiceOptions({ choices: [{ id: 'c1', value: 'VIP client' }, { id: 'c2', value: 'regular' }] }, prev);
+    const next = parseChoiceOptions(
+      {
+        choices: [
+          { id: 'c1', value: 'VIP client' },
+          { id: 'c2', value: 'regular' },
+        ],
+      },
+      prev,
+    );
     expect(next.choices[0]).toEqual({ id: 'c1', value: 'VIP client' });
   });
 

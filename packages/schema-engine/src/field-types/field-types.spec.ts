@@ -28,10 +28,23 @@ const SUITES: Suite[] = [
     type: 'attachment',
     options: { maxSize: 1024, accept: ['image/*', 'application/pdf'] },
     valid: [
-      [[{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }], [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }], [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }]],
-      [[{ type: 'image/png', size: 0, name: 'a\u202Eb\n.png', id: UUID.toUpperCase() }], [{ id: UUID, name: 'ab .png', size: 0, type: 'image/png' }], [{ id: UUID, name: 'ab .png', size: 0, type: 'image/png' }]],
+      [
+        [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }],
+        [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }],
+        [{ id: UUID, name: 'scan.pdf', size: 10, type: 'application/pdf' }],
+      ],
+      [
+        [{ type: 'image/png', size: 0, name: 'a\u202Eb\n.png', id: UUID.toUpperCase() }],
+        [{ id: UUID, name: 'ab .png', size: 0, type: 'image/png' }],
+        [{ id: UUID, name: 'ab .png', size: 0, type: 'image/png' }],
+      ],
     ],
-    invalid: [[{ id: UUID }, 'NOT_A_LIST'], [[UUID], 'INVALID_ATTACHMENT'], [[{ id: UUID, name: 'a', size: 1, type: 'a/b', path: '/etc' }], 'INVALID_ATTACHMENT'], [[{ id: UUID, name: 'a', size: -1, type: 'a/b' }], 'INVALID_ATTACHMENT']],
+    invalid: [
+      [{ id: UUID }, 'NOT_A_LIST'],
+      [[UUID], 'INVALID_ATTACHMENT'],
+      [[{ id: UUID, name: 'a', size: 1, type: 'a/b', path: '/etc' }], 'INVALID_ATTACHMENT'],
+      [[{ id: UUID, name: 'a', size: -1, type: 'a/b' }], 'INVALID_ATTACHMENT'],
+    ],
   },
   { type: 'formula', options: { expression: 'a + 1', resultType: 'number' }, valid: [], invalid: [[1, 'READ_ONLY']] },
   { type: 'lookup', options: { link: 'client', field: 'name' }, valid: [], invalid: [['x', 'READ_ONLY']] },
@@ -39,14 +52,24 @@ const SUITES: Suite[] = [
   {
     type: 'link',
     options: { table: UUID, multiple: true },
-    valid: [[[UUID], [UUID], [UUID]], [[UUID.toUpperCase(), UUID], [UUID], [UUID]]],
-    invalid: [[['x'], 'INVALID_LINK'], [[{ id: 'x' }], 'INVALID_LINK'], [123, 'INVALID_LINK']],
+    valid: [
+      [[UUID], [UUID], [UUID]],
+      [[UUID.toUpperCase(), UUID], [UUID], [UUID]],
+    ],
+    invalid: [
+      [['x'], 'INVALID_LINK'],
+      [[{ id: 'x' }], 'INVALID_LINK'],
+      [123, 'INVALID_LINK'],
+    ],
   },
   {
     type: 'autonumber',
     options: { format: 'INV-{YYYY}-{0000}', gapless: true },
     valid: [],
-    invalid: [['INV-2026-0001', 'READ_ONLY'], [1, 'READ_ONLY']],
+    invalid: [
+      ['INV-2026-0001', 'READ_ONLY'],
+      [1, 'READ_ONLY'],
+    ],
   },
   {
     type: 'text',
@@ -99,7 +122,14 @@ const SUITES: Suite[] = [
       // prose keeps the format characters right-to-left writing needs
       ['\u05e9\u05dc\u05d5\u05dd \u200fABC', '\u05e9\u05dc\u05d5\u05dd \u200fABC', '\u05e9\u05dc\u05d5\u05dd \u200fABC'],
     ],
-    invalid: [[1, 'NOT_TEXT'], ['x'.repeat(100_001), 'TOO_LONG'], ['a\u0000b', 'INVALID_CHARACTER'], ['bell\u0007', 'INVALID_CHARACTER'], ['a\u009bb', 'INVALID_CHARACTER'], ['\udc00', 'INVALID_CHARACTER']],
+    invalid: [
+      [1, 'NOT_TEXT'],
+      ['x'.repeat(100_001), 'TOO_LONG'],
+      ['a\u0000b', 'INVALID_CHARACTER'],
+      ['bell\u0007', 'INVALID_CHARACTER'],
+      ['a\u009bb', 'INVALID_CHARACTER'],
+      ['\udc00', 'INVALID_CHARACTER'],
+    ],
   },
   {
     type: 'number',
@@ -112,7 +142,16 @@ const SUITES: Suite[] = [
       ['12345678901234567890.12', '12345678901234567890.12', '12345678901234567890.12'],
       [-42, '-42', -42],
     ],
-    invalid: [['1.234', 'TOO_MANY_DECIMALS'], ['abc', 'NOT_A_NUMBER'], ['1e5', 'NOT_A_NUMBER'], [true, 'NOT_A_NUMBER'], [{ a: 1 }, 'NOT_A_NUMBER'], [[1], 'NOT_A_NUMBER'], [Infinity, 'NOT_A_NUMBER'], ['1'.repeat(41), 'TOO_MANY_DIGITS']],
+    invalid: [
+      ['1.234', 'TOO_MANY_DECIMALS'],
+      ['abc', 'NOT_A_NUMBER'],
+      ['1e5', 'NOT_A_NUMBER'],
+      [true, 'NOT_A_NUMBER'],
+      [{ a: 1 }, 'NOT_A_NUMBER'],
+      [[1], 'NOT_A_NUMBER'],
+      [Infinity, 'NOT_A_NUMBER'],
+      ['1'.repeat(41), 'TOO_MANY_DIGITS'],
+    ],
   },
   {
     type: 'money',
@@ -122,9 +161,17 @@ const SUITES: Suite[] = [
       ['19.99', { a: '19.99', c: 'EUR' }, { amount: '19.99', currency: 'EUR' }],
       [0.1, { a: '0.10', c: 'EUR' }, { amount: '0.10', currency: 'EUR' }],
       ['0.10', { a: '0.10', c: 'EUR' }, { amount: '0.10', currency: 'EUR' }],
-      [{ amount: '5', currency: 'EUR' }, { a: '5.00', c: 'EUR' }, { amount: '5.00', currency: 'EUR' }],
+      [
+        { amount: '5', currency: 'EUR' },
+        { a: '5.00', c: 'EUR' },
+        { amount: '5.00', currency: 'EUR' },
+      ],
       [{ amount: -3.5 }, { a: '-3.50', c: 'EUR' }, { amount: '-3.50', currency: 'EUR' }],
-      ['123456789012345678901234.56', { a: '123456789012345678901234.56', c: 'EUR' }, { amount: '123456789012345678901234.56', currency: 'EUR' }],
+      [
+        '123456789012345678901234.56',
+        { a: '123456789012345678901234.56', c: 'EUR' },
+        { amount: '123456789012345678901234.56', currency: 'EUR' },
+      ],
     ],
     invalid: [
       [{ amount: '1', currency: 'USD' }, 'CURRENCY_MISMATCH'],
@@ -144,10 +191,26 @@ const SUITES: Suite[] = [
     name: 'money (per-value currency)',
     options: { currency: null },
     valid: [
-      [{ amount: '100', currency: 'JPY' }, { a: '100', c: 'JPY' }, { amount: '100', currency: 'JPY' }],
-      [{ amount: '1.5', currency: 'KWD' }, { a: '1.500', c: 'KWD' }, { amount: '1.500', currency: 'KWD' }],
-      [{ amount: '0.0001', currency: 'CLF' }, { a: '0.0001', c: 'CLF' }, { amount: '0.0001', currency: 'CLF' }],
-      [{ amount: 7, currency: 'USD' }, { a: '7.00', c: 'USD' }, { amount: '7.00', currency: 'USD' }],
+      [
+        { amount: '100', currency: 'JPY' },
+        { a: '100', c: 'JPY' },
+        { amount: '100', currency: 'JPY' },
+      ],
+      [
+        { amount: '1.5', currency: 'KWD' },
+        { a: '1.500', c: 'KWD' },
+        { amount: '1.500', currency: 'KWD' },
+      ],
+      [
+        { amount: '0.0001', currency: 'CLF' },
+        { a: '0.0001', c: 'CLF' },
+        { amount: '0.0001', currency: 'CLF' },
+      ],
+      [
+        { amount: 7, currency: 'USD' },
+        { a: '7.00', c: 'USD' },
+        { amount: '7.00', currency: 'USD' },
+      ],
     ],
     invalid: [
       ['19.99', 'CURRENCY_REQUIRED'],
@@ -162,17 +225,41 @@ const SUITES: Suite[] = [
   {
     type: 'percent',
     options: { scale: 1 },
-    valid: [[0.19, '0.19', 0.19], ['0.195', '0.195', 0.195], [1.5, '1.5', 1.5], [-0.05, '-0.05', -0.05]],
-    invalid: [[0.1955, 'TOO_MANY_DECIMALS'], ['19%', 'NOT_A_NUMBER'], [false, 'NOT_A_NUMBER'], [{ v: 1 }, 'NOT_A_NUMBER']],
+    valid: [
+      [0.19, '0.19', 0.19],
+      ['0.195', '0.195', 0.195],
+      [1.5, '1.5', 1.5],
+      [-0.05, '-0.05', -0.05],
+    ],
+    invalid: [
+      [0.1955, 'TOO_MANY_DECIMALS'],
+      ['19%', 'NOT_A_NUMBER'],
+      [false, 'NOT_A_NUMBER'],
+      [{ v: 1 }, 'NOT_A_NUMBER'],
+    ],
   },
   {
     type: 'boolean',
-    valid: [[true, true, true], [false, false, false]],
-    invalid: [['yes', 'NOT_A_BOOLEAN'], ['true', 'NOT_A_BOOLEAN'], [1, 'NOT_A_BOOLEAN'], [0, 'NOT_A_BOOLEAN'], [{ v: true }, 'NOT_A_BOOLEAN'], [[true], 'NOT_A_BOOLEAN']],
+    valid: [
+      [true, true, true],
+      [false, false, false],
+    ],
+    invalid: [
+      ['yes', 'NOT_A_BOOLEAN'],
+      ['true', 'NOT_A_BOOLEAN'],
+      [1, 'NOT_A_BOOLEAN'],
+      [0, 'NOT_A_BOOLEAN'],
+      [{ v: true }, 'NOT_A_BOOLEAN'],
+      [[true], 'NOT_A_BOOLEAN'],
+    ],
   },
   {
     type: 'date',
-    valid: [['2026-11-26', '2026-11-26', '2026-11-26'], ['2024-02-29', '2024-02-29', '2024-02-29'], [' 0099-01-01 ', '0099-01-01', '0099-01-01']],
+    valid: [
+      ['2026-11-26', '2026-11-26', '2026-11-26'],
+      ['2024-02-29', '2024-02-29', '2024-02-29'],
+      [' 0099-01-01 ', '0099-01-01', '0099-01-01'],
+    ],
     invalid: [
       ['2026-02-30', 'INVALID_DATE'],
       ['2025-02-29', 'INVALID_DATE'],
@@ -210,20 +297,53 @@ const SUITES: Suite[] = [
   },
   {
     type: 'duration',
-    valid: [[90, '90', 90], [1.5, '1.5', 1.5], [-30, '-30', -30], ['3600.125', '3600.125', 3600.125]],
-    invalid: [[1.0001, 'TOO_MANY_DECIMALS'], ['1:30', 'NOT_A_NUMBER'], [true, 'NOT_A_NUMBER'], [{ s: 1 }, 'NOT_A_NUMBER']],
+    valid: [
+      [90, '90', 90],
+      [1.5, '1.5', 1.5],
+      [-30, '-30', -30],
+      ['3600.125', '3600.125', 3600.125],
+    ],
+    invalid: [
+      [1.0001, 'TOO_MANY_DECIMALS'],
+      ['1:30', 'NOT_A_NUMBER'],
+      [true, 'NOT_A_NUMBER'],
+      [{ s: 1 }, 'NOT_A_NUMBER'],
+    ],
   },
   {
     type: 'select',
     options: CHOICES,
-    valid: [['vip', 'c1', 'vip'], [' regular ', 'c2', 'regular']],
-    invalid: [['VIP', 'NOT_A_CHOICE'], ['gold', 'NOT_A_CHOICE'], [1, 'NOT_TEXT'], [['vip'], 'NOT_TEXT'], [{ value: 'vip' }, 'NOT_TEXT']],
+    valid: [
+      ['vip', 'c1', 'vip'],
+      [' regular ', 'c2', 'regular'],
+    ],
+    invalid: [
+      ['VIP', 'NOT_A_CHOICE'],
+      ['gold', 'NOT_A_CHOICE'],
+      [1, 'NOT_TEXT'],
+      [['vip'], 'NOT_TEXT'],
+      [{ value: 'vip' }, 'NOT_TEXT'],
+    ],
   },
   {
     type: 'multiSelect',
     options: CHOICES,
-    valid: [[['vip'], ['c1'], ['vip']], [['regular', 'vip'], ['c2', 'c1'], ['regular', 'vip']]],
-    invalid: [['vip', 'NOT_A_LIST'], [['vip', 'vip'], 'DUPLICATE_VALUE'], [['gold'], 'NOT_A_CHOICE'], [[1], 'NOT_TEXT'], [[['vip']], 'NOT_TEXT'], [{ a: 1 }, 'NOT_A_LIST']],
+    valid: [
+      [['vip'], ['c1'], ['vip']],
+      [
+        ['regular', 'vip'],
+        ['c2', 'c1'],
+        ['regular', 'vip'],
+      ],
+    ],
+    invalid: [
+      ['vip', 'NOT_A_LIST'],
+      [['vip', 'vip'], 'DUPLICATE_VALUE'],
+      [['gold'], 'NOT_A_CHOICE'],
+      [[1], 'NOT_TEXT'],
+      [[['vip']], 'NOT_TEXT'],
+      [{ a: 1 }, 'NOT_A_LIST'],
+    ],
   },
   {
     type: 'email',
@@ -253,8 +373,23 @@ const SUITES: Suite[] = [
   },
   {
     type: 'phone',
-    valid: [['+40 721 234 567', '+40 721 234 567', '+40 721 234 567'], [' (030) 123-4567 ', '(030) 123-4567', '(030) 123-4567'], ['12345', '12345', '12345']],
-    invalid: [['+40\u200b721 234 567', 'INVALID_CHARACTER'], ['\u202d+40 721 234 567', 'INVALID_CHARACTER'], ['12-34', 'INVALID_PHONE'], ['+40 721 abc', 'INVALID_PHONE'], ['1'.repeat(21), 'INVALID_PHONE'], ['((030) 1234', 'INVALID_PHONE'], ['40+721234', 'INVALID_PHONE'], ['tel:+40721234567', 'INVALID_PHONE'], ['1 '.repeat(21), 'TOO_LONG'], [40721234567, 'NOT_TEXT']],
+    valid: [
+      ['+40 721 234 567', '+40 721 234 567', '+40 721 234 567'],
+      [' (030) 123-4567 ', '(030) 123-4567', '(030) 123-4567'],
+      ['12345', '12345', '12345'],
+    ],
+    invalid: [
+      ['+40\u200b721 234 567', 'INVALID_CHARACTER'],
+      ['\u202d+40 721 234 567', 'INVALID_CHARACTER'],
+      ['12-34', 'INVALID_PHONE'],
+      ['+40 721 abc', 'INVALID_PHONE'],
+      ['1'.repeat(21), 'INVALID_PHONE'],
+      ['((030) 1234', 'INVALID_PHONE'],
+      ['40+721234', 'INVALID_PHONE'],
+      ['tel:+40721234567', 'INVALID_PHONE'],
+      ['1 '.repeat(21), 'TOO_LONG'],
+      [40721234567, 'NOT_TEXT'],
+    ],
   },
   {
     type: 'url',
@@ -282,8 +417,16 @@ const SUITES: Suite[] = [
   },
   {
     type: 'user',
-    valid: [[UUID, UUID, UUID], [UUID.toUpperCase(), UUID, UUID]],
-    invalid: [['abc', 'INVALID_USER'], [UUID + '0', 'INVALID_USER'], [123, 'INVALID_USER'], [{ id: UUID }, 'INVALID_USER']],
+    valid: [
+      [UUID, UUID, UUID],
+      [UUID.toUpperCase(), UUID, UUID],
+    ],
+    invalid: [
+      ['abc', 'INVALID_USER'],
+      [UUID + '0', 'INVALID_USER'],
+      [123, 'INVALID_USER'],
+      [{ id: UUID }, 'INVALID_USER'],
+    ],
   },
 ];
 
@@ -291,17 +434,42 @@ const SUITES: Suite[] = [
 const GARBAGE: unknown[] = [{ nested: { deep: [1] } }, NaN, -Infinity, () => 1, Symbol('s'), 10n];
 
 const label = (s: Suite) => s.name ?? s.type;
-const short = (v: unknown) => (typeof v === 'string' && v.length > 40 ? v.slice(0, 40) + '…' : typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function' ? String(v) : JSON.stringify(v));
+const short = (v: unknown) =>
+  typeof v === 'string' && v.length > 40
+    ? v.slice(0, 40) + '…'
+    : typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function'
+      ? String(v)
+      : JSON.stringify(v);
 
 describe('the registry', () => {
-  const DESIGN_SIMPLE_TYPES = ['text', 'longText', 'number', 'money', 'percent', 'boolean', 'date', 'dateTime', 'duration', 'select', 'multiSelect', 'email', 'phone', 'url', 'user'];
+  const DESIGN_SIMPLE_TYPES = [
+    'text',
+    'longText',
+    'number',
+    'money',
+    'percent',
+    'boolean',
+    'date',
+    'dateTime',
+    'duration',
+    'select',
+    'multiSelect',
+    'email',
+    'phone',
+    'url',
+    'user',
+  ];
 
   test('every simple type of DESIGN.md is registered', () => {
     expect(fieldTypeNames()).toEqual(expect.arrayContaining(DESIGN_SIMPLE_TYPES));
   });
 
   test('every registered type has a suite in the shared table', () => {
-    for (const t of fieldTypeNames()) expect(SUITES.map((s) => s.type), t).toContain(t);
+    for (const t of fieldTypeNames())
+      expect(
+        SUITES.map((s) => s.type),
+        t,
+      ).toContain(t);
   });
 
   test('refuses a duplicate type', () => {
@@ -310,7 +478,9 @@ describe('the registry', () => {
   });
 
   test('an unknown type is VALIDATION_FAILED naming the known ones', () => {
-    expect(() => getFieldType('nope')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: { type: expect.objectContaining({ code: 'UNKNOWN_TYPE' }) } }));
+    expect(() => getFieldType('nope')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', details: { type: expect.objectContaining({ code: 'UNKNOWN_TYPE' }) } }),
+    );
   });
 
   test.each(BUILT_IN_FIELD_TYPES.map((d) => [d.type, d] as const))('%s declares consistent capabilities', (_t, def) => {
@@ -330,14 +500,17 @@ describe.each(SUITES.map((s) => [label(s), s] as const))('%s', (_name, suite) =>
   const def = getFieldType(suite.type);
   const field = makeField(suite.type, suite.options);
 
-  test.each(suite.valid.map(([input, stored, wire]) => [short(input), input, stored, wire] as const))('accepts %s', (_s, input, stored, wire) => {
-    const got = def.coerce(input, field, ctx);
-    expect(got).toEqual(stored);
-    expect(JSON.parse(JSON.stringify(got))).toEqual(stored); // survives JSONB
-    expect(def.toWire(got, field)).toEqual(wire);
-    expect(def.coerce(def.toWire(got, field), field, ctx)).toEqual(stored); // wire form re-enters unchanged
-    expect(typeof def.format(wire, field)).toBe('string');
-  });
+  test.each(suite.valid.map(([input, stored, wire]) => [short(input), input, stored, wire] as const))(
+    'accepts %s',
+    (_s, input, stored, wire) => {
+      const got = def.coerce(input, field, ctx);
+      expect(got).toEqual(stored);
+      expect(JSON.parse(JSON.stringify(got))).toEqual(stored); // survives JSONB
+      expect(def.toWire(got, field)).toEqual(wire);
+      expect(def.coerce(def.toWire(got, field), field, ctx)).toEqual(stored); // wire form re-enters unchanged
+      expect(typeof def.format(wire, field)).toBe('string');
+    },
+  );
 
   test.each(suite.invalid.map(([input, issue]) => [short(input), issue, input] as const))('refuses %s with %s', (_s, issue, input) => {
     expect(issueOf(() => def.coerce(input, field, ctx))).toBe(issue);
@@ -348,7 +521,8 @@ describe.each(SUITES.map((s) => [label(s), s] as const))('%s', (_name, suite) =>
   });
 
   test('parses its default options and refuses unknown ones', () => {
-    if (def.type === 'link' || def.derived) expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // they must name their sources
+    if (def.type === 'link' || def.derived)
+      expect(issueOf(() => def.parseOptions(undefined))).toBe('INVALID_OPTION'); // they must name their sources
     else expect(def.parseOptions(undefined)).toEqual(expect.any(Object));
     expect(issueOf(() => def.parseOptions({ bogus: 1 }))).toBe('UNKNOWN_OPTION');
     expect(issueOf(() => def.parseOptions([]))).toBe('INVALID_OPTIONS');

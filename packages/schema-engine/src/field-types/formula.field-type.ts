@@ -8,7 +8,16 @@ import { DomainError, ValueError } from '../errors.js';
 import { slotText } from '../query/sql-builder.js';
 import type { FieldTypeDef } from '../types.js';
 import { optionsObject, onlyKeys } from './common.js';
-import { COMPUTED_OPS, computedToWire, formatComputed, optionString, proxyFor, readOnly, resultFormulaType, RESULT_TYPES } from './computed-common.js';
+import {
+  COMPUTED_OPS,
+  computedToWire,
+  formatComputed,
+  optionString,
+  proxyFor,
+  readOnly,
+  resultFormulaType,
+  RESULT_TYPES,
+} from './computed-common.js';
 
 export const MAX_EXPRESSION = 10_000;
 
@@ -55,7 +64,9 @@ export const formulaFieldType: FieldTypeDef<FormulaOptions> = {
   delegate: (field) => (field.options.volatile ? undefined : proxyFor(field, field.options.resultType, field.options.currency)),
   sortExpr(field, alias) {
     if (field.options.volatile) {
-      throw new DomainError('VALIDATION_FAILED', `"${field.key}" uses TODAY or NOW and is computed when read: it cannot be sorted on`, { sort: { code: 'VOLATILE', message: 'computed when read' } });
+      throw new DomainError('VALIDATION_FAILED', `"${field.key}" uses TODAY or NOW and is computed when read: it cannot be sorted on`, {
+        sort: { code: 'VOLATILE', message: 'computed when read' },
+      });
     }
     return `(${slotText(alias, field.slot)})`;
   },

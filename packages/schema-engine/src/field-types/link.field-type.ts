@@ -34,7 +34,9 @@ export function linkOptions(field: FieldMeta): LinkOptions {
 /** The field id under which a link field's rows are stored, and which column is "this record". */
 export function linkStorage(field: FieldMeta): { fieldId: string; self: 'from_id' | 'to_id'; other: 'from_id' | 'to_id' } {
   const o = linkOptions(field);
-  return o.side === 'inverse' && o.pair ? { fieldId: o.pair, self: 'to_id', other: 'from_id' } : { fieldId: field.id, self: 'from_id', other: 'to_id' };
+  return o.side === 'inverse' && o.pair
+    ? { fieldId: o.pair, self: 'to_id', other: 'from_id' }
+    : { fieldId: field.id, self: 'from_id', other: 'to_id' };
 }
 
 function ids(input: unknown, multiple: boolean): string[] {
@@ -67,11 +69,17 @@ export const linkFieldType: FieldTypeDef<LinkOptions> = {
     onlyKeys(o, ['table', 'multiple', 'onDelete', 'pair', 'side', 'inverseKey', 'inverseLabel']);
     if (!isUuid(o.table)) throw new ValueError('INVALID_OPTION', 'table must name the linked table');
     const onDelete = o.onDelete ?? 'unlink';
-    if (onDelete !== 'restrict' && onDelete !== 'cascade' && onDelete !== 'unlink') throw new ValueError('INVALID_OPTION', 'onDelete is restrict, cascade or unlink');
+    if (onDelete !== 'restrict' && onDelete !== 'cascade' && onDelete !== 'unlink')
+      throw new ValueError('INVALID_OPTION', 'onDelete is restrict, cascade or unlink');
     const side = o.side ?? 'primary';
     if (side !== 'primary' && side !== 'inverse') throw new ValueError('INVALID_OPTION', 'side is primary or inverse');
     if (o.pair !== undefined && !isUuid(o.pair)) throw new ValueError('INVALID_OPTION', 'pair must be a field id');
-    const out: LinkOptions = { table: (o.table as string).toLowerCase(), multiple: boolOption(o, 'multiple', side === 'inverse'), onDelete, side };
+    const out: LinkOptions = {
+      table: (o.table as string).toLowerCase(),
+      multiple: boolOption(o, 'multiple', side === 'inverse'),
+      onDelete,
+      side,
+    };
     if (o.pair) out.pair = (o.pair as string).toLowerCase();
     return out;
   },
@@ -105,5 +113,8 @@ export const linkFieldType: FieldTypeDef<LinkOptions> = {
     return pair ? [pair] : [];
   },
   onRemove: (field, store) => store.dropLinks(field),
-  format: (wire) => (Array.isArray(wire) ? wire.map((x) => (typeof x === 'object' && x ? ((x as { name?: string }).name ?? (x as { id: string }).id) : String(x))).join(', ') : ''),
+  format: (wire) =>
+    Array.isArray(wire)
+      ? wire.map((x) => (typeof x === 'object' && x ? ((x as { name?: string }).name ?? (x as { id: string }).id) : String(x))).join(', ')
+      : '',
 };

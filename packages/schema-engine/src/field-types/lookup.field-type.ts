@@ -33,7 +33,8 @@ export const lookupFieldType: FieldTypeDef<LookupOptions> = {
     onlyKeys(o, ['link', 'field', 'resultType', 'currency', 'multiple']);
     const link = optionString(o, 'link');
     const field = optionString(o, 'field');
-    if (!link || !field) throw new ValueError('INVALID_OPTION', 'a lookup needs link (a link field) and field (a field of the linked table)');
+    if (!link || !field)
+      throw new ValueError('INVALID_OPTION', 'a lookup needs link (a link field) and field (a field of the linked table)');
     const out: LookupOptions = { link, field };
     if (typeof o.resultType === 'string') out.resultType = o.resultType;
     if (o.currency !== undefined) out.currency = (o.currency as string | null) ?? null;

@@ -52,18 +52,22 @@ function checkCurrency(code: unknown): string {
 function splitMoney(input: unknown): { amount: unknown; currency: string | undefined } {
   if (isPlainObject(input)) {
     for (const k of Object.keys(input)) {
-      if (k !== 'amount' && k !== 'currency') throw new ValueError('INVALID_MONEY', `unexpected key "${k.slice(0, 30)}": money is {"amount","currency"}`);
+      if (k !== 'amount' && k !== 'currency')
+        throw new ValueError('INVALID_MONEY', `unexpected key "${k.slice(0, 30)}": money is {"amount","currency"}`);
     }
-    if (input.amount === undefined || input.amount === null || input.amount === '') throw new ValueError('INVALID_MONEY', 'amount is missing');
+    if (input.amount === undefined || input.amount === null || input.amount === '')
+      throw new ValueError('INVALID_MONEY', 'amount is missing');
     const c = input.currency;
     return { amount: input.amount, currency: c === undefined || c === null ? undefined : checkCurrency(c) };
   }
-  if (typeof input === 'object' && input !== null) throw new ValueError('INVALID_MONEY', 'must be {"amount","currency"} or a decimal amount');
+  if (typeof input === 'object' && input !== null)
+    throw new ValueError('INVALID_MONEY', 'must be {"amount","currency"} or a decimal amount');
   return { amount: input, currency: undefined };
 }
 
 function amountOf(raw: unknown) {
-  if (typeof raw !== 'string' && typeof raw !== 'number') throw new ValueError('NOT_A_NUMBER', 'the amount must be a decimal string or a number');
+  if (typeof raw !== 'string' && typeof raw !== 'number')
+    throw new ValueError('NOT_A_NUMBER', 'the amount must be a decimal string or a number');
   return parseDecimal(raw);
 }
 
@@ -84,7 +88,10 @@ export function coerceMoney(input: unknown, field: FieldMeta): StoredMoney {
   const d = amountOf(amount);
   const units = minorUnits(c);
   if (d.frac.length > units) {
-    throw new ValueError('TOO_MANY_DECIMALS', units === 0 ? `${c} amounts are whole numbers` : `${c} amounts have at most ${units} decimals`);
+    throw new ValueError(
+      'TOO_MANY_DECIMALS',
+      units === 0 ? `${c} amounts are whole numbers` : `${c} amounts have at most ${units} decimals`,
+    );
   }
   return { a: formatDecimal(d, units), c };
 }

@@ -26,7 +26,11 @@ export function formatPercent(value: unknown, scale: number | undefined, opts?: 
   } catch {
     return s;
   }
-  return new Intl.NumberFormat(opts?.locale ?? 'en-US', { style: 'percent', minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(s as unknown as number);
+  return new Intl.NumberFormat(opts?.locale ?? 'en-US', {
+    style: 'percent',
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(s as unknown as number);
 }
 
 export const percentFieldType: FieldTypeDef<PercentOptions> = {

@@ -19,12 +19,15 @@ export function isRelative(v: unknown): v is { relative: string; offset?: number
 export function resolveRelativeDate(v: unknown, ctx: ValueContext): string {
   if (!isRelative(v)) throw new ValueError('INVALID_DATE', 'must be a date');
   const { relative, offset = 0, unit = 'day' } = v as { relative: unknown; offset?: unknown; unit?: unknown };
-  for (const k of Object.keys(v)) if (!['relative', 'offset', 'unit'].includes(k)) throw new ValueError('INVALID_RELATIVE_DATE', `unknown key "${k.slice(0, 30)}"`);
+  for (const k of Object.keys(v))
+    if (!['relative', 'offset', 'unit'].includes(k)) throw new ValueError('INVALID_RELATIVE_DATE', `unknown key "${k.slice(0, 30)}"`);
   if (typeof relative !== 'string' || !(ANCHORS as readonly string[]).includes(relative)) {
     throw new ValueError('INVALID_RELATIVE_DATE', `relative must be one of ${ANCHORS.join(', ')}`);
   }
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || Math.abs(offset) > 100_000) throw new ValueError('INVALID_RELATIVE_DATE', 'offset must be an integer');
-  if (typeof unit !== 'string' || !(UNITS as readonly string[]).includes(unit)) throw new ValueError('INVALID_RELATIVE_DATE', `unit must be one of ${UNITS.join(', ')}`);
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || Math.abs(offset) > 100_000)
+    throw new ValueError('INVALID_RELATIVE_DATE', 'offset must be an integer');
+  if (typeof unit !== 'string' || !(UNITS as readonly string[]).includes(unit))
+    throw new ValueError('INVALID_RELATIVE_DATE', `unit must be one of ${UNITS.join(', ')}`);
   const [y, m, d] = ctx.today().split('-').map(Number) as [number, number, number];
   let date = new Date(Date.UTC(y, m - 1, d));
   if (relative === 'startOfWeek') date = addDays(date, -((date.getUTCDay() + 6) % 7)); // ISO weeks start on Monday

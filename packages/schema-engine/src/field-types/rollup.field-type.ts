@@ -36,9 +36,11 @@ export const rollupFieldType: FieldTypeDef<RollupOptions> = {
     const link = optionString(o, 'link');
     if (!link) throw new ValueError('INVALID_OPTION', 'a rollup needs link (a link field)');
     const aggregate = o.aggregate ?? 'sum';
-    if (!(ROLLUP_AGGREGATES as readonly unknown[]).includes(aggregate)) throw new ValueError('INVALID_OPTION', `aggregate is one of ${ROLLUP_AGGREGATES.join(', ')}`);
+    if (!(ROLLUP_AGGREGATES as readonly unknown[]).includes(aggregate))
+      throw new ValueError('INVALID_OPTION', `aggregate is one of ${ROLLUP_AGGREGATES.join(', ')}`);
     const field = optionString(o, 'field');
-    if (!field && aggregate !== 'count') throw new ValueError('INVALID_OPTION', `${String(aggregate)} needs field (a field of the linked table)`);
+    if (!field && aggregate !== 'count')
+      throw new ValueError('INVALID_OPTION', `${String(aggregate)} needs field (a field of the linked table)`);
     const out: RollupOptions = { link, aggregate: aggregate as RollupOptions['aggregate'] };
     if (field) out.field = field;
     if (typeof o.resultType === 'string') out.resultType = o.resultType;

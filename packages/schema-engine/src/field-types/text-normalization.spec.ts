@@ -121,7 +121,10 @@ describe('the record codec', () => {
     label: 'T',
     primaryFieldId: 'fld-name',
     position: 0,
-    fields: [makeField('text', undefined, { key: 'name', slot: 'f1', required: true }), makeField('text', undefined, { key: 'note', slot: 'f2' })],
+    fields: [
+      makeField('text', undefined, { key: 'name', slot: 'f1', required: true }),
+      makeField('text', undefined, { key: 'note', slot: 'f2' }),
+    ],
   };
 
   test('a value of spaces only is empty: null, or REQUIRED', () => {

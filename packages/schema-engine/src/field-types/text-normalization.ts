@@ -34,13 +34,33 @@ export type TextKind =
   /** longText: several lines, format characters allowed */
   | 'multiline';
 
-// eslint-disable-next-line no-control-regex
 const LINE_CONTROL = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
-// eslint-disable-next-line no-control-regex
+
 const MULTILINE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\p{Cs}/u;
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
 
-const JOINING_SCRIPTS = ['Arabic', 'Syriac', 'Nko', 'Mongolian', 'Mandaic', 'Adlam', 'Hanifi_Rohingya', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Myanmar', 'Khmer', 'Tibetan'];
+const JOINING_SCRIPTS = [
+  'Arabic',
+  'Syriac',
+  'Nko',
+  'Mongolian',
+  'Mandaic',
+  'Adlam',
+  'Hanifi_Rohingya',
+  'Devanagari',
+  'Bengali',
+  'Gurmukhi',
+  'Gujarati',
+  'Oriya',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Sinhala',
+  'Myanmar',
+  'Khmer',
+  'Tibetan',
+];
 const JOINING = new RegExp(`^[${JOINING_SCRIPTS.map((s) => `\\p{Script_Extensions=${s}}`).join('')}]$`, 'u');
 const MARK = /^\p{M}$/u;
 const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
@@ -51,8 +71,12 @@ const MONGOLIAN = /^\p{Script_Extensions=Mongolian}$/u;
 /** Whether the ignorable `c` between `prev` and `next` changes what is drawn. */
 function drawsSomething(c: number, prev: string, next: string): boolean {
   // a joiner after a virama (Indic conjuncts, chillus) or between two joining letters (Arabic)
-  if (c === 0x200c || c === 0x200d) return (JOINING.test(prev) && (MARK.test(prev) || JOINING.test(next))) || (c === 0x200d && EMOJI_TAIL.test(prev) && PICTOGRAPH.test(next));
-  if (c >= 0xfe00 && c <= 0xfe0f) return PICTOGRAPH.test(prev) || IDEOGRAPH.test(prev) || (c === 0xfe0f && /^[#*0-9]$/.test(prev) && next === '\u20e3');
+  if (c === 0x200c || c === 0x200d)
+    return (
+      (JOINING.test(prev) && (MARK.test(prev) || JOINING.test(next))) || (c === 0x200d && EMOJI_TAIL.test(prev) && PICTOGRAPH.test(next))
+    );
+  if (c >= 0xfe00 && c <= 0xfe0f)
+    return PICTOGRAPH.test(prev) || IDEOGRAPH.test(prev) || (c === 0xfe0f && /^[#*0-9]$/.test(prev) && next === '\u20e3');
   if (c >= 0xe0100 && c <= 0xe01ef) return IDEOGRAPH.test(prev);
   const p = prev.codePointAt(0) ?? 0;
   if (c >= 0xe0020 && c <= 0xe007f) return p === 0x1f3f4 || (p >= 0xe0020 && p <= 0xe007e);
@@ -98,7 +122,8 @@ export function cleanText(s: string, kind: TextKind): string {
   }
   if (kind === 'multiline') return text;
   const separator = /[\u2028\u2029]/.exec(text);
-  if (separator) throw kind === 'line' ? new ValueError('LINE_BREAK', 'must be one line') : refuse(separator[0].charCodeAt(0), 'line separators');
+  if (separator)
+    throw kind === 'line' ? new ValueError('LINE_BREAK', 'must be one line') : refuse(separator[0].charCodeAt(0), 'line separators');
   for (const m of text.matchAll(IGNORABLE)) {
     const c = m[0].codePointAt(0)!;
     const at = m.index!;

@@ -11,7 +11,7 @@ export const MAX_URL = 2000;
 export function normalizeUrl(s: string): string {
   const bad = (why: string) => new ValueError('INVALID_URL', why);
   if (!/^https?:\/\//i.test(s)) throw bad('must start with http:// or https://');
-  // eslint-disable-next-line no-control-regex
+
   if (/[\s\u0000-\u001f\u007f]/.test(s)) throw bad('must not contain spaces or control characters');
   let url: URL;
   try {

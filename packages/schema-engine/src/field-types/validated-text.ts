@@ -11,7 +11,12 @@ import type { FieldTypeDef } from '../types.js';
 import { onlyKeys, optionsObject, requireString, TEXT_OPS } from './common.js';
 import { canonicalText, cleanText } from './text-normalization.js';
 
-export function makeValidatedTextType(type: string, maxLength: number, normalize: (trimmed: string) => string, extra: Partial<FieldTypeDef> = {}): FieldTypeDef {
+export function makeValidatedTextType(
+  type: string,
+  maxLength: number,
+  normalize: (trimmed: string) => string,
+  extra: Partial<FieldTypeDef> = {},
+): FieldTypeDef {
   const check = (input: unknown): string => {
     const s = cleanText(requireString(input), 'strict');
     if ([...s].length > maxLength) throw new ValueError('TOO_LONG', `at most ${maxLength} characters`);

@@ -61,7 +61,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function compileNode(table: TableMeta, node: unknown, ctx: CompileContext, depth: number, counter: { nodes: number }): string {
   if (depth > MAX_FILTER_DEPTH) throw new DomainError('INVALID_FILTER', `Filters may nest at most ${MAX_FILTER_DEPTH} levels`);
-  if (++counter.nodes > MAX_FILTER_NODES) throw new DomainError('INVALID_FILTER', `A filter may hold at most ${MAX_FILTER_NODES} conditions`);
+  if (++counter.nodes > MAX_FILTER_NODES)
+    throw new DomainError('INVALID_FILTER', `A filter may hold at most ${MAX_FILTER_NODES} conditions`);
   if (!isPlainObject(node)) throw new DomainError('INVALID_FILTER', 'A filter node must be an object');
   const keys = Object.keys(node);
   if (keys.length === 1 && (keys[0] === 'and' || keys[0] === 'or')) {
@@ -75,7 +76,8 @@ function compileNode(table: TableMeta, node: unknown, ctx: CompileContext, depth
     return `NOT COALESCE(${compileNode(table, node.not, ctx, depth + 1, counter)}, FALSE)`;
   }
   for (const k of keys) {
-    if (k !== 'field' && k !== 'op' && k !== 'value') throw new DomainError('INVALID_FILTER', `Unexpected key ${JSON.stringify(k.slice(0, 40))} in a filter condition`);
+    if (k !== 'field' && k !== 'op' && k !== 'value')
+      throw new DomainError('INVALID_FILTER', `Unexpected key ${JSON.stringify(k.slice(0, 40))} in a filter condition`);
   }
   return compileCondition(table, node as unknown as FieldCondition, ctx);
 }
@@ -90,7 +92,10 @@ export function compileCondition(table: TableMeta, cond: FieldCondition, ctx: Co
   const field = effectiveField(resolveField(table, cond.field, ctx));
   const def = getFieldType(field.type);
   if (!def.operators.includes(op)) {
-    throw new DomainError('INVALID_FILTER', `The operator "${op}" does not apply to ${field.type} field "${field.key}"`, { field: field.key, op });
+    throw new DomainError('INVALID_FILTER', `The operator "${op}" does not apply to ${field.type} field "${field.key}"`, {
+      field: field.key,
+      op,
+    });
   }
   if (!NO_VALUE_OPS.includes(op) && cond.value === undefined) {
     throw new DomainError('INVALID_FILTER', `The operator "${op}" needs a value`, { field: field.key, op });
@@ -101,7 +106,11 @@ export function compileCondition(table: TableMeta, cond: FieldCondition, ctx: Co
     return compileDefault(op, cond.value, field, ctx);
   } catch (e) {
     if (e instanceof ValueError) {
-      throw new DomainError('INVALID_FILTER', `Invalid value for "${field.key}" ${op}: ${e.message}`, { field: field.key, op, code: e.issue });
+      throw new DomainError('INVALID_FILTER', `Invalid value for "${field.key}" ${op}: ${e.message}`, {
+        field: field.key,
+        op,
+        code: e.issue,
+      });
     }
     throw e;
   }
@@ -141,7 +150,10 @@ export function compileDefault(op: FilterOp, value: unknown, field: FieldMeta, c
     case 'nin': {
       if (!Array.isArray(value)) throw new ValueError('NOT_A_LIST', `${op} takes an array`);
       if (value.length > MAX_IN_VALUES) throw new ValueError('TOO_MANY_VALUES', `at most ${MAX_IN_VALUES} values`);
-      const arr = ctx.sql.param(value.map((v) => def.filterOperand(v, field, ctx)), `${cast}[]`);
+      const arr = ctx.sql.param(
+        value.map((v) => def.filterOperand(v, field, ctx)),
+        `${cast}[]`,
+      );
       return op === 'in' ? `(${expr}) = ANY(${arr})` : `NOT COALESCE((${expr}) = ANY(${arr}), FALSE)`;
     }
     case 'contains':

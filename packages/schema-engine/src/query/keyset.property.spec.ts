@@ -38,7 +38,10 @@ async function pglite(): Promise<Backend> {
 async function server(): Promise<Backend | undefined> {
   try {
     const pg = (await import('pg')).default;
-    const client = new pg.Client({ connectionString: process.env.TABULA_PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 2000 });
+    const client = new pg.Client({
+      connectionString: process.env.TABULA_PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      connectionTimeoutMillis: 2000,
+    });
     await client.connect();
     const schema = `keyset_${randomBytes(6).toString('hex')}`;
     await client.query(`CREATE SCHEMA ${schema}`);
@@ -73,7 +76,11 @@ type Rec = { id: string } & (typeof recordArb extends fc.Arbitrary<infer R> ? R 
 const KEYS = ['name', 'qty', 'price', 'due', 'active', 'status', 'version'] as const;
 const sortArb = fc
   .tuple(
-    fc.uniqueArray(fc.record({ key: fc.constantFrom(...KEYS), desc: fc.boolean() }), { minLength: 1, maxLength: 3, selector: (k) => k.key }),
+    fc.uniqueArray(fc.record({ key: fc.constantFrom(...KEYS), desc: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (k) => k.key,
+    }),
     fc.constantFrom(undefined, 'id', '-id'),
     fc.nat(3),
   )
@@ -122,7 +129,14 @@ function expectedOrder(rows: Rec[], sort: string): string[] {
       if (a === undefined && b === undefined) continue;
       if (a === undefined) return 1; // empties last, both directions
       if (b === undefined) return -1;
-      const c = key === 'id' ? ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0) : compareValues(key as (typeof KEYS)[number], a, b);
+      const c =
+        key === 'id'
+          ? (a as string) < (b as string)
+            ? -1
+            : (a as string) > (b as string)
+              ? 1
+              : 0
+          : compareValues(key as (typeof KEYS)[number], a, b);
       if (c !== 0) return desc ? -c : c;
     }
     return 0;
@@ -149,7 +163,13 @@ async function load(db: Backend, rows: Rec[]): Promise<void> {
   for (const r of rows) {
     const wire = Object.fromEntries(Object.entries(r).filter(([k, v]) => k !== 'id' && k !== 'version' && v !== undefined));
     const data = decodeRecordInput(table, wire, ctx, { mode: 'create' });
-    await db.query('INSERT INTO record (workspace_id, table_id, id, data, version) VALUES ($1, $2, $3, $4::jsonb, $5)', [WORKSPACE_ID, TABLE_ID, r.id, JSON.stringify(data), r.version]);
+    await db.query('INSERT INTO record (workspace_id, table_id, id, data, version) VALUES ($1, $2, $3, $4::jsonb, $5)', [
+      WORKSPACE_ID,
+      TABLE_ID,
+      r.id,
+      JSON.stringify(data),
+      r.version,
+    ]);
   }
 }
 
@@ -171,15 +191,20 @@ describe('keyset paging against an in-memory sort', () => {
   test('every direction mix, with ties and empties', async () => {
     for (const db of backends) {
       await fc.assert(
-        fc.asyncProperty(fc.array(recordArb, { minLength: 0, maxLength: 14 }), sortArb, fc.integer({ min: 1, max: 4 }), async (recs, sort, limit) => {
-          const rows: Rec[] = recs.map((r) => ({ ...r, id: uuidv7() }));
-          await load(db, rows);
-          const want = expectedOrder(rows, sort);
-          const q = buildListQuery(table, { sort, limit: 100 }, opts);
-          const all = (await db.query(q.text, q.values)).map((r) => r.id as string);
-          expect(all, `${db.name} ORDER BY for ${sort}`).toEqual(want);
-          expect(await walk(db, sort, limit), `${db.name} pages of ${limit} for ${sort}`).toEqual(want);
-        }),
+        fc.asyncProperty(
+          fc.array(recordArb, { minLength: 0, maxLength: 14 }),
+          sortArb,
+          fc.integer({ min: 1, max: 4 }),
+          async (recs, sort, limit) => {
+            const rows: Rec[] = recs.map((r) => ({ ...r, id: uuidv7() }));
+            await load(db, rows);
+            const want = expectedOrder(rows, sort);
+            const q = buildListQuery(table, { sort, limit: 100 }, opts);
+            const all = (await db.query(q.text, q.values)).map((r) => r.id as string);
+            expect(all, `${db.name} ORDER BY for ${sort}`).toEqual(want);
+            expect(await walk(db, sort, limit), `${db.name} pages of ${limit} for ${sort}`).toEqual(want);
+          },
+        ),
         { numRuns: 120 },
       );
     }

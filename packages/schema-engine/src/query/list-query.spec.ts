@@ -27,7 +27,7 @@ const sortOf = (sort: unknown, canRead?: (f: FieldMeta) => boolean) => {
 };
 
 describe('sort', () => {
-  test('always ends in id, NULLs last; id follows the first key\'s direction (an index in that direction serves it)', () => {
+  test("always ends in id, NULLs last; id follows the first key's direction (an index in that direction serves it)", () => {
     const q = buildListQuery(table, { sort: '-qty,name' }, opts);
     expect(q.text).toContain(
       `ORDER BY (r.data->>'f3')::numeric DESC NULLS LAST, (r.data->>'f1') COLLATE "und-x-icu" ASC NULLS LAST, r.id DESC NULLS LAST LIMIT 51`,
@@ -73,9 +73,12 @@ describe('sort', () => {
     expect(errorOf(() => sortOf(key))).toMatchObject({ code: 'VALIDATION_FAILED', details: { sort: { code: 'NOT_SORTABLE' } } });
   });
 
-  test.each([['name desc'], ['name;DROP TABLE record'], ['"name"'], ['f1'], ['r.id'], ['(select 1)'], ['__proto__']])('SQL-looking sort key %j → UNKNOWN_FIELD', (sort) => {
-    expect(errorOf(() => sortOf(sort)).code).toBe('UNKNOWN_FIELD');
-  });
+  test.each([['name desc'], ['name;DROP TABLE record'], ['"name"'], ['f1'], ['r.id'], ['(select 1)'], ['__proto__']])(
+    'SQL-looking sort key %j → UNKNOWN_FIELD',
+    (sort) => {
+      expect(errorOf(() => sortOf(sort)).code).toBe('UNKNOWN_FIELD');
+    },
+  );
 
   test('too many keys, non-text sort', () => {
     expect(errorOf(() => sortOf('a,b,c,d,e,f')).details).toMatchObject({ sort: { code: 'TOO_MANY_SORT_KEYS' } });
@@ -101,11 +104,24 @@ describe('keyset cursors', () => {
 
   test.each([
     ['not base64 json', 'not-a-cursor'],
-    ['another sort', encodeCursor(compileSort(table, 'name', { alias: 'r', sql: new SqlBuilder() }), ['a', '0192f0c1-0000-7000-8000-000000000009'])],
-    ['a non-numeric value for a numeric key', Buffer.from(JSON.stringify({ s: '-price,name,id', v: ["1; DROP TABLE record", null, '0192f0c1-0000-7000-8000-000000000009'] })).toString('base64url')],
+    [
+      'another sort',
+      encodeCursor(compileSort(table, 'name', { alias: 'r', sql: new SqlBuilder() }), ['a', '0192f0c1-0000-7000-8000-000000000009']),
+    ],
+    [
+      'a non-numeric value for a numeric key',
+      Buffer.from(
+        JSON.stringify({ s: '-price,name,id', v: ['1; DROP TABLE record', null, '0192f0c1-0000-7000-8000-000000000009'] }),
+      ).toString('base64url'),
+    ],
     ['a bad uuid', Buffer.from(JSON.stringify({ s: '-price,name,id', v: ['1', null, "x' OR '1'='1"] })).toString('base64url')],
     ['too few values', Buffer.from(JSON.stringify({ s: '-price,name,id', v: ['1'] })).toString('base64url')],
-    ['an object value', Buffer.from(JSON.stringify({ s: '-price,name,id', v: [{ a: 1 }, null, '0192f0c1-0000-7000-8000-000000000009'] })).toString('base64url')],
+    [
+      'an object value',
+      Buffer.from(JSON.stringify({ s: '-price,name,id', v: [{ a: 1 }, null, '0192f0c1-0000-7000-8000-000000000009'] })).toString(
+        'base64url',
+      ),
+    ],
     ['too long', 'A'.repeat(MAX_CURSOR_LENGTH + 1)],
   ])('a tampered cursor (%s) is refused', (_why, after) => {
     expect(errorOf(() => buildListQuery(table, { sort: '-price,name', after }, opts))).toMatchObject({
@@ -123,7 +139,9 @@ describe('keyset cursors', () => {
   test('after and offset together are refused', () => {
     const q = buildListQuery(table, {}, opts);
     const after = q.cursorFrom({ _s0: '0192f0c1-0000-7000-8000-000000000009' });
-    expect(errorOf(() => buildListQuery(table, { after, offset: 10 }, opts)).details).toMatchObject({ after: { code: 'AFTER_WITH_OFFSET' } });
+    expect(errorOf(() => buildListQuery(table, { after, offset: 10 }, opts)).details).toMatchObject({
+      after: { code: 'AFTER_WITH_OFFSET' },
+    });
   });
 });
 
@@ -201,7 +219,11 @@ describe('the whole query', () => {
   });
 
   test('the time zone reaches date-time filters', () => {
-    const q = buildListQuery(table, { filter: { field: 'at', op: 'eq', value: { relative: 'today' } } }, { ...opts, timeZone: 'Asia/Tokyo' });
+    const q = buildListQuery(
+      table,
+      { filter: { field: 'at', op: 'eq', value: { relative: 'today' } } },
+      { ...opts, timeZone: 'Asia/Tokyo' },
+    );
     expect(q.values.slice(1)).toEqual(['2026-11-25T15:00:00.000Z', '2026-11-26T15:00:00.000Z']);
   });
 

@@ -61,7 +61,9 @@ export function parseLimit(raw: unknown): number {
   if (raw === undefined || raw === null || raw === '') return DEFAULT_LIMIT;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new DomainError('VALIDATION_FAILED', `limit must be an integer from 1 to ${MAX_LIMIT}`, { limit: { code: 'INVALID_LIMIT', message: `1 to ${MAX_LIMIT}` } });
+    throw new DomainError('VALIDATION_FAILED', `limit must be an integer from 1 to ${MAX_LIMIT}`, {
+      limit: { code: 'INVALID_LIMIT', message: `1 to ${MAX_LIMIT}` },
+    });
   }
   return n;
 }
@@ -70,7 +72,9 @@ export function parseOffset(raw: unknown): number {
   if (raw === undefined || raw === null || raw === '') return 0;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > MAX_OFFSET) {
-    throw new DomainError('VALIDATION_FAILED', `offset must be an integer from 0 to ${MAX_OFFSET}; use the cursor to go further`, { offset: { code: 'INVALID_OFFSET', message: `0 to ${MAX_OFFSET}` } });
+    throw new DomainError('VALIDATION_FAILED', `offset must be an integer from 0 to ${MAX_OFFSET}; use the cursor to go further`, {
+      offset: { code: 'INVALID_OFFSET', message: `0 to ${MAX_OFFSET}` },
+    });
   }
   return n;
 }
@@ -96,7 +100,9 @@ export function buildWhere(table: TableMeta, params: ListParams, opts: ListOptio
 /** Quick search: each searchable, readable field on its own (a trigram index per field serves it). */
 export function searchCondition(table: TableMeta, q: unknown, opts: Pick<ListOptions, 'canRead'>, alias: string, sql: SqlBuilder): string {
   if (typeof q !== 'string' || q.length > MAX_QUERY_TEXT) {
-    throw new DomainError('VALIDATION_FAILED', `q must be text of at most ${MAX_QUERY_TEXT} characters`, { q: { code: 'INVALID_QUERY', message: 'text, at most 200 characters' } });
+    throw new DomainError('VALIDATION_FAILED', `q must be text of at most ${MAX_QUERY_TEXT} characters`, {
+      q: { code: 'INVALID_QUERY', message: 'text, at most 200 characters' },
+    });
   }
   const term = q.normalize('NFC').trim(); // stored text is NFC (text-normalization.ts)
   if (!term) return 'TRUE';
@@ -118,7 +124,9 @@ export function buildListQuery(table: TableMeta, params: ListParams, opts: ListO
   const limit = parseLimit(params.limit);
   const offset = parseOffset(params.offset);
   if (params.after && offset) {
-    throw new DomainError('VALIDATION_FAILED', 'Use either after or offset, not both', { after: { code: 'AFTER_WITH_OFFSET', message: 'either after or offset' } });
+    throw new DomainError('VALIDATION_FAILED', 'Use either after or offset, not both', {
+      after: { code: 'AFTER_WITH_OFFSET', message: 'either after or offset' },
+    });
   }
   const sql = new SqlBuilder();
   const where = buildWhere(table, params, opts, sql);

@@ -40,8 +40,26 @@ const opts: ListOptions = { ...ctx, workspaceId: WORKSPACE_ID };
 
 /** name → wire data; each row's id is its name's position in this list, in uuid form */
 const ROWS: Record<string, Record<string, unknown>> = {
-  b: { qty: 5, price: '100.00', amount: { amount: '100', currency: 'USD' }, active: true, status: 'regular', tags: ['vip', 'regular'], at: '2026-11-26T21:30:00Z', due: '2026-11-26' },
-  a: { qty: 1.5, price: '9.99', amount: { amount: '100', currency: 'EUR' }, active: false, status: 'vip', tags: ['vip'], at: '2026-11-26T22:30:00Z', email: 'ana@example.com' },
+  b: {
+    qty: 5,
+    price: '100.00',
+    amount: { amount: '100', currency: 'USD' },
+    active: true,
+    status: 'regular',
+    tags: ['vip', 'regular'],
+    at: '2026-11-26T21:30:00Z',
+    due: '2026-11-26',
+  },
+  a: {
+    qty: 1.5,
+    price: '9.99',
+    amount: { amount: '100', currency: 'EUR' },
+    active: false,
+    status: 'vip',
+    tags: ['vip'],
+    at: '2026-11-26T22:30:00Z',
+    email: 'ana@example.com',
+  },
   ș: { price: '0.10', tags: [], status: 'gone', notes: 'multi\nline' },
   A: { amount: { amount: '5', currency: 'USD' }, tags: ['regular'], spent: 3600 },
   z: { price: '20', rate: 0.19, due: '2026-10-01' },
@@ -68,11 +86,26 @@ describe.skipIf(!client)('generated SQL on PostgreSQL', () => {
       const data = decodeRecordInput(table, { name, ...wire }, ctx, { mode: 'create' });
       const id = uuidv7();
       ids.set(name, id);
-      await client!.query('INSERT INTO record (workspace_id, table_id, id, data) VALUES ($1, $2, $3, $4::jsonb)', [WORKSPACE_ID, TABLE_ID, id, JSON.stringify(data)]);
+      await client!.query('INSERT INTO record (workspace_id, table_id, id, data) VALUES ($1, $2, $3, $4::jsonb)', [
+        WORKSPACE_ID,
+        TABLE_ID,
+        id,
+        JSON.stringify(data),
+      ]);
     }
     // a trashed row and a row of another table never show
-    await client!.query('INSERT INTO record (workspace_id, table_id, id, data, deleted_at) VALUES ($1, $2, $3, $4, now())', [WORKSPACE_ID, TABLE_ID, uuidv7(), '{"f1":"trashed"}']);
-    await client!.query('INSERT INTO record (workspace_id, table_id, id, data) VALUES ($1, $2, $3, $4)', [WORKSPACE_ID, uuidv7(), uuidv7(), '{"f1":"other"}']);
+    await client!.query('INSERT INTO record (workspace_id, table_id, id, data, deleted_at) VALUES ($1, $2, $3, $4, now())', [
+      WORKSPACE_ID,
+      TABLE_ID,
+      uuidv7(),
+      '{"f1":"trashed"}',
+    ]);
+    await client!.query('INSERT INTO record (workspace_id, table_id, id, data) VALUES ($1, $2, $3, $4)', [
+      WORKSPACE_ID,
+      uuidv7(),
+      uuidv7(),
+      '{"f1":"other"}',
+    ]);
   });
 
   afterAll(async () => {
@@ -82,16 +115,48 @@ describe.skipIf(!client)('generated SQL on PostgreSQL', () => {
 
   test('every operator of every type is valid SQL', async () => {
     const SAMPLE: Record<string, unknown> = {
-      name: 'a', notes: 'x', qty: 2, price: '9.99', amount: { amount: '100', currency: 'USD' }, rate: 0.19, active: true, due: { relative: 'today' },
-      at: '2026-11-26', spent: 60, status: 'vip', tags: ['vip'], email: 'ana@example.com', phone: '12345', site: 'https://example.com', assignee: ids.get('a'),
+      name: 'a',
+      notes: 'x',
+      qty: 2,
+      price: '9.99',
+      amount: { amount: '100', currency: 'USD' },
+      rate: 0.19,
+      active: true,
+      due: { relative: 'today' },
+      at: '2026-11-26',
+      spent: 60,
+      status: 'vip',
+      tags: ['vip'],
+      email: 'ana@example.com',
+      phone: '12345',
+      site: 'https://example.com',
+      assignee: ids.get('a'),
     };
     for (const field of table.fields) {
       for (const op of getFieldType(field.type).operators) {
         const v = SAMPLE[field.key];
-        const value = op === 'isEmpty' || op === 'isNotEmpty' ? undefined : op === 'in' || op === 'nin' || op === 'between' ? (Array.isArray(v) ? v : [v, v]) : op === 'contains' || op === 'startsWith' ? (field.type === 'multiSelect' ? v : 'a') : v;
+        const value =
+          op === 'isEmpty' || op === 'isNotEmpty'
+            ? undefined
+            : op === 'in' || op === 'nin' || op === 'between'
+              ? Array.isArray(v)
+                ? v
+                : [v, v]
+              : op === 'contains' || op === 'startsWith'
+                ? field.type === 'multiSelect'
+                  ? v
+                  : 'a'
+                : v;
         const sql = new SqlBuilder();
-        const where = compileFilter(table, { field: field.key, op, ...(value === undefined ? {} : { value }) }, { ...ctx, alias: 'r', sql });
-        await expect(client!.query(`SELECT count(*) FROM record r WHERE ${where}`, sql.values), `${field.key} ${op}`).resolves.toBeDefined();
+        const where = compileFilter(
+          table,
+          { field: field.key, op, ...(value === undefined ? {} : { value }) },
+          { ...ctx, alias: 'r', sql },
+        );
+        await expect(
+          client!.query(`SELECT count(*) FROM record r WHERE ${where}`, sql.values),
+          `${field.key} ${op}`,
+        ).resolves.toBeDefined();
       }
     }
   });
@@ -160,12 +225,18 @@ describe.skipIf(!client)('generated SQL on PostgreSQL', () => {
 
   test('a day in a date-time filter follows the workspace time zone', async () => {
     // 22:30Z on the 26th is already the 27th in Bucharest (UTC+2)
-    expect(await names({ filter: { field: 'at', op: 'eq', value: '2026-11-26' }, sort: 'name' }, { timeZone: 'Europe/Bucharest' })).toEqual(['ă', 'b']);
+    expect(await names({ filter: { field: 'at', op: 'eq', value: '2026-11-26' }, sort: 'name' }, { timeZone: 'Europe/Bucharest' })).toEqual(
+      ['ă', 'b'],
+    );
   });
 
   test('quick search, scope and count', async () => {
     expect(await names({ q: 'Ș' })).toEqual(['ș']);
-    const q = buildListQuery(table, { filter: { field: 'price', op: 'isNotEmpty' } }, { ...opts, scope: { field: 'active', op: 'eq', value: true } });
+    const q = buildListQuery(
+      table,
+      { filter: { field: 'price', op: 'isNotEmpty' } },
+      { ...opts, scope: { field: 'active', op: 'eq', value: true } },
+    );
     const { rows } = await client!.query(q.countText, q.countValues);
     expect(rows[0]!.n).toBe(2);
   });

@@ -36,7 +36,10 @@ const SAMPLES: Record<string, [unknown, unknown]> = {
   notes: ['x', 'y'],
   qty: [10, '2.5'],
   price: ['9.99', { amount: '100', currency: 'EUR' }],
-  amount: [{ amount: '100', currency: 'USD' }, { amount: '5', currency: 'USD' }],
+  amount: [
+    { amount: '100', currency: 'USD' },
+    { amount: '5', currency: 'USD' },
+  ],
   rate: [0.19, '0.2'],
   active: [true, false],
   due: ['2026-11-26', { relative: 'today', offset: -30 }],
@@ -79,16 +82,56 @@ describe('every operator of every type', () => {
 describe('explicit SQL', () => {
   test.each([
     ['text eq', { field: 'name', op: 'eq', value: 'Ana' }, `((r.data->>'f1') COLLATE "und-x-icu") = $1::text`, ['Ana']],
-    ['text contains escapes wildcards', { field: 'name', op: 'contains', value: '50%_off\\' }, `((r.data->>'f1') COLLATE "und-x-icu") ILIKE $1`, ['%50\\%\\_off\\\\%']],
+    [
+      'text contains escapes wildcards',
+      { field: 'name', op: 'contains', value: '50%_off\\' },
+      `((r.data->>'f1') COLLATE "und-x-icu") ILIKE $1`,
+      ['%50\\%\\_off\\\\%'],
+    ],
     // operands take the stored canonical form (NFC, one line trimmed): an NFD query finds the NFC record
-    ['text eq in NFD', { field: 'name', op: 'eq', value: ' cafe\u0301 ' }, `((r.data->>'f1') COLLATE "und-x-icu") = $1::text`, ['caf\u00e9']],
-    ['text in in NFD', { field: 'name', op: 'in', value: ['e\u0301'] }, `((r.data->>'f1') COLLATE "und-x-icu") = ANY($1::text[])`, [['\u00e9']]],
-    ['text contains in NFD', { field: 'name', op: 'contains', value: 'e\u0301 ' }, `((r.data->>'f1') COLLATE "und-x-icu") ILIKE $1`, ['%\u00e9 %']],
-    ['longText eq keeps leading space', { field: 'notes', op: 'eq', value: ' a\r\nb\n' }, `((r.data->>'f2') COLLATE "und-x-icu") = $1::text`, [' a\nb']],
-    ['email eq partial in NFD', { field: 'email', op: 'eq', value: ' Jose\u0301@' }, `((r.data->>'f13') COLLATE "und-x-icu") = $1::text`, ['Jos\u00e9@']],
-    ['number between', { field: 'qty', op: 'between', value: [1, '2.50'] }, `((r.data->>'f3')::numeric) BETWEEN $1::numeric AND $2::numeric`, ['1', '2.5']],
+    [
+      'text eq in NFD',
+      { field: 'name', op: 'eq', value: ' cafe\u0301 ' },
+      `((r.data->>'f1') COLLATE "und-x-icu") = $1::text`,
+      ['caf\u00e9'],
+    ],
+    [
+      'text in in NFD',
+      { field: 'name', op: 'in', value: ['e\u0301'] },
+      `((r.data->>'f1') COLLATE "und-x-icu") = ANY($1::text[])`,
+      [['\u00e9']],
+    ],
+    [
+      'text contains in NFD',
+      { field: 'name', op: 'contains', value: 'e\u0301 ' },
+      `((r.data->>'f1') COLLATE "und-x-icu") ILIKE $1`,
+      ['%\u00e9 %'],
+    ],
+    [
+      'longText eq keeps leading space',
+      { field: 'notes', op: 'eq', value: ' a\r\nb\n' },
+      `((r.data->>'f2') COLLATE "und-x-icu") = $1::text`,
+      [' a\nb'],
+    ],
+    [
+      'email eq partial in NFD',
+      { field: 'email', op: 'eq', value: ' Jose\u0301@' },
+      `((r.data->>'f13') COLLATE "und-x-icu") = $1::text`,
+      ['Jos\u00e9@'],
+    ],
+    [
+      'number between',
+      { field: 'qty', op: 'between', value: [1, '2.50'] },
+      `((r.data->>'f3')::numeric) BETWEEN $1::numeric AND $2::numeric`,
+      ['1', '2.5'],
+    ],
     ['money amount', { field: 'price', op: 'lt', value: '9.99' }, `(((r.data->'f4'->>'a'))::numeric) < $1::numeric`, ['9.99']],
-    ['money object operand', { field: 'price', op: 'gte', value: { amount: 100, currency: 'EUR' } }, `(((r.data->'f4'->>'a'))::numeric) >= $1::numeric`, ['100']],
+    [
+      'money object operand',
+      { field: 'price', op: 'gte', value: { amount: 100, currency: 'EUR' } },
+      `(((r.data->'f4'->>'a'))::numeric) >= $1::numeric`,
+      ['100'],
+    ],
     [
       'money per-value currency',
       { field: 'amount', op: 'eq', value: { amount: '100.00', currency: 'USD' } },
@@ -103,16 +146,36 @@ describe('explicit SQL', () => {
     ],
     ['money per-value bare', { field: 'amount', op: 'gt', value: '5' }, `(((r.data->'f5'->>'a'))::numeric) > $1::numeric`, ['5']],
     ['boolean', { field: 'active', op: 'eq', value: false }, `((r.data->>'f7')::boolean) = $1::boolean`, [false]],
-    ['date relative', { field: 'due', op: 'gte', value: { relative: 'startOfMonth' } }, `((r.data->>'f8') COLLATE "C") >= $1::text`, ['2026-11-01']],
-    ['dateTime instant', { field: 'at', op: 'lt', value: '2026-11-26T16:05:00+02:00' }, `((r.data->>'f9') COLLATE "C") < $1::text`, ['2026-11-26T14:05:00.000Z']],
+    [
+      'date relative',
+      { field: 'due', op: 'gte', value: { relative: 'startOfMonth' } },
+      `((r.data->>'f8') COLLATE "C") >= $1::text`,
+      ['2026-11-01'],
+    ],
+    [
+      'dateTime instant',
+      { field: 'at', op: 'lt', value: '2026-11-26T16:05:00+02:00' },
+      `((r.data->>'f9') COLLATE "C") < $1::text`,
+      ['2026-11-26T14:05:00.000Z'],
+    ],
     [
       'dateTime day (UTC)',
       { field: 'at', op: 'eq', value: { relative: 'today' } },
       `(((r.data->>'f9') COLLATE "C") >= $1::text AND ((r.data->>'f9') COLLATE "C") < $2::text)`,
       ['2026-11-26T00:00:00.000Z', '2026-11-27T00:00:00.000Z'],
     ],
-    ['dateTime lte day', { field: 'at', op: 'lte', value: '2026-11-26' }, `((r.data->>'f9') COLLATE "C") < $1::text`, ['2026-11-27T00:00:00.000Z']],
-    ['dateTime gt day', { field: 'at', op: 'gt', value: '2026-11-26' }, `((r.data->>'f9') COLLATE "C") >= $1::text`, ['2026-11-27T00:00:00.000Z']],
+    [
+      'dateTime lte day',
+      { field: 'at', op: 'lte', value: '2026-11-26' },
+      `((r.data->>'f9') COLLATE "C") < $1::text`,
+      ['2026-11-27T00:00:00.000Z'],
+    ],
+    [
+      'dateTime gt day',
+      { field: 'at', op: 'gt', value: '2026-11-26' },
+      `((r.data->>'f9') COLLATE "C") >= $1::text`,
+      ['2026-11-27T00:00:00.000Z'],
+    ],
     [
       'dateTime between day and instant',
       { field: 'at', op: 'between', value: ['2026-11-01', '2026-11-26T12:00:00Z'] },
@@ -121,17 +184,57 @@ describe('explicit SQL', () => {
     ],
     ['select eq maps value to id', { field: 'status', op: 'eq', value: 'regular' }, `((r.data->>'f11')) = $1::text`, ['c2']],
     ['select in', { field: 'status', op: 'in', value: ['vip', 'gone'] }, `((r.data->>'f11')) = ANY($1::text[])`, [['c1', 'c3']]],
-    ['multiSelect contains one', { field: 'tags', op: 'contains', value: 'vip' }, `COALESCE((r.data->'f12') ?& $1::text[], FALSE)`, [['c1']]],
-    ['multiSelect in', { field: 'tags', op: 'in', value: ['vip', 'regular'] }, `COALESCE((r.data->'f12') ?| $1::text[], FALSE)`, [['c1', 'c2']]],
+    [
+      'multiSelect contains one',
+      { field: 'tags', op: 'contains', value: 'vip' },
+      `COALESCE((r.data->'f12') ?& $1::text[], FALSE)`,
+      [['c1']],
+    ],
+    [
+      'multiSelect in',
+      { field: 'tags', op: 'in', value: ['vip', 'regular'] },
+      `COALESCE((r.data->'f12') ?| $1::text[], FALSE)`,
+      [['c1', 'c2']],
+    ],
     ['multiSelect nin', { field: 'tags', op: 'nin', value: ['vip'] }, `NOT COALESCE((r.data->'f12') ?| $1::text[], FALSE)`, [['c1']]],
-    ['multiSelect eq', { field: 'tags', op: 'eq', value: ['regular', 'vip'] }, `COALESCE((r.data->'f12') @> $1::jsonb AND (r.data->'f12') <@ $1::jsonb, FALSE)`, ['["c2","c1"]']],
-    ['multiSelect eq []', { field: 'tags', op: 'eq', value: [] }, `NOT COALESCE(jsonb_typeof((r.data->'f12')) = 'array' AND (r.data->'f12') <> '[]'::jsonb, FALSE)`, []],
-    ['multiSelect isEmpty', { field: 'tags', op: 'isEmpty' }, `NOT COALESCE(jsonb_typeof((r.data->'f12')) = 'array' AND (r.data->'f12') <> '[]'::jsonb, FALSE)`, []],
-    ['email eq normalises the domain', { field: 'email', op: 'eq', value: 'Ana@Example.COM' }, `((r.data->>'f13') COLLATE "und-x-icu") = $1::text`, ['Ana@example.com']],
+    [
+      'multiSelect eq',
+      { field: 'tags', op: 'eq', value: ['regular', 'vip'] },
+      `COALESCE((r.data->'f12') @> $1::jsonb AND (r.data->'f12') <@ $1::jsonb, FALSE)`,
+      ['["c2","c1"]'],
+    ],
+    [
+      'multiSelect eq []',
+      { field: 'tags', op: 'eq', value: [] },
+      `NOT COALESCE(jsonb_typeof((r.data->'f12')) = 'array' AND (r.data->'f12') <> '[]'::jsonb, FALSE)`,
+      [],
+    ],
+    [
+      'multiSelect isEmpty',
+      { field: 'tags', op: 'isEmpty' },
+      `NOT COALESCE(jsonb_typeof((r.data->'f12')) = 'array' AND (r.data->'f12') <> '[]'::jsonb, FALSE)`,
+      [],
+    ],
+    [
+      'email eq normalises the domain',
+      { field: 'email', op: 'eq', value: 'Ana@Example.COM' },
+      `((r.data->>'f13') COLLATE "und-x-icu") = $1::text`,
+      ['Ana@example.com'],
+    ],
     ['user nin', { field: 'assignee', op: 'nin', value: [UUID] }, `NOT COALESCE(((r.data->>'f16')) = ANY($1::text[]), FALSE)`, [[UUID]]],
     ['system column', { field: 'created_at', op: 'gte', value: '2026-01-01' }, `r.created_at >= $1::timestamptz`, ['2026-01-01']],
-    ['system column nin keeps empty owners', { field: 'owner', op: 'nin', value: [UUID] }, `NOT COALESCE(r.owner_id = ANY($1::uuid[]), FALSE)`, [[UUID]]],
-    ['and / or / not', { and: [{ field: 'active', op: 'isEmpty' }, { or: [] }, { not: { field: 'qty', op: 'gt', value: 1 } }] }, `(((r.data->>'f7')::boolean) IS NULL AND FALSE AND NOT COALESCE(((r.data->>'f3')::numeric) > $1::numeric, FALSE))`, ['1']],
+    [
+      'system column nin keeps empty owners',
+      { field: 'owner', op: 'nin', value: [UUID] },
+      `NOT COALESCE(r.owner_id = ANY($1::uuid[]), FALSE)`,
+      [[UUID]],
+    ],
+    [
+      'and / or / not',
+      { and: [{ field: 'active', op: 'isEmpty' }, { or: [] }, { not: { field: 'qty', op: 'gt', value: 1 } }] },
+      `(((r.data->>'f7')::boolean) IS NULL AND FALSE AND NOT COALESCE(((r.data->>'f3')::numeric) > $1::numeric, FALSE))`,
+      ['1'],
+    ],
   ] as const)('%s', (_name, filter, text, values) => {
     expect(sqlOf(filter)).toEqual({ text, values });
   });
@@ -170,7 +273,17 @@ describe('refusals', () => {
     expect(errorOf(() => sqlOf({ field: 'nope', op: 'eq', value: 1 })).code).toBe('UNKNOWN_FIELD');
   });
 
-  test.each([["name'; DROP TABLE record; --"], ['name"'], ['data->>f1'], ['f1'], ['__proto__'], ['constructor'], [1], [null], [{ key: 'name' }]])('SQL-looking or odd field key %s → UNKNOWN_FIELD', (key) => {
+  test.each([
+    ["name'; DROP TABLE record; --"],
+    ['name"'],
+    ['data->>f1'],
+    ['f1'],
+    ['__proto__'],
+    ['constructor'],
+    [1],
+    [null],
+    [{ key: 'name' }],
+  ])('SQL-looking or odd field key %s → UNKNOWN_FIELD', (key) => {
     expect(errorOf(() => sqlOf({ field: key, op: 'eq', value: 'x' })).code).toBe('UNKNOWN_FIELD');
   });
 
@@ -194,7 +307,15 @@ describe('refusals', () => {
     ['tags', 'contains', ['vip', 'gold'], 'NOT_A_CHOICE'],
     ['qty', 'eq', 'ten', 'NOT_A_NUMBER'],
     ['price', 'eq', { amount: 1, currency: 'USD' }, 'CURRENCY_MISMATCH'],
-    ['amount', 'in', [{ amount: 1, currency: 'USD' }, { amount: 1, currency: 'EUR' }], 'MIXED_CURRENCIES'],
+    [
+      'amount',
+      'in',
+      [
+        { amount: 1, currency: 'USD' },
+        { amount: 1, currency: 'EUR' },
+      ],
+      'MIXED_CURRENCIES',
+    ],
     ['due', 'eq', '2026-02-30', 'INVALID_DATE'],
     ['at', 'eq', '2026-11-26T10:00:00', 'INVALID_DATETIME'],
     ['due', 'eq', { relative: 'yesterday' }, 'INVALID_RELATIVE_DATE'],
@@ -211,9 +332,12 @@ describe('refusals', () => {
     expect(errorOf(() => sqlOf({ field: 'qty', op: 'eq' })).code).toBe('INVALID_FILTER');
   });
 
-  test.each([[[]], ['x'], [{ field: 'name', op: 'eq', value: 'a', extra: 1 }], [{ and: {} }], [{ and: [], or: [] }]])('malformed node %j → INVALID_FILTER', (node) => {
-    expect(errorOf(() => sqlOf(node)).code).toBe('INVALID_FILTER');
-  });
+  test.each([[[]], ['x'], [{ field: 'name', op: 'eq', value: 'a', extra: 1 }], [{ and: {} }], [{ and: [], or: [] }]])(
+    'malformed node %j → INVALID_FILTER',
+    (node) => {
+      expect(errorOf(() => sqlOf(node)).code).toBe('INVALID_FILTER');
+    },
+  );
 
   test(`nesting deeper than ${MAX_FILTER_DEPTH} → INVALID_FILTER`, () => {
     const nest = (n: number): unknown => (n === 0 ? { field: 'qty', op: 'eq', value: 1 } : { and: [nest(n - 1)] });

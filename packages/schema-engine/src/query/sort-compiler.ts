@@ -33,9 +33,18 @@ export function compileSort(
 ): SortKey[] {
   const keys: SortKey[] = [];
   if (sort === undefined || sort === null || sort === '') return withId(keys, opts.alias);
-  if (typeof sort !== 'string') throw new DomainError('VALIDATION_FAILED', 'sort must be a comma-separated list of field keys', { sort: { code: 'INVALID_SORT', message: 'must be text' } });
-  const parts = sort.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length > MAX_SORT_KEYS) throw new DomainError('VALIDATION_FAILED', `At most ${MAX_SORT_KEYS} sort keys`, { sort: { code: 'TOO_MANY_SORT_KEYS', message: `at most ${MAX_SORT_KEYS}` } });
+  if (typeof sort !== 'string')
+    throw new DomainError('VALIDATION_FAILED', 'sort must be a comma-separated list of field keys', {
+      sort: { code: 'INVALID_SORT', message: 'must be text' },
+    });
+  const parts = sort
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length > MAX_SORT_KEYS)
+    throw new DomainError('VALIDATION_FAILED', `At most ${MAX_SORT_KEYS} sort keys`, {
+      sort: { code: 'TOO_MANY_SORT_KEYS', message: `at most ${MAX_SORT_KEYS}` },
+    });
   // `id` is unique: keys after it cannot change the order, so they are checked but not used
   let idDesc: boolean | undefined;
   for (const part of parts) {
@@ -44,13 +53,22 @@ export function compileSort(
     const sys = systemColumn(key);
     if (sys) {
       if (key === 'id') idDesc ??= desc;
-      else if (idDesc === undefined) keys.push({ key, expr: `${opts.alias}.${sys.column}`, desc, cast: sys.cast, ...(NOT_NULL_COLUMNS.has(sys.column) ? { notNull: true } : {}) });
+      else if (idDesc === undefined)
+        keys.push({
+          key,
+          expr: `${opts.alias}.${sys.column}`,
+          desc,
+          cast: sys.cast,
+          ...(NOT_NULL_COLUMNS.has(sys.column) ? { notNull: true } : {}),
+        });
       continue;
     }
     const field = effectiveField(resolveField(table, key, opts));
     const def = getFieldType(field.type);
     if (!def.sortable) {
-      throw new DomainError('VALIDATION_FAILED', `Field "${field.key}" cannot be sorted on`, { sort: { code: 'NOT_SORTABLE', message: `${field.type} fields are not sortable` } });
+      throw new DomainError('VALIDATION_FAILED', `Field "${field.key}" cannot be sorted on`, {
+        sort: { code: 'NOT_SORTABLE', message: `${field.type} fields are not sortable` },
+      });
     }
     if (idDesc !== undefined) continue;
     const expr = def.sortExpr ? def.sortExpr(field, opts.alias, opts.sql) : def.sqlExpr(field, opts.alias);
@@ -81,7 +99,10 @@ export function orderByClause(keys: SortKey[]): string {
  * OR over i of (k1 = v1 AND … AND k(i-1) = v(i-1) AND ki after vi).
  */
 export function afterCondition(keys: SortKey[], values: (string | null)[], sql: SqlBuilder): string {
-  if (values.length !== keys.length) throw new DomainError('VALIDATION_FAILED', 'The cursor does not match this sort', { after: { code: 'INVALID_CURSOR', message: 'does not match the sort' } });
+  if (values.length !== keys.length)
+    throw new DomainError('VALIDATION_FAILED', 'The cursor does not match this sort', {
+      after: { code: 'INVALID_CURSOR', message: 'does not match the sort' },
+    });
   const ors: string[] = [];
   for (let i = 0; i < keys.length; i++) {
     const ands: string[] = [];
@@ -116,7 +137,8 @@ export function encodeCursor(keys: SortKey[], values: (string | null)[]): string
 export const MAX_CURSOR_LENGTH = 32_768;
 
 export function decodeCursor(keys: SortKey[], cursor: unknown): (string | null)[] {
-  const bad = () => new DomainError('VALIDATION_FAILED', 'Invalid cursor', { after: { code: 'INVALID_CURSOR', message: 'not a cursor of this list' } });
+  const bad = () =>
+    new DomainError('VALIDATION_FAILED', 'Invalid cursor', { after: { code: 'INVALID_CURSOR', message: 'not a cursor of this list' } });
   if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw bad();
   let parsed: unknown;
   try {

@@ -39,7 +39,8 @@ function make(key: string, column: string, cast: SystemColumn['cast'], operators
     cast,
     operators,
     compile(op, value, ctx) {
-      if (!operators.includes(op)) throw new DomainError('INVALID_FILTER', `The operator "${op}" does not apply to "${key}"`, { field: key, op });
+      if (!operators.includes(op))
+        throw new DomainError('INVALID_FILTER', `The operator "${op}" does not apply to "${key}"`, { field: key, op });
       const expr = `${ctx.alias}.${column}`;
       const p = (v: unknown) => ctx.sql.param(operandFor(cast, key, v), cast);
       switch (op) {
@@ -64,8 +65,12 @@ function make(key: string, column: string, cast: SystemColumn['cast'], operators
           return `${expr} BETWEEN ${p(value[0])} AND ${p(value[1])}`;
         case 'in':
         case 'nin': {
-          if (!Array.isArray(value) || value.length > 1000) throw new DomainError('INVALID_FILTER', `${op} takes an array of at most 1000 values`);
-          const arr = ctx.sql.param(value.map((v) => operandFor(cast, key, v)), `${cast}[]`);
+          if (!Array.isArray(value) || value.length > 1000)
+            throw new DomainError('INVALID_FILTER', `${op} takes an array of at most 1000 values`);
+          const arr = ctx.sql.param(
+            value.map((v) => operandFor(cast, key, v)),
+            `${cast}[]`,
+          );
           // nin keeps empty values, like ne (IS DISTINCT FROM) and like nin on fields
           return op === 'in' ? `${expr} = ANY(${arr})` : `NOT COALESCE(${expr} = ANY(${arr}), FALSE)`;
         }

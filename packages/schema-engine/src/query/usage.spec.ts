@@ -10,7 +10,18 @@ const keys = (fs: { key: string }[]) => fs.map((f) => f.key);
 describe('listUsage', () => {
   test('top-level equality, other filters, and the first sort key with its direction', () => {
     const u = listUsage(table, {
-      filter: JSON.stringify({ and: [{ field: 'status', op: 'eq', value: 'vip' }, { field: 'due', op: 'gte', value: '2026-01-01' }, { and: [{ field: 'due', op: 'lte', value: '2026-02-01' }, { field: 'name', op: 'eq', value: 'a' }] }] }),
+      filter: JSON.stringify({
+        and: [
+          { field: 'status', op: 'eq', value: 'vip' },
+          { field: 'due', op: 'gte', value: '2026-01-01' },
+          {
+            and: [
+              { field: 'due', op: 'lte', value: '2026-02-01' },
+              { field: 'name', op: 'eq', value: 'a' },
+            ],
+          },
+        ],
+      }),
       sort: '-due,name',
     });
     expect(keys(u.eq)).toEqual(['name', 'status']); // slot order: f1, f11
@@ -19,7 +30,16 @@ describe('listUsage', () => {
   });
 
   test('equality under or/not, or on a type with its own operator, is not an index prefix', () => {
-    const u = listUsage(table, { filter: { and: [{ or: [{ field: 'qty', op: 'eq', value: 1 }] }, { not: { field: 'rate', op: 'gt', value: 1 } }, { field: 'price', op: 'eq', value: '1' }, { field: 'at', op: 'eq', value: '2026-11-26' }] } });
+    const u = listUsage(table, {
+      filter: {
+        and: [
+          { or: [{ field: 'qty', op: 'eq', value: 1 }] },
+          { not: { field: 'rate', op: 'gt', value: 1 } },
+          { field: 'price', op: 'eq', value: '1' },
+          { field: 'at', op: 'eq', value: '2026-11-26' },
+        ],
+      },
+    });
     expect(u.eq).toEqual([]);
     expect(keys(u.filtered)).toEqual(['qty', 'price', 'rate', 'at']);
   });
@@ -35,7 +55,11 @@ describe('listUsage', () => {
 
 describe('expressions', () => {
   test('are the very expressions of the generated SQL', () => {
-    const q = buildListQuery(table, { filter: { and: [{ field: 'due', op: 'gte', value: '2026-01-01' }] }, sort: '-price' }, { ...ctx, workspaceId: WORKSPACE_ID });
+    const q = buildListQuery(
+      table,
+      { filter: { and: [{ field: 'due', op: 'gte', value: '2026-01-01' }] }, sort: '-price' },
+      { ...ctx, workspaceId: WORKSPACE_ID },
+    );
     const due = table.fields.find((f) => f.key === 'due')!;
     const price = table.fields.find((f) => f.key === 'price')!;
     expect(q.text).toContain(`(${filterIndexExpr(due, 'r')}) >=`);
@@ -46,7 +70,11 @@ describe('expressions', () => {
     const f = (key: string) => table.fields.find((x) => x.key === key)!;
     expect(statisticsExprs(f('due'), '')).toEqual([`(data->>'f8') COLLATE "C"`, `left((data->>'f8') COLLATE "C", 7)`]);
     expect(statisticsExprs(f('name'), '')).toEqual([`(data->>'f1') COLLATE "und-x-icu"`, `data->>'f1'`]);
-    expect(statisticsExprs(f('notes'), '')).toEqual([`(data->>'f2') COLLATE "und-x-icu"`, `(left(data->>'f2', 200)) COLLATE "und-x-icu"`, `data->>'f2'`]);
+    expect(statisticsExprs(f('notes'), '')).toEqual([
+      `(data->>'f2') COLLATE "und-x-icu"`,
+      `(left(data->>'f2', 200)) COLLATE "und-x-icu"`,
+      `data->>'f2'`,
+    ]);
     expect(statisticsExprs(f('tags'), '')).toEqual([]);
   });
 

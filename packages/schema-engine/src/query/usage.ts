@@ -54,7 +54,10 @@ export function listUsage(table: TableMeta, params: { filter?: unknown; sort?: u
 
   let order: ListUsage['order'] = { desc: false };
   if (typeof params.sort === 'string') {
-    const first = params.sort.split(',').map((s) => s.trim()).find(Boolean);
+    const first = params.sort
+      .split(',')
+      .map((s) => s.trim())
+      .find(Boolean);
     if (first) {
       const desc = first.startsWith('-');
       const key = desc || first.startsWith('+') ? first.slice(1) : first;

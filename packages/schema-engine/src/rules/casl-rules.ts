@@ -31,7 +31,12 @@ export function toCaslRules(rules: readonly StoredRule[], tables: readonly Table
     if (r.conditions) {
       if (table || r.subject === 'all') {
         // `all` with conditions tests system fields only: any table resolves them alike
-        const res = resolveConditions(r, table ?? { id: '', workspaceId: '', key: '', label: '', primaryFieldId: null, position: 0, fields: [] }, user, ctx);
+        const res = resolveConditions(
+          r,
+          table ?? { id: '', workspaceId: '', key: '', label: '', primaryFieldId: null, position: 0, fields: [] },
+          user,
+          ctx,
+        );
         if (res.never) continue;
         if (res.leaves.length) {
           const c: Record<string, Partial<Record<ConditionOp, unknown>>> = {};
@@ -47,4 +52,3 @@ export function toCaslRules(rules: readonly StoredRule[], tables: readonly Table
   }
   return [...cans, ...cannots];
 }
-

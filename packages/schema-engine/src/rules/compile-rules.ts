@@ -69,7 +69,13 @@ export function bothScopes(a: FilterNode | undefined, b: FilterNode | undefined)
 
 const leavesNode = (leaves: ResolvedLeaf[]): FilterNode => allOf(leaves.map((l) => leafToFilter(l) as FilterNode));
 
-export function tableRights(rules: readonly StoredRule[], table: TableMeta, action: string, user: RuleUser, ctx: ValueContext): TableRights {
+export function tableRights(
+  rules: readonly StoredRule[],
+  table: TableMeta,
+  action: string,
+  user: RuleUser,
+  ctx: ValueContext,
+): TableRights {
   // dangling field ids resolved as the wire form shows them (live-rules.ts)
   const applicable = rulesFor(rules, action, table.id)
     .map((r) => liveRule(r, table))

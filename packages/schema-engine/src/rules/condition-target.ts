@@ -11,8 +11,7 @@ import { isUuid } from '../uuid.js';
 import { isSystemConditionKey, type ConditionOp } from './rule-types.js';
 
 export type ConditionTarget =
-  | { kind: 'system'; key: string; column: SystemColumn }
-  | { kind: 'field'; key: string; field: FieldMeta; def: AnyFieldType };
+  { kind: 'system'; key: string; column: SystemColumn } | { kind: 'field'; key: string; field: FieldMeta; def: AnyFieldType };
 
 /** The filter operator of a Mongo operator (`$exists` depends on its value). */
 export function filterOpOf(op: ConditionOp, value: unknown): FilterOp {

@@ -3,9 +3,28 @@ import type { FieldMeta, TableMeta } from '../types.js';
 import { derivedFieldReader, storedFormulaRefs, type TableReadView } from './derived-read.js';
 
 const field = (tableId: string, id: string, type: string, options: Record<string, unknown> = {}): FieldMeta => ({
-  id, tableId, key: id, label: id, type, slot: `s_${id}`, options, required: false, unique: false, defaultValue: null, searchable: false, position: 0,
+  id,
+  tableId,
+  key: id,
+  label: id,
+  type,
+  slot: `s_${id}`,
+  options,
+  required: false,
+  unique: false,
+  defaultValue: null,
+  searchable: false,
+  position: 0,
 });
-const table = (id: string, fields: FieldMeta[]): TableMeta => ({ id, workspaceId: 'w', key: id, label: id, primaryFieldId: null, position: 0, fields });
+const table = (id: string, fields: FieldMeta[]): TableMeta => ({
+  id,
+  workspaceId: 'w',
+  key: id,
+  label: id,
+  primaryFieldId: null,
+  position: 0,
+  fields,
+});
 
 const clients = table('clients', [field('clients', 'name', 'text'), field('clients', 'salary', 'number')]);
 const orders = table('orders', [
@@ -21,10 +40,18 @@ const orders = table('orders', [
   field('orders', 'loopB', 'formula', { stored: '{loopA}' }),
 ]);
 const tables = new Map([clients, orders].map((t) => [t.id, t]));
-const view = (v: Partial<TableReadView> & { hidden?: string[] }): TableReadView => ({ allowed: v.allowed ?? true, scope: v.scope, field: (id) => !(v.hidden ?? []).includes(id) });
+const view = (v: Partial<TableReadView> & { hidden?: string[] }): TableReadView => ({
+  allowed: v.allowed ?? true,
+  scope: v.scope,
+  field: (id) => !(v.hidden ?? []).includes(id),
+});
 
 function reader(rights: Record<string, TableReadView>) {
-  const r = derivedFieldReader(orders, (t) => rights[t.id]!, (id) => tables.get(id));
+  const r = derivedFieldReader(
+    orders,
+    (t) => rights[t.id]!,
+    (id) => tables.get(id),
+  );
   return (key: string) => r(orders.fields.find((f) => f.key === key)!);
 }
 

@@ -13,20 +13,31 @@ const read = (r: Partial<StoredRule> = {}): StoredRule => ({ action: 'read', sub
 describe('liveRule', () => {
   test.each<[string, StoredRule, StoredRule | undefined]>([
     ['nothing dangling: as is', read({ fields: ['fld-name'] }), read({ fields: ['fld-name'] })],
-    ['special subject: as is', { action: 'read', subject: 'all', conditions: { owner: '$me' } }, { action: 'read', subject: 'all', conditions: { owner: '$me' } }],
+    [
+      'special subject: as is',
+      { action: 'read', subject: 'all', conditions: { owner: '$me' } },
+      { action: 'read', subject: 'all', conditions: { owner: '$me' } },
+    ],
     ['deleted table: dropped', { action: 'read', subject: 'tbl-deleted' }, undefined],
     ['a deleted id leaves fields', read({ fields: [DEAD, 'fld-qty'], inverted: true }), read({ fields: ['fld-qty'], inverted: true })],
     ['cannot left with no field: dropped', read({ fields: [DEAD], inverted: true }), undefined],
     ['can left with no field: dropped', read({ fields: [DEAD] }), undefined],
     ['can with a condition on a deleted field: dropped', read({ conditions: { [DEAD]: 'x', owner: '$me' } }), undefined],
-    ['cannot keeps its other conditions', read({ conditions: { [DEAD]: 'x', 'fld-name': 'y' }, inverted: true }), read({ conditions: { 'fld-name': 'y' }, inverted: true })],
+    [
+      'cannot keeps its other conditions',
+      read({ conditions: { [DEAD]: 'x', 'fld-name': 'y' }, inverted: true }),
+      read({ conditions: { 'fld-name': 'y' }, inverted: true }),
+    ],
     ['cannot with no condition left: every row', read({ conditions: { [DEAD]: 'x' }, inverted: true }), read({ inverted: true })],
   ])('%s', (_name, rule, expected) => {
     expect(liveRule(rule, rule.subject === TABLE_ID ? table : undefined)).toEqual(expected);
   });
 
   test('liveRules keeps the order of the rules that remain', () => {
-    expect(liveRules([read({ fields: [DEAD] }), read(), { action: 'manage', subject: 'settings' }], [table])).toEqual([read(), { action: 'manage', subject: 'settings' }]);
+    expect(liveRules([read({ fields: [DEAD] }), read(), { action: 'manage', subject: 'settings' }], [table])).toEqual([
+      read(),
+      { action: 'manage', subject: 'settings' },
+    ]);
   });
 });
 
@@ -46,6 +57,9 @@ describe('compilation agrees with the wire form', () => {
   });
 
   test('a cannot rule whose only condition is dangling takes the action away', () => {
-    expect(tableRights([read(), read({ conditions: { [DEAD]: 'x' }, inverted: true })], table, 'read', user, ctx)).toMatchObject({ allowed: false, scope: FALSE_NODE });
+    expect(tableRights([read(), read({ conditions: { [DEAD]: 'x' }, inverted: true })], table, 'read', user, ctx)).toMatchObject({
+      allowed: false,
+      scope: FALSE_NODE,
+    });
   });
 });

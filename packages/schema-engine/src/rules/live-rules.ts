@@ -50,7 +50,10 @@ export function liveRule(rule: StoredRule, table: TableMeta | undefined): Stored
 export function liveRules(rules: readonly StoredRule[], tables: readonly TableMeta[]): StoredRule[] {
   const out: StoredRule[] = [];
   for (const r of rules) {
-    const live = liveRule(r, tables.find((t) => t.id === r.subject));
+    const live = liveRule(
+      r,
+      tables.find((t) => t.id === r.subject),
+    );
     if (live) out.push(live);
   }
   return out;

@@ -11,7 +11,17 @@
  */
 import type { FilterOp, TableMeta, ValueContext } from '../types.js';
 import { isListTarget, operandOk, targetOfStoredKey, type ConditionTarget } from './condition-target.js';
-import { hasOwn, isPlainObject, ME, ME_ATTRIBUTE_RE, MY_GROUPS, type ConditionOp, type ConditionScalar, type RuleUser, type StoredRule } from './rule-types.js';
+import {
+  hasOwn,
+  isPlainObject,
+  ME,
+  ME_ATTRIBUTE_RE,
+  MY_GROUPS,
+  type ConditionOp,
+  type ConditionScalar,
+  type RuleUser,
+  type StoredRule,
+} from './rule-types.js';
 
 export interface ResolvedLeaf {
   target: ConditionTarget;
@@ -80,7 +90,13 @@ export function resolveConditions(rule: StoredRule, table: TableMeta, user: Rule
 }
 
 /** A leaf, or true (always holds: dropped), false (never holds), 'undecided' (fails closed). */
-function resolveLeaf(t: ConditionTarget, op: ConditionOp, raw: unknown, user: RuleUser, ctx: ValueContext): ResolvedLeaf | boolean | 'undecided' {
+function resolveLeaf(
+  t: ConditionTarget,
+  op: ConditionOp,
+  raw: unknown,
+  user: RuleUser,
+  ctx: ValueContext,
+): ResolvedLeaf | boolean | 'undecided' {
   if (op === '$exists') return typeof raw === 'boolean' ? { target: t, op, value: raw } : 'undecided';
   let listOp: '$in' | '$nin' | undefined = op === '$in' || op === '$nin' ? op : undefined;
   let list: unknown[] | typeof UNRESOLVED | undefined;

@@ -21,13 +21,22 @@ export interface RecordImage {
   version?: number | null;
 }
 
-const RECORDSET_COLUMNS = 'id uuid, data jsonb, owner_id uuid, created_by uuid, updated_by uuid, created_at timestamptz, updated_at timestamptz, version int';
+const RECORDSET_COLUMNS =
+  'id uuid, data jsonb, owner_id uuid, created_by uuid, updated_by uuid, created_at timestamptz, updated_at timestamptz, version int';
 
 /** `SELECT r.id …` of the images the scope does not allow (none selected: all allowed). */
-export function imagesOutsideScope(table: TableMeta, scope: unknown, images: readonly RecordImage[], ctx: ValueContext): { text: string; values: unknown[] } {
+export function imagesOutsideScope(
+  table: TableMeta,
+  scope: unknown,
+  images: readonly RecordImage[],
+  ctx: ValueContext,
+): { text: string; values: unknown[] } {
   const sql = new SqlBuilder();
   const rows = sql.param(JSON.stringify(images), 'jsonb');
-  const where = scope === undefined ? 'TRUE' : compileFilter(table, scope, { alias: 'r', sql, today: () => ctx.today(), now: () => ctx.now(), timeZone: ctx.timeZone });
+  const where =
+    scope === undefined
+      ? 'TRUE'
+      : compileFilter(table, scope, { alias: 'r', sql, today: () => ctx.today(), now: () => ctx.now(), timeZone: ctx.timeZone });
   return {
     text: `SELECT r.id FROM jsonb_to_recordset(${rows}) AS r(${RECORDSET_COLUMNS}) WHERE NOT COALESCE((${where}), FALSE)`,
     values: sql.values,

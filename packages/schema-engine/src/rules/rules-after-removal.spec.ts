@@ -16,12 +16,31 @@ describe('rulesAfterRemoval', () => {
   });
 
   test('the field leaves fields lists; an emptied cannot list goes', () => {
-    const r = after([read({ fields: ['fld-qty', 'fld-name'] }), read({ fields: ['fld-qty'], inverted: true }), read({ fields: ['fld-qty', 'fld-price'], inverted: true })], ['fld-qty']);
-    expect(r).toEqual({ rules: [read({ fields: ['fld-name'] }), read({ fields: ['fld-price'], inverted: true })], changed: true, blockers: [] });
+    const r = after(
+      [
+        read({ fields: ['fld-qty', 'fld-name'] }),
+        read({ fields: ['fld-qty'], inverted: true }),
+        read({ fields: ['fld-qty', 'fld-price'], inverted: true }),
+      ],
+      ['fld-qty'],
+    );
+    expect(r).toEqual({
+      rules: [read({ fields: ['fld-name'] }), read({ fields: ['fld-price'], inverted: true })],
+      changed: true,
+      blockers: [],
+    });
   });
 
   test('a can rule left with no field, or a condition on the field, refuses', () => {
-    const r = after([read(), read({ fields: ['fld-qty'] }), read({ conditions: { 'fld-qty': { $gt: 1 } }, inverted: true }), read({ conditions: { 'fld-qty': 1 } })], ['fld-qty']);
+    const r = after(
+      [
+        read(),
+        read({ fields: ['fld-qty'] }),
+        read({ conditions: { 'fld-qty': { $gt: 1 } }, inverted: true }),
+        read({ conditions: { 'fld-qty': 1 } }),
+      ],
+      ['fld-qty'],
+    );
     expect(r.blockers).toEqual([
       { index: 1, fieldId: 'fld-qty', reason: 'lastField' },
       { index: 2, fieldId: 'fld-qty', reason: 'condition' },
@@ -34,7 +53,11 @@ describe('rulesAfterRemoval', () => {
   });
 
   test('a deleted table takes its rules, whatever they say', () => {
-    const r = rulesAfterRemoval([read(), { action: 'read', subject: OTHER, conditions: { x: 1 }, inverted: true }, { action: 'read', subject: OTHER, fields: ['y'] }], [table], { tables: [OTHER], fields: [] });
+    const r = rulesAfterRemoval(
+      [read(), { action: 'read', subject: OTHER, conditions: { x: 1 }, inverted: true }, { action: 'read', subject: OTHER, fields: ['y'] }],
+      [table],
+      { tables: [OTHER], fields: [] },
+    );
     expect(r).toEqual({ rules: [read()], changed: true, blockers: [] });
   });
 });

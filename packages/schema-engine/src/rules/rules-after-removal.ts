@@ -52,7 +52,8 @@ export function rulesAfterRemoval(rules: readonly StoredRule[], tables: readonly
       changed = true;
       return;
     }
-    for (const key of Object.keys(rule.conditions ?? {})) if (goneFields.has(key)) blockers.push({ index, fieldId: key, reason: 'condition' });
+    for (const key of Object.keys(rule.conditions ?? {}))
+      if (goneFields.has(key)) blockers.push({ index, fieldId: key, reason: 'condition' });
     const named = (rule.fields ?? []).filter((id) => goneFields.has(id));
     if (!named.length) return void out.push(rule);
     changed = true;

@@ -67,7 +67,9 @@ const conditionArbs: Record<string, fc.Arbitrary<unknown>> = {
   ),
   qty: fc.oneof(
     fc.constantFrom(...QTYS),
-    fc.record({ op: fc.constantFrom('$eq', '$ne', '$lt', '$lte', '$gt', '$gte'), v: fc.constantFrom(...QTYS, '$me.level') }).map(({ op, v }) => ({ [op]: v })),
+    fc
+      .record({ op: fc.constantFrom('$eq', '$ne', '$lt', '$lte', '$gt', '$gte'), v: fc.constantFrom(...QTYS, '$me.level') })
+      .map(({ op, v }) => ({ [op]: v })),
     fc.tuple(fc.constantFrom(...QTYS), fc.constantFrom(...QTYS)).map(([a, b]) => ({ $gt: a, $lte: b })),
     listOf(fc.constantFrom(...QTYS)).map((v) => ({ $in: v })),
     listOf(fc.constantFrom(...QTYS)).map((v) => ({ $nin: v })),
@@ -79,8 +81,18 @@ const conditionArbs: Record<string, fc.Arbitrary<unknown>> = {
     listOf(fc.constantFrom(...STATUSES)).map((v) => ({ $nin: v })),
     fc.boolean().map((v) => ({ $exists: v })),
   ),
-  tags: fc.oneof(listOf(fc.constantFrom(...STATUSES)).map((v) => ({ $in: v })), listOf(fc.constantFrom(...STATUSES)).map((v) => ({ $nin: v })), fc.boolean().map((v) => ({ $exists: v }))),
-  owner: fc.oneof(fc.constant('$me'), fc.constant({ $ne: '$me' }), fc.constant({ $in: ['$me', OTHER] }), fc.constant({ $nin: ['$me'] }), fc.boolean().map((v) => ({ $exists: v }))),
+  tags: fc.oneof(
+    listOf(fc.constantFrom(...STATUSES)).map((v) => ({ $in: v })),
+    listOf(fc.constantFrom(...STATUSES)).map((v) => ({ $nin: v })),
+    fc.boolean().map((v) => ({ $exists: v })),
+  ),
+  owner: fc.oneof(
+    fc.constant('$me'),
+    fc.constant({ $ne: '$me' }),
+    fc.constant({ $in: ['$me', OTHER] }),
+    fc.constant({ $nin: ['$me'] }),
+    fc.boolean().map((v) => ({ $exists: v })),
+  ),
 };
 
 const ruleArb = fc
@@ -147,18 +159,28 @@ function dataOf(r: Rec): Record<string, unknown> {
 describe('rules compiled to SQL select exactly what CASL allows', () => {
   test('random rules × random records', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(ruleArb, { minLength: 0, maxLength: 4 }), fc.array(recordArb, { minLength: 1, maxLength: 12 }), async (generated, raw) => {
-        const rules = JSON.parse(JSON.stringify(generated)) as { inverted?: boolean }[]; // as they arrive over HTTP
-        const recs = raw.map((r, i) => ({ ...r, id: idOf(i) }));
-        await db.exec('DELETE FROM record');
-        for (const r of recs) {
-          await db.query(`INSERT INTO record (workspace_id, table_id, id, data, owner_id) VALUES ($1, $2, $3, $4::jsonb, $5)`, [WORKSPACE_ID, TABLE_ID, r.id, JSON.stringify(dataOf(r)), r.owner]);
-        }
-        const expected = new Set(recs.filter((r) => caslAllows(rules, r)).map((r) => r.id));
-        const got = await sqlAllowed(rules, recs);
-        expect([...got.read].sort()).toEqual([...expected].sort());
-        expect([...got.written].sort()).toEqual([...expected].sort());
-      }),
+      fc.asyncProperty(
+        fc.array(ruleArb, { minLength: 0, maxLength: 4 }),
+        fc.array(recordArb, { minLength: 1, maxLength: 12 }),
+        async (generated, raw) => {
+          const rules = JSON.parse(JSON.stringify(generated)) as { inverted?: boolean }[]; // as they arrive over HTTP
+          const recs = raw.map((r, i) => ({ ...r, id: idOf(i) }));
+          await db.exec('DELETE FROM record');
+          for (const r of recs) {
+            await db.query(`INSERT INTO record (workspace_id, table_id, id, data, owner_id) VALUES ($1, $2, $3, $4::jsonb, $5)`, [
+              WORKSPACE_ID,
+              TABLE_ID,
+              r.id,
+              JSON.stringify(dataOf(r)),
+              r.owner,
+            ]);
+          }
+          const expected = new Set(recs.filter((r) => caslAllows(rules, r)).map((r) => r.id));
+          const got = await sqlAllowed(rules, recs);
+          expect([...got.read].sort()).toEqual([...expected].sort());
+          expect([...got.written].sort()).toEqual([...expected].sort());
+        },
+      ),
       { numRuns: 300 },
     );
   }, 120_000);
@@ -178,7 +200,13 @@ describe('rules compiled to SQL select exactly what CASL allows', () => {
     const outside = (await db.query<{ id: string }>(check.text, check.values)).rows.map((r) => r.id).sort();
     expect(outside).toEqual([idOf(1), idOf(2)]);
     // a missing number is not "less than" anything (CASL says it is)
-    const lt = tableRights(parseRules([{ action: 'read', subject: 'probe', conditions: { qty: { $lt: 5 } } }], [table], ctx), table, 'read', user, ctx);
+    const lt = tableRights(
+      parseRules([{ action: 'read', subject: 'probe', conditions: { qty: { $lt: 5 } } }], [table], ctx),
+      table,
+      'read',
+      user,
+      ctx,
+    );
     const c2 = imagesOutsideScope(table, lt.scope, [{ id: idOf(3), data: {}, owner_id: null }], ctx);
     expect((await db.query(c2.text, c2.values)).rows.length).toBe(1);
   });

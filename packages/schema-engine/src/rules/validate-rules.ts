@@ -49,8 +49,12 @@ const issue = (code: string, message: string) => new RuleIssue(code, message);
 
 /** Validates a rule list and returns it in stored form (table and field ids). */
 export function parseRules(raw: unknown, tables: readonly TableMeta[], ctx: ValueContext): StoredRule[] {
-  if (!Array.isArray(raw)) throw new DomainError('VALIDATION_FAILED', 'rules must be an array', { rules: { code: 'NOT_A_LIST', message: 'an array of rules' } });
-  if (raw.length > MAX_RULES) throw new DomainError('VALIDATION_FAILED', `A role holds at most ${MAX_RULES} rules`, { rules: { code: 'TOO_MANY_RULES', message: `at most ${MAX_RULES}` } });
+  if (!Array.isArray(raw))
+    throw new DomainError('VALIDATION_FAILED', 'rules must be an array', { rules: { code: 'NOT_A_LIST', message: 'an array of rules' } });
+  if (raw.length > MAX_RULES)
+    throw new DomainError('VALIDATION_FAILED', `A role holds at most ${MAX_RULES} rules`, {
+      rules: { code: 'TOO_MANY_RULES', message: `at most ${MAX_RULES}` },
+    });
   const out: StoredRule[] = [];
   const details: Record<string, { code: string; message: string }> = {};
   raw.forEach((r, i) => {
@@ -69,18 +73,26 @@ export function parseRules(raw: unknown, tables: readonly TableMeta[], ctx: Valu
 function parseRule(raw: unknown, tables: readonly TableMeta[], ctx: ValueContext): StoredRule {
   if (!isPlainObject(raw)) throw issue('NOT_AN_OBJECT', 'a rule is an object {action, subject, fields?, conditions?, inverted?}');
   for (const k of Object.keys(raw)) {
-    if (!RULE_KEYS.includes(k)) throw issue('UNKNOWN_KEY', `unknown key ${JSON.stringify(k.slice(0, 40))}; allowed: ${RULE_KEYS.join(', ')}`);
+    if (!RULE_KEYS.includes(k))
+      throw issue('UNKNOWN_KEY', `unknown key ${JSON.stringify(k.slice(0, 40))}; allowed: ${RULE_KEYS.join(', ')}`);
   }
   const action = raw.action;
-  if (typeof action !== 'string' || !(RULE_ACTIONS as readonly string[]).includes(action)) throw issue('INVALID_ACTION', `action must be one of ${RULE_ACTIONS.join(', ')}`);
+  if (typeof action !== 'string' || !(RULE_ACTIONS as readonly string[]).includes(action))
+    throw issue('INVALID_ACTION', `action must be one of ${RULE_ACTIONS.join(', ')}`);
   if (raw.inverted !== undefined && typeof raw.inverted !== 'boolean') throw issue('INVALID_INVERTED', 'inverted must be true or false');
   const subjectRaw = raw.subject;
-  if (typeof subjectRaw !== 'string' || subjectRaw.length === 0 || subjectRaw.length > 200) throw issue('INVALID_SUBJECT', 'subject must be a table key, all, reports, templates, settings or menu:<item>');
+  if (typeof subjectRaw !== 'string' || subjectRaw.length === 0 || subjectRaw.length > 200)
+    throw issue('INVALID_SUBJECT', 'subject must be a table key, all, reports, templates, settings or menu:<item>');
   let table: TableMeta | undefined;
   let subject = subjectRaw;
   if (!isSpecialSubject(subjectRaw)) {
-    table = tables.find((t) => t.key === subjectRaw) ?? (isUuid(subjectRaw) ? tables.find((t) => t.id === subjectRaw.toLowerCase()) : undefined);
-    if (!table) throw issue('UNKNOWN_SUBJECT', `unknown subject ${JSON.stringify(subjectRaw.slice(0, 80))}: a table key, all, reports, templates, settings or menu:<item>`);
+    table =
+      tables.find((t) => t.key === subjectRaw) ?? (isUuid(subjectRaw) ? tables.find((t) => t.id === subjectRaw.toLowerCase()) : undefined);
+    if (!table)
+      throw issue(
+        'UNKNOWN_SUBJECT',
+        `unknown subject ${JSON.stringify(subjectRaw.slice(0, 80))}: a table key, all, reports, templates, settings or menu:<item>`,
+      );
     subject = table.id;
   }
   const rule: StoredRule = { action: action as RuleAction, subject };
@@ -89,14 +101,16 @@ function parseRule(raw: unknown, tables: readonly TableMeta[], ctx: ValueContext
     const conditions = parseConditions(raw.conditions, table, subject, ctx);
     if (Object.keys(conditions).length) rule.conditions = conditions;
   }
-  if (rule.fields && rule.conditions) throw issue('FIELDS_AND_CONDITIONS', 'a rule carries fields or conditions, not both (write two rules)');
+  if (rule.fields && rule.conditions)
+    throw issue('FIELDS_AND_CONDITIONS', 'a rule carries fields or conditions, not both (write two rules)');
   if (raw.inverted === true) rule.inverted = true;
   return rule;
 }
 
 function parseFields(raw: unknown, table: TableMeta | undefined): string[] {
   if (!table) throw issue('FIELDS_NEED_TABLE', 'fields apply to a table subject only');
-  if (!Array.isArray(raw) || raw.length === 0 || raw.length > 500) throw issue('INVALID_FIELDS', 'fields must be a non-empty array of field keys');
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > 500)
+    throw issue('INVALID_FIELDS', 'fields must be a non-empty array of field keys');
   const ids: string[] = [];
   for (const k of raw) {
     const f = typeof k === 'string' ? table.fields.find((x) => x.key === k || x.id === k) : undefined;
@@ -112,17 +126,30 @@ function parseConditions(raw: unknown, table: TableMeta | undefined, subject: st
   const out: RuleConditions = {};
   let count = 0;
   for (const key of Object.keys(raw)) {
-    if (key.startsWith('$')) throw issue('UNKNOWN_OPERATOR', `unsupported operator ${JSON.stringify(key.slice(0, 40))} at the top of conditions (several rules are OR'ed; $and/$or are not supported)`);
+    if (key.startsWith('$'))
+      throw issue(
+        'UNKNOWN_OPERATOR',
+        `unsupported operator ${JSON.stringify(key.slice(0, 40))} at the top of conditions (several rules are OR'ed; $and/$or are not supported)`,
+      );
     const target = targetOfWireKey(table, key);
     if (!target) {
-      throw issue('UNKNOWN_FIELD', table ? `unknown field ${JSON.stringify(key.slice(0, 80))} in conditions` : `only system fields (owner, created_by, …) may be tested when the subject is all, not ${JSON.stringify(key.slice(0, 80))}`);
+      throw issue(
+        'UNKNOWN_FIELD',
+        table
+          ? `unknown field ${JSON.stringify(key.slice(0, 80))} in conditions`
+          : `only system fields (owner, created_by, …) may be tested when the subject is all, not ${JSON.stringify(key.slice(0, 80))}`,
+      );
     }
     const value = raw[key];
     const ops: [string, unknown][] = isPlainObject(value) ? Object.entries(value) : [['$eq', value]];
     if (ops.length === 0) throw issue('INVALID_CONDITIONS', `no operator for ${JSON.stringify(key)}`);
     const stored: Partial<Record<ConditionOp, unknown>> = {};
     for (const [op, v] of ops) {
-      if (!(CONDITION_OPS as readonly string[]).includes(op)) throw issue('UNKNOWN_OPERATOR', `unknown operator ${JSON.stringify(op.slice(0, 40))} for ${JSON.stringify(key)}; allowed: ${CONDITION_OPS.join(' ')}`);
+      if (!(CONDITION_OPS as readonly string[]).includes(op))
+        throw issue(
+          'UNKNOWN_OPERATOR',
+          `unknown operator ${JSON.stringify(op.slice(0, 40))} for ${JSON.stringify(key)}; allowed: ${CONDITION_OPS.join(' ')}`,
+        );
       if (++count > MAX_RULE_CONDITIONS) throw issue('TOO_MANY_CONDITIONS', `a rule holds at most ${MAX_RULE_CONDITIONS} conditions`);
       stored[op as ConditionOp] = checkOperand(target, op as ConditionOp, v, ctx);
     }
@@ -133,14 +160,22 @@ function parseConditions(raw: unknown, table: TableMeta | undefined, subject: st
 }
 
 function checkOperand(t: ConditionTarget, op: ConditionOp, v: unknown, ctx: ValueContext): unknown {
-  if (!opAllowed(t, op)) throw issue('INVALID_OPERATOR', `${op} does not apply to ${t.kind === 'field' ? `${t.field.type} field` : 'system field'} ${JSON.stringify(t.key)}`);
+  if (!opAllowed(t, op))
+    throw issue(
+      'INVALID_OPERATOR',
+      `${op} does not apply to ${t.kind === 'field' ? `${t.field.type} field` : 'system field'} ${JSON.stringify(t.key)}`,
+    );
   if (op === '$exists') {
     if (typeof v !== 'boolean') throw issue('INVALID_VALUE', `$exists takes true or false (${JSON.stringify(t.key)})`);
     return v;
   }
   if (op === '$in' || op === '$nin') {
     if (typeof v === 'string' && (v === MY_GROUPS || ME_ATTRIBUTE_RE.test(v))) return v;
-    if (!Array.isArray(v) || v.length > MAX_RULE_VALUES) throw issue('INVALID_VALUE', `${op} takes an array of at most ${MAX_RULE_VALUES} values, "$myGroups" or "$me.<attribute>" (${JSON.stringify(t.key)})`);
+    if (!Array.isArray(v) || v.length > MAX_RULE_VALUES)
+      throw issue(
+        'INVALID_VALUE',
+        `${op} takes an array of at most ${MAX_RULE_VALUES} values, "$myGroups" or "$me.<attribute>" (${JSON.stringify(t.key)})`,
+      );
     v.forEach((x) => checkScalar(t, op, x, ctx, false));
     return [...v];
   }
@@ -156,11 +191,15 @@ function checkScalar(t: ConditionTarget, op: ConditionOp, v: unknown, ctx: Value
     if (v.length > MAX_RULE_TEXT) throw issue('INVALID_VALUE', `${where}: at most ${MAX_RULE_TEXT} characters`);
     if (v.startsWith('$')) {
       if (v === ME || ME_ATTRIBUTE_RE.test(v) || (groupsAllowed && v === MY_GROUPS)) return;
-      throw issue('INVALID_VALUE', `${where}: ${JSON.stringify(v.slice(0, 40))} is not "$me", "$me.<attribute>" or "$myGroups"${v === MY_GROUPS ? ' here' : ''}`);
+      throw issue(
+        'INVALID_VALUE',
+        `${where}: ${JSON.stringify(v.slice(0, 40))} is not "$me", "$me.<attribute>" or "$myGroups"${v === MY_GROUPS ? ' here' : ''}`,
+      );
     }
   }
   if (typeof v === 'number' && !Number.isFinite(v)) throw issue('INVALID_VALUE', `${where}: not a finite number`);
-  if (!operandOk(t, v, ctx)) throw issue('INVALID_VALUE', `${where}: ${JSON.stringify(String(v).slice(0, 60))} is not a valid value for this field`);
+  if (!operandOk(t, v, ctx))
+    throw issue('INVALID_VALUE', `${where}: ${JSON.stringify(String(v).slice(0, 60))} is not a valid value for this field`);
 }
 
 /**

@@ -54,7 +54,9 @@ export function makeTable(): TableMeta {
     ['site', 'url', undefined],
     ['assignee', 'user', undefined],
   ];
-  const fields = spec.map(([key, type, options, over], i) => makeField(type, options, { key, slot: `f${i + 1}`, id: `fld-${key}`, position: i, ...over }));
+  const fields = spec.map(([key, type, options, over], i) =>
+    makeField(type, options, { key, slot: `f${i + 1}`, id: `fld-${key}`, position: i, ...over }),
+  );
   return { id: TABLE_ID, workspaceId: WORKSPACE_ID, key: 'probe', label: 'Probe', primaryFieldId: 'fld-name', position: 0, fields };
 }
 

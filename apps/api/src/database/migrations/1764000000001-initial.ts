@@ -222,7 +222,24 @@ export class Initial1764000000001 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['security_event', 'audit_event', 'job', 'record_index', 'record', 'saved_view', 'layout', 'meta_field', 'meta_table', 'session', 'user_role', 'role', 'user_group', 'app_group', 'app_user', 'workspace']) {
+    for (const t of [
+      'security_event',
+      'audit_event',
+      'job',
+      'record_index',
+      'record',
+      'saved_view',
+      'layout',
+      'meta_field',
+      'meta_table',
+      'session',
+      'user_role',
+      'role',
+      'user_group',
+      'app_group',
+      'app_user',
+      'workspace',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
     }
   }

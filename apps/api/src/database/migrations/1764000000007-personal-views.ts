@@ -13,7 +13,9 @@ export class PersonalViews1764000000007 implements MigrationInterface {
     await q.query(`ALTER TABLE saved_view ADD COLUMN IF NOT EXISTS shared boolean NOT NULL DEFAULT true`);
     await q.query(`ALTER TABLE saved_view DROP CONSTRAINT IF EXISTS saved_view_workspace_id_table_id_name_key`);
     await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS saved_view_shared_name ON saved_view (workspace_id, table_id, name) WHERE shared`);
-    await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS saved_view_personal_name ON saved_view (workspace_id, table_id, created_by, name) WHERE NOT shared`);
+    await q.query(
+      `CREATE UNIQUE INDEX IF NOT EXISTS saved_view_personal_name ON saved_view (workspace_id, table_id, created_by, name) WHERE NOT shared`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

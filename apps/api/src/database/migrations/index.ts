@@ -7,4 +7,12 @@ import { Rights1764000000005 } from './1764000000005-rights.js';
 import { RightsVersion1764000000006 } from './1764000000006-rights-version.js';
 import { PersonalViews1764000000007 } from './1764000000007-personal-views.js';
 
-export const MIGRATIONS = [Initial1764000000001, LinksAutonumbers1764000000002, Attachments1764000000003, Currencies1764000000004, Rights1764000000005, RightsVersion1764000000006, PersonalViews1764000000007];
+export const MIGRATIONS = [
+  Initial1764000000001,
+  LinksAutonumbers1764000000002,
+  Attachments1764000000003,
+  Currencies1764000000004,
+  Rights1764000000005,
+  RightsVersion1764000000006,
+  PersonalViews1764000000007,
+];

@@ -21,6 +21,12 @@ export async function waitForJob(id: string, onProgress: (j: Job) => void, signa
 export function jobErrorMessage(error: Job['error'] | undefined): string {
   if (!error) return 'the server did not say why';
   const dups = (error.details as { duplicates?: { value: unknown; count: number }[] } | undefined)?.duplicates;
-  const named = Array.isArray(dups) && dups.length ? ` (${dups.slice(0, 3).map((d) => `${typeof d.value === 'string' ? d.value : JSON.stringify(d.value)} ×${d.count}`).join(', ')})` : '';
+  const named =
+    Array.isArray(dups) && dups.length
+      ? ` (${dups
+          .slice(0, 3)
+          .map((d) => `${typeof d.value === 'string' ? d.value : JSON.stringify(d.value)} ×${d.count}`)
+          .join(', ')})`
+      : '';
   return (error.message || error.code) + named;
 }

@@ -36,7 +36,11 @@ function cleanCard(t: Table, spec: CardLayout | undefined): CardLayout {
   return {
     tabs: spec.tabs.map((tab) => ({
       title: tab.title ?? '',
-      sections: (tab.sections ?? []).map((s) => ({ title: s.title ?? '', columns: Math.min(4, Math.max(1, s.columns ?? 1)), fields: (s.fields ?? []).filter((k) => keys.has(k)) })),
+      sections: (tab.sections ?? []).map((s) => ({
+        title: s.title ?? '',
+        columns: Math.min(4, Math.max(1, s.columns ?? 1)),
+        fields: (s.fields ?? []).filter((k) => keys.has(k)),
+      })),
     })),
     subtables: (spec.subtables ?? []).filter((s) => keys.has(s.field)),
   };

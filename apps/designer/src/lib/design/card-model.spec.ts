@@ -7,19 +7,44 @@ import type { CardLayout, Field, Table } from '../api/types';
 import { defaultCardLayout, defaultTableLayout } from '../api/layouts';
 import { toModel, toSpec, type TabModel } from './card-model';
 
-const f = (key: string, position: number, type = 'text', options: Record<string, unknown> = {}): Field => ({ id: `id-${key}`, key, label: key.toUpperCase(), type, options, required: false, unique: false, default: null, searchable: false, position, primary: false });
+const f = (key: string, position: number, type = 'text', options: Record<string, unknown> = {}): Field => ({
+  id: `id-${key}`,
+  key,
+  label: key.toUpperCase(),
+  type,
+  options,
+  required: false,
+  unique: false,
+  default: null,
+  searchable: false,
+  position,
+  primary: false,
+});
 const table: Table = {
   id: 't1',
   key: 'clients',
   label: 'Clients',
   primaryField: 'name',
   position: 0,
-  fields: [f('notes', 4, 'longText'), f('name', 0), f('city', 2), f('email', 1, 'email'), f('orders', 3, 'link', { table: 't2', multiple: true }), f('owner', 5, 'link', { table: 't3', multiple: false })],
+  fields: [
+    f('notes', 4, 'longText'),
+    f('name', 0),
+    f('city', 2),
+    f('email', 1, 'email'),
+    f('orders', 3, 'link', { table: 't2', multiple: true }),
+    f('owner', 5, 'link', { table: 't3', multiple: false }),
+  ],
 };
 
 const layout: CardLayout = {
   tabs: [
-    { title: 'Main', sections: [{ title: 'Who', columns: 2, fields: ['name', 'email'] }, { title: 'Where', columns: 1, fields: ['city'] }] },
+    {
+      title: 'Main',
+      sections: [
+        { title: 'Who', columns: 2, fields: ['name', 'email'] },
+        { title: 'Where', columns: 1, fields: ['city'] },
+      ],
+    },
     { title: 'More', sections: [{ title: '', columns: 1, fields: ['notes'] }] },
   ],
   subtables: [{ field: 'orders' }],
@@ -29,7 +54,13 @@ describe('toModel', () => {
   test('places the fields of the layout; the palette holds the others, in field order', () => {
     const m = toModel(table, layout);
     expect(m.tabs.map((t) => [t.title, t.sections.map((s) => [s.title, s.columns, s.items.map((i) => i.id)])])).toEqual([
-      ['Main', [['Who', 2, ['name', 'email']], ['Where', 1, ['city']]]],
+      [
+        'Main',
+        [
+          ['Who', 2, ['name', 'email']],
+          ['Where', 1, ['city']],
+        ],
+      ],
       ['More', [['', 1, ['notes']]]],
     ]);
     expect(m.palette.map((i) => i.id)).toEqual(['orders', 'owner']);
@@ -37,7 +68,18 @@ describe('toModel', () => {
   });
 
   test('a field placed twice keeps its first place only', () => {
-    const twice: CardLayout = { tabs: [{ title: 'A', sections: [{ title: 'x', columns: 1, fields: ['name', 'city', 'name'] }, { title: 'y', columns: 1, fields: ['city', 'email'] }] }], subtables: [] };
+    const twice: CardLayout = {
+      tabs: [
+        {
+          title: 'A',
+          sections: [
+            { title: 'x', columns: 1, fields: ['name', 'city', 'name'] },
+            { title: 'y', columns: 1, fields: ['city', 'email'] },
+          ],
+        },
+      ],
+      subtables: [],
+    };
     const m = toModel(table, twice);
     expect(m.tabs[0]!.sections.map((s) => s.items.map((i) => i.id))).toEqual([['name', 'city'], ['email']]);
     expect(m.palette.map((i) => i.id)).toEqual(['orders', 'notes', 'owner']);
@@ -51,7 +93,14 @@ describe('toModel', () => {
   });
 
   test('an empty layout puts every field in the palette', () => {
-    expect(toModel(table, { tabs: [], subtables: [] }).palette.map((i) => i.id)).toEqual(['name', 'email', 'city', 'orders', 'notes', 'owner']);
+    expect(toModel(table, { tabs: [], subtables: [] }).palette.map((i) => i.id)).toEqual([
+      'name',
+      'email',
+      'city',
+      'orders',
+      'notes',
+      'owner',
+    ]);
   });
 });
 
@@ -70,7 +119,13 @@ describe('toSpec', () => {
     tabs[0]!.sections[0]!.columns = 3;
     expect(toSpec(tabs, [...m.subtables, 'owner'])).toEqual({
       tabs: [
-        { title: 'Main', sections: [{ title: 'Who', columns: 3, fields: ['name', 'email', 'city'] }, { title: 'Where', columns: 1, fields: [] }] },
+        {
+          title: 'Main',
+          sections: [
+            { title: 'Who', columns: 3, fields: ['name', 'email', 'city'] },
+            { title: 'Where', columns: 1, fields: [] },
+          ],
+        },
         { title: 'More', sections: [{ title: '', columns: 1, fields: [] }] },
       ],
       subtables: [{ field: 'orders' }, { field: 'owner' }],

@@ -39,7 +39,10 @@ export function toModel(t: Table, spec: CardLayout): { tabs: TabModel[]; palette
 
 export function toSpec(tabs: TabModel[], subtables: string[]): CardLayout {
   return {
-    tabs: tabs.map((t) => ({ title: t.title, sections: t.sections.map((s) => ({ title: s.title, columns: s.columns, fields: s.items.map((i) => i.id) })) })),
+    tabs: tabs.map((t) => ({
+      title: t.title,
+      sections: t.sections.map((s) => ({ title: s.title, columns: s.columns, fields: s.items.map((i) => i.id) })),
+    })),
     subtables: subtables.map((field) => ({ field })),
   };
 }

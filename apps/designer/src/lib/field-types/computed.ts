@@ -16,9 +16,44 @@ export function formatAny(v: any): string {
 }
 
 const computed = (p: Partial<UIProps> & Pick<UIProps, 'type' | 'label' | 'icon' | 'description'>) =>
-  base({ group: 'Computed', hasDefault: false, editor: 'none', core: false, format: formatAny, toText: formatAny, parse: () => ({ error: 'is computed and cannot be changed' }), ...p });
+  base({
+    group: 'Computed',
+    hasDefault: false,
+    editor: 'none',
+    core: false,
+    format: formatAny,
+    toText: formatAny,
+    parse: () => ({ error: 'is computed and cannot be changed' }),
+    ...p,
+  });
 
-export const formula = computed({ type: 'formula', label: 'Formula', icon: 'ƒ', description: 'Computed from other fields, e.g. price * qty', defaultOptions: () => ({ expression: '' }), summable: true });
-export const lookup = computed({ type: 'lookup', label: 'Lookup', icon: '↳', description: 'A field of the linked record (the client’s city)', defaultOptions: () => ({ link: '', field: '' }) });
-export const rollup = computed({ type: 'rollup', label: 'Rollup', icon: 'Σ', description: 'Sum, average, count, min or max over linked records', defaultOptions: () => ({ link: '', field: '', aggregate: 'sum' }), summable: true });
-export const autonumber = computed({ type: 'autonumber', label: 'Autonumber', icon: '№', description: 'A running number such as INV-2026-0001', defaultOptions: () => ({ format: '{0000}', gapless: false }) });
+export const formula = computed({
+  type: 'formula',
+  label: 'Formula',
+  icon: 'ƒ',
+  description: 'Computed from other fields, e.g. price * qty',
+  defaultOptions: () => ({ expression: '' }),
+  summable: true,
+});
+export const lookup = computed({
+  type: 'lookup',
+  label: 'Lookup',
+  icon: '↳',
+  description: 'A field of the linked record (the client’s city)',
+  defaultOptions: () => ({ link: '', field: '' }),
+});
+export const rollup = computed({
+  type: 'rollup',
+  label: 'Rollup',
+  icon: 'Σ',
+  description: 'Sum, average, count, min or max over linked records',
+  defaultOptions: () => ({ link: '', field: '', aggregate: 'sum' }),
+  summable: true,
+});
+export const autonumber = computed({
+  type: 'autonumber',
+  label: 'Autonumber',
+  icon: '№',
+  description: 'A running number such as INV-2026-0001',
+  defaultOptions: () => ({ format: '{0000}', gapless: false }),
+});

@@ -24,7 +24,10 @@ export function readDate(text: string): string | null {
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(t);
   if (iso) [y, m, d] = [+iso[1], +iso[2], +iso[3]];
   else {
-    const parts = t.split(/[./\-\s]+/).filter(Boolean).map(Number);
+    const parts = t
+      .split(/[./\-\s]+/)
+      .filter(Boolean)
+      .map(Number);
     if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n))) return null;
     const order = parts[0] > 31 ? 'ymd' : dateOrder();
     const at = (c: string) => parts[order.indexOf(c)];

@@ -12,7 +12,22 @@ import type { Field } from '../api/types';
 
 export type { FilterOp };
 
-export type Editor = 'text' | 'longText' | 'number' | 'money' | 'percent' | 'boolean' | 'date' | 'dateTime' | 'duration' | 'select' | 'multiSelect' | 'user' | 'link' | 'attachment' | 'none';
+export type Editor =
+  | 'text'
+  | 'longText'
+  | 'number'
+  | 'money'
+  | 'percent'
+  | 'boolean'
+  | 'date'
+  | 'dateTime'
+  | 'duration'
+  | 'select'
+  | 'multiSelect'
+  | 'user'
+  | 'link'
+  | 'attachment'
+  | 'none';
 
 /** Reading text: a wire value, or a message saying why it is not one. */
 export type Parsed = { value: unknown } | { error: string };
@@ -50,7 +65,14 @@ export interface UIProps {
 export type UIFieldType = UIProps & TypeFlags;
 
 /** What the designer assumes of a type the engine it was built with does not know: read-only, filtered by emptiness only. */
-const UNKNOWN: Omit<FieldCapabilities, 'filterType'> = { computed: true, sortable: false, canBePrimary: false, searchable: false, canBeUnique: false, operators: ['isEmpty', 'isNotEmpty'] };
+const UNKNOWN: Omit<FieldCapabilities, 'filterType'> = {
+  computed: true,
+  sortable: false,
+  canBePrimary: false,
+  searchable: false,
+  canBeUnique: false,
+  operators: ['isEmpty', 'isNotEmpty'],
+};
 
 /** The engine's capabilities of a field (its type's flags; sort and filter those of the type it delegates to). */
 export function capabilities(field: { type: string; options?: Record<string, unknown> }): FieldCapabilities {

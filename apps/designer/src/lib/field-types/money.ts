@@ -4,7 +4,19 @@ import { base, isEmpty } from './field-type';
 import { workspace } from '../state/workspace.svelte';
 
 const CODE_RE = /\b([A-Za-z]{3})\b/;
-const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY', lei: 'RON', '₽': 'RUB', '₴': 'UAH', zł: 'PLN', Kč: 'CZK', '₹': 'INR', CHF: 'CHF' };
+const SYMBOLS: Record<string, string> = {
+  '€': 'EUR',
+  $: 'USD',
+  '£': 'GBP',
+  '¥': 'JPY',
+  lei: 'RON',
+  '₽': 'RUB',
+  '₴': 'UAH',
+  zł: 'PLN',
+  Kč: 'CZK',
+  '₹': 'INR',
+  CHF: 'CHF',
+};
 
 export const money = base({
   type: 'money',
@@ -16,8 +28,14 @@ export const money = base({
   align: 'right',
   summable: true,
   defaultOptions: () => ({ currency: workspace.baseCurrency }),
-  format: (v, f) => (isEmpty(v) ? '' : typeof v === 'object' ? formatMoney(v.amount, v.currency ?? f.options?.currency ?? workspace.baseCurrency) : String(v)),
-  toText: (v, f) => (isEmpty(v) ? '' : typeof v === 'object' ? (f.options?.currency ? String(v.amount) : `${v.amount} ${v.currency}`) : String(v)),
+  format: (v, f) =>
+    isEmpty(v)
+      ? ''
+      : typeof v === 'object'
+        ? formatMoney(v.amount, v.currency ?? f.options?.currency ?? workspace.baseCurrency)
+        : String(v),
+  toText: (v, f) =>
+    isEmpty(v) ? '' : typeof v === 'object' ? (f.options?.currency ? String(v.amount) : `${v.amount} ${v.currency}`) : String(v),
   parse(t, f, current) {
     if (t.trim() === '') return { value: null };
     let currency: string | undefined;

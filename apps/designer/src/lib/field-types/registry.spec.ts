@@ -25,7 +25,8 @@ describe('fieldTypes', () => {
   });
 
   test('a type’s preferred operator comes first', () => {
-    for (const type of ['text', 'longText', 'email', 'phone', 'url']) expect(fieldTypes.operators({ type, options: {} })[0]).toBe('contains');
+    for (const type of ['text', 'longText', 'email', 'phone', 'url'])
+      expect(fieldTypes.operators({ type, options: {} })[0]).toBe('contains');
     expect(fieldTypes.operators({ type: 'number', options: {} })[0]).toBe('eq');
   });
 

@@ -22,8 +22,27 @@ import { user } from './user';
 import { email, phone, url } from './validated-text';
 
 const ALL: UIFieldType[] = [
-  text, longText, email, phone, url, number, money, percent, duration, date, dateTime, boolean,
-  select, multiSelect, user, link, lookup, rollup, formula, autonumber, attachment,
+  text,
+  longText,
+  email,
+  phone,
+  url,
+  number,
+  money,
+  percent,
+  duration,
+  date,
+  dateTime,
+  boolean,
+  select,
+  multiSelect,
+  user,
+  link,
+  lookup,
+  rollup,
+  formula,
+  autonumber,
+  attachment,
 ];
 
 const byType = new Map<string, UIFieldType>();
@@ -33,7 +52,16 @@ for (const t of ALL) {
 }
 
 function unknownType(type: string): UIFieldType {
-  return base({ type, label: type, icon: '?', group: 'Other', description: 'A type this version of the designer does not know', format: formatAny, toText: formatAny, editor: 'none' });
+  return base({
+    type,
+    label: type,
+    icon: '?',
+    group: 'Other',
+    description: 'A type this version of the designer does not know',
+    format: formatAny,
+    toText: formatAny,
+    editor: 'none',
+  });
 }
 
 export const fieldTypes = {

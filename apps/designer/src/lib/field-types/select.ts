@@ -37,7 +37,10 @@ export const multiSelect = base({
   format: (v) => (Array.isArray(v) ? v.join(', ') : ''),
   toText: (v) => (Array.isArray(v) ? v.join(', ') : ''),
   parse(t, f) {
-    const parts = t.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean);
+    const parts = t
+      .split(/[,;\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     const out: string[] = [];
     for (const p of parts) {
       const v = matchChoice(f, p);

@@ -2,7 +2,15 @@
 import { base } from './field-type';
 
 function make(type: string, label: string, icon: string, description: string) {
-  return base({ type, label, icon, group: 'Text', description, defaultOp: 'contains', parse: (t) => ({ value: t.trim() === '' ? null : t.trim() }) });
+  return base({
+    type,
+    label,
+    icon,
+    group: 'Text',
+    description,
+    defaultOp: 'contains',
+    parse: (t) => ({ value: t.trim() === '' ? null : t.trim() }),
+  });
 }
 
 export const email = make('email', 'Email', '@', 'An email address');

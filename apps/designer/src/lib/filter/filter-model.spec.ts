@@ -9,7 +9,19 @@ import type { Field, Table } from '../api/types';
 import { fieldTypes } from '../field-types/registry';
 import { activeCount, ANCHORS, emptyGroup, fromApiFilter, newCondition, toApiFilter, type Condition, type Group } from './filter-model';
 
-const f = (key: string, type: string, options: Record<string, unknown> = {}, primary = false): Field => ({ id: `id-${key}`, key, label: key, type, options, required: false, unique: false, default: null, searchable: false, position: 0, primary });
+const f = (key: string, type: string, options: Record<string, unknown> = {}, primary = false): Field => ({
+  id: `id-${key}`,
+  key,
+  label: key,
+  type,
+  options,
+  required: false,
+  unique: false,
+  default: null,
+  searchable: false,
+  position: 0,
+  primary,
+});
 const table: Table = {
   id: 't',
   key: 'orders',
@@ -40,9 +52,12 @@ function cond(field: string, op: Condition['op'], value = '', extra: Partial<Con
 const group = (conj: 'and' | 'or', ...items: Group['items']): Group => ({ kind: 'group', conj, items });
 
 describe('operators', () => {
-  test.each(table.fields.filter((x) => x.type !== 'hologram').map((x) => [x.key, x.type]))('%s (%s): exactly the ones the API accepts', (key) => {
-    expect(new Set(fieldTypes.operators(field(key)))).toEqual(new Set(fieldCapabilities(field(key)).operators));
-  });
+  test.each(table.fields.filter((x) => x.type !== 'hologram').map((x) => [x.key, x.type]))(
+    '%s (%s): exactly the ones the API accepts',
+    (key) => {
+      expect(new Set(fieldTypes.operators(field(key)))).toEqual(new Set(fieldCapabilities(field(key)).operators));
+    },
+  );
 
   test('a formula filters as its result: text ops for text, ordered ops for money, emptiness only when volatile', () => {
     expect(fieldTypes.operators(field('label'))).toContain('contains');
@@ -78,12 +93,24 @@ describe('toApiFilter', () => {
     ['percent points → a fraction', cond('vat', 'eq', '19.5 %'), { field: 'vat', op: 'eq', value: 0.195 }],
     ['yes / no', cond('paid', 'eq', 'false'), { field: 'paid', op: 'eq', value: false }],
     ['a date', cond('due', 'lt', '2026-11-26'), { field: 'due', op: 'lt', value: '2026-11-26' }],
-    ['a relative date', cond('due', 'gte', '', { relative: true, anchor: 'startOfMonth', offset: -1, unit: 'month' }), { field: 'due', op: 'gte', value: { relative: 'startOfMonth', offset: -1, unit: 'month' } }],
-    ['days are the default unit', cond('due', 'lte', '', { relative: true, anchor: 'today', offset: 7 }), { field: 'due', op: 'lte', value: { relative: 'today', offset: 7 } }],
+    [
+      'a relative date',
+      cond('due', 'gte', '', { relative: true, anchor: 'startOfMonth', offset: -1, unit: 'month' }),
+      { field: 'due', op: 'gte', value: { relative: 'startOfMonth', offset: -1, unit: 'month' } },
+    ],
+    [
+      'days are the default unit',
+      cond('due', 'lte', '', { relative: true, anchor: 'today', offset: 7 }),
+      { field: 'due', op: 'lte', value: { relative: 'today', offset: 7 } },
+    ],
     ['a duration', cond('took', 'gt', '1:30:00'), { field: 'took', op: 'gt', value: 5400 }],
     ['a list typed with commas', cond('code', 'in', 'A, B;C'), { field: 'code', op: 'in', value: ['A', 'B', 'C'] }],
     ['a list of picked choices', cond('tier', 'nin', '', { values: ['gold'] }), { field: 'tier', op: 'nin', value: ['gold'] }],
-    ['linked records picked, whatever the operator', cond('client', 'eq', '', { values: ['0190f1f4-6c2e-7a3b-8c4d-1234567890ab'] }), { field: 'client', op: 'eq', value: ['0190f1f4-6c2e-7a3b-8c4d-1234567890ab'] }],
+    [
+      'linked records picked, whatever the operator',
+      cond('client', 'eq', '', { values: ['0190f1f4-6c2e-7a3b-8c4d-1234567890ab'] }),
+      { field: 'client', op: 'eq', value: ['0190f1f4-6c2e-7a3b-8c4d-1234567890ab'] },
+    ],
     ['between', cond('qty', 'between', '1', { value2: '5' }), { field: 'qty', op: 'between', value: [1, 5] }],
     ['is empty needs no value', cond('due', 'isEmpty', 'ignored'), { field: 'due', op: 'isEmpty' }],
     ['a text formula compares text', cond('label', 'contains', 'x'), { field: 'label', op: 'contains', value: 'x' }],
@@ -109,7 +136,12 @@ describe('toApiFilter', () => {
     expect(toApiFilter(table, g)).toEqual({
       and: [
         { field: 'paid', op: 'eq', value: true },
-        { or: [{ field: 'qty', op: 'gt', value: 10 }, { field: 'code', op: 'startsWith', value: 'VIP' }] },
+        {
+          or: [
+            { field: 'qty', op: 'gt', value: 10 },
+            { field: 'code', op: 'startsWith', value: 'VIP' },
+          ],
+        },
       ],
     });
     expect(activeCount(table, g)).toBe(3);
@@ -125,14 +157,29 @@ describe('fromApiFilter (a saved view read back)', () => {
     { field: 'due', op: 'gte', value: { relative: 'startOfWeek', offset: -2, unit: 'week' } },
     { field: 'qty', op: 'between', value: [1, 5] },
     { field: 'code', op: 'nin', value: ['A', 'B'] },
-    { and: [{ field: 'paid', op: 'eq', value: true }, { or: [{ field: 'qty', op: 'gt', value: 10 }, { field: 'due', op: 'isNotEmpty' }] }] },
+    {
+      and: [
+        { field: 'paid', op: 'eq', value: true },
+        {
+          or: [
+            { field: 'qty', op: 'gt', value: 10 },
+            { field: 'due', op: 'isNotEmpty' },
+          ],
+        },
+      ],
+    },
   ])('%j comes back unchanged through the builder', (filter) => {
     expect(toApiFilter(table, fromApiFilter(table, filter))).toEqual(filter);
     expect(toApiFilter(table, fromApiFilter(table, JSON.stringify(filter)))).toEqual(filter);
   });
 
   test('shows values as they are typed: percent points, durations', () => {
-    const g = fromApiFilter(table, { and: [{ field: 'vat', op: 'eq', value: 0.195 }, { field: 'took', op: 'eq', value: 5400 }] });
+    const g = fromApiFilter(table, {
+      and: [
+        { field: 'vat', op: 'eq', value: 0.195 },
+        { field: 'took', op: 'eq', value: 5400 },
+      ],
+    });
     expect(g.items.map((c) => (c as Condition).value)).toEqual(['19.5', '1:30:00']);
   });
 

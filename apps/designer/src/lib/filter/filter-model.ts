@@ -50,7 +50,14 @@ export const OP_LABELS: Record<FilterOp, string> = {
   between: 'between',
 };
 
-export const DATE_OP_LABELS: Partial<Record<FilterOp, string>> = { lt: 'before', lte: 'on or before', gt: 'after', gte: 'on or after', eq: 'on', ne: 'not on' };
+export const DATE_OP_LABELS: Partial<Record<FilterOp, string>> = {
+  lt: 'before',
+  lte: 'on or before',
+  gt: 'after',
+  gte: 'on or after',
+  eq: 'on',
+  ne: 'not on',
+};
 
 const ANCHOR_LABELS: Record<Anchor, string> = {
   today: 'today',
@@ -60,7 +67,10 @@ const ANCHOR_LABELS: Record<Anchor, string> = {
   startOfYear: 'start of this year',
 };
 /** The anchors of relative dates (every one the engine knows), in the order of the menu. */
-export const ANCHORS: { value: Anchor; label: string }[] = (Object.keys(ANCHOR_LABELS) as Anchor[]).map((value) => ({ value, label: ANCHOR_LABELS[value] }));
+export const ANCHORS: { value: Anchor; label: string }[] = (Object.keys(ANCHOR_LABELS) as Anchor[]).map((value) => ({
+  value,
+  label: ANCHOR_LABELS[value],
+}));
 
 export function isDateField(f: Field | undefined): boolean {
   return !!f && (f.type === 'date' || f.type === 'dateTime');
@@ -69,7 +79,18 @@ export function isDateField(f: Field | undefined): boolean {
 export function newCondition(t: Table, fieldKey?: string): Condition {
   const f = t.fields.find((x) => x.key === fieldKey) ?? t.fields.find((x) => x.primary) ?? t.fields[0];
   const ops: FilterOp[] = f ? fieldTypes.operators(f) : ['eq'];
-  return { kind: 'condition', field: f?.key ?? '', op: ops[0], value: '', value2: '', values: [], relative: false, anchor: 'today', offset: 0, unit: 'day' };
+  return {
+    kind: 'condition',
+    field: f?.key ?? '',
+    op: ops[0],
+    value: '',
+    value2: '',
+    values: [],
+    relative: false,
+    anchor: 'today',
+    offset: 0,
+    unit: 'day',
+  };
 }
 
 export function emptyGroup(conj: 'and' | 'or' = 'and'): Group {

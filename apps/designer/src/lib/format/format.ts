@@ -40,7 +40,14 @@ function df(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
 type Fmt = { format(v: any): string };
 
 export function formatNumber(v: number | string, scale?: number): string {
-  const f = nf(`n${scale ?? ''}`, () => new Intl.NumberFormat(locale, scale === undefined ? { maximumFractionDigits: 20 } : { minimumFractionDigits: scale, maximumFractionDigits: scale }));
+  const f = nf(
+    `n${scale ?? ''}`,
+    () =>
+      new Intl.NumberFormat(
+        locale,
+        scale === undefined ? { maximumFractionDigits: 20 } : { minimumFractionDigits: scale, maximumFractionDigits: scale },
+      ),
+  );
   return (f as Fmt).format(v);
 }
 

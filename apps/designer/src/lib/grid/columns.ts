@@ -18,7 +18,8 @@ export function columnsFrom(t: Table, spec: { field: string; width?: number }[] 
     const f = t.fields.find((x) => x.key === c.field);
     if (f && !out.some((o) => o.field.key === f.key)) out.push({ field: f, width: clampWidth(c.width ?? defaultWidth(f.type)) });
   }
-  if (!out.length) for (const f of [...t.fields].sort((a, b) => a.position - b.position)) out.push({ field: f, width: defaultWidth(f.type) });
+  if (!out.length)
+    for (const f of [...t.fields].sort((a, b) => a.position - b.position)) out.push({ field: f, width: defaultWidth(f.type) });
   return out;
 }
 

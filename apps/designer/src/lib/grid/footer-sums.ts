@@ -37,7 +37,10 @@ export function columnTotal(field: Field, rows: RecordT[]): ColumnTotal {
       const cur = String(v.currency ?? field.options?.currency ?? '');
       byCur.set(cur, [...(byCur.get(cur) ?? []), v.amount]);
     }
-    const money = [...byCur].map(([currency, amounts]) => ({ amount: currency ? padToMinorUnits(sumDecimals(amounts), currency) : sumDecimals(amounts), currency }));
+    const money = [...byCur].map(([currency, amounts]) => ({
+      amount: currency ? padToMinorUnits(sumDecimals(amounts), currency) : sumDecimals(amounts),
+      currency,
+    }));
     return { filled, sum: null, money: money.length ? money : null };
   }
   const nums = values.filter(isNumber);
@@ -46,7 +49,8 @@ export function columnTotal(field: Field, rows: RecordT[]): ColumnTotal {
 
 export function columnSum(field: Field, rows: RecordT[]): FooterSum | null {
   const t = columnTotal(field, rows);
-  if (t.money) return { text: t.money.map((m) => (m.currency ? formatMoney(m.amount, m.currency) : m.amount)).join(' · '), filled: t.filled };
+  if (t.money)
+    return { text: t.money.map((m) => (m.currency ? formatMoney(m.amount, m.currency) : m.amount)).join(' · '), filled: t.filled };
   if (t.sum === null) return { text: '', filled: t.filled };
   if (field.type === 'duration') return { text: formatDuration(Number(t.sum)), filled: t.filled };
   return { text: formatNumber(t.sum, field.options?.scale), filled: t.filled };

@@ -118,7 +118,10 @@ export class GridEditor {
       else if (Object.values(patch).some((v) => v !== null && v !== '')) creates.push(patch);
     });
     if (problems.length) {
-      toasts.show('error', `Nothing was pasted. ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`);
+      toasts.show(
+        'error',
+        `Nothing was pasted. ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`,
+      );
       return;
     }
     const entry: UndoEntry = { label: 'paste', changes: [], created: [] };
@@ -142,13 +145,20 @@ export class GridEditor {
         } catch (e) {
           refused += creates.length;
           const first = e instanceof ApiError ? e.details?.records?.[0] : undefined;
-          toasts.show('error', `New rows were not created: ${first ? `row ${startRow + updates.length + first.index + 1}: ${first.error?.message}` : describeError(e)}`);
+          toasts.show(
+            'error',
+            `New rows were not created: ${first ? `row ${startRow + updates.length + first.index + 1}: ${first.error?.message}` : describeError(e)}`,
+          );
         }
       }
     });
     this.push(entry);
     const done = entry.changes.length + entry.created.length;
-    toasts.show(refused ? 'error' : 'success', `Pasted into ${done} record${done === 1 ? '' : 's'}${entry.created.length ? ` (${entry.created.length} new)` : ''}${refused ? `; ${refused} refused — see the marked cells` : ''}`, done ? { label: 'Undo', run: () => void this.undo() } : undefined);
+    toasts.show(
+      refused ? 'error' : 'success',
+      `Pasted into ${done} record${done === 1 ? '' : 's'}${entry.created.length ? ` (${entry.created.length} new)` : ''}${refused ? `; ${refused} refused — see the marked cells` : ''}`,
+      done ? { label: 'Undo', run: () => void this.undo() } : undefined,
+    );
   }
 
   private async saveQuiet(rec: RecordT, patch: Record<string, unknown>): Promise<boolean> {
@@ -169,10 +179,17 @@ export class GridEditor {
     this.undoStack = this.undoStack.slice(0, -1);
     await progress.track(async () => {
       for (const ch of e.changes) {
-        const rec = this.source.byId(ch.id) ?? (await recordsApi(this.table.key).get(ch.id).catch(() => null));
+        const rec =
+          this.source.byId(ch.id) ??
+          (await recordsApi(this.table.key)
+            .get(ch.id)
+            .catch(() => null));
         if (rec) await this.saveQuiet(rec, ch.before);
       }
-      for (const id of e.created) await recordsApi(this.table.key).remove(id).catch(() => undefined);
+      for (const id of e.created)
+        await recordsApi(this.table.key)
+          .remove(id)
+          .catch(() => undefined);
       if (e.created.length) this.source.remove(e.created);
     });
     toasts.show('info', `Undone: ${e.label}`);

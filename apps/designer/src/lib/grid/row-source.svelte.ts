@@ -95,11 +95,19 @@ export class RowSource {
     this.loading = true;
     this.controller = new AbortController();
     const first = this.rows.length === 0;
-    const body: Record<string, unknown> = { limit, sort: this.query.sort || undefined, q: this.query.q || undefined, filter: this.query.filter ?? undefined };
+    const body: Record<string, unknown> = {
+      limit,
+      sort: this.query.sort || undefined,
+      q: this.query.q || undefined,
+      filter: this.query.filter ?? undefined,
+    };
     if (this.cursor) body.after = this.cursor;
     body.count = first ? 'estimate' : 'none';
     if (this.hasLinks) body.expand = 'links';
-    const r = await api.post<ListResult>(`/tables/${enc(this.table)}/records/query`, body, { signal: this.controller.signal, quiet: !first });
+    const r = await api.post<ListResult>(`/tables/${enc(this.table)}/records/query`, body, {
+      signal: this.controller.signal,
+      quiet: !first,
+    });
     if (gen !== this.generation) return;
     if (this.hasLinks) rememberExpanded(this.meta, r.items);
     const fresh = r.items.filter((x) => !this.ids.has(x.id));
@@ -121,7 +129,11 @@ export class RowSource {
   /** Replaces an estimated total with the exact one (itself an estimate beyond 100,000 matches). */
   private async exactTotal(gen: number, body: Record<string, unknown>): Promise<void> {
     try {
-      const r = await api.post<ListResult>(`/tables/${enc(this.table)}/records/query`, { ...body, limit: 1, count: 'exact', expand: undefined }, { quiet: true });
+      const r = await api.post<ListResult>(
+        `/tables/${enc(this.table)}/records/query`,
+        { ...body, limit: 1, count: 'exact', expand: undefined },
+        { quiet: true },
+      );
       if (gen !== this.generation || this.done || !this.totalIsEstimate || r.total === null) return;
       this.total = Math.max(r.total, this.rows.length);
       this.totalIsEstimate = r.totalIsEstimate;

@@ -12,12 +12,30 @@ import { parseTsv, toTsv } from './tsv';
 describe('parseTsv', () => {
   test.each([
     ['one cell', 'a', [['a']]],
-    ['cells split by tabs, rows by line breaks', 'a\tb\nc\td', [['a', 'b'], ['c', 'd']]],
+    [
+      'cells split by tabs, rows by line breaks',
+      'a\tb\nc\td',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
     ['Windows and old Mac line breaks', 'a\r\nb\rc', [['a'], ['b'], ['c']]],
-    ['empty cells keep their place', 'a\t\tc\n\tb\t', [['a', '', 'c'], ['', 'b', '']]],
+    [
+      'empty cells keep their place',
+      'a\t\tc\n\tb\t',
+      [
+        ['a', '', 'c'],
+        ['', 'b', ''],
+      ],
+    ],
     ['an empty line is a row with one empty cell', 'a\n\nb', [['a'], [''], ['b']]],
     ['a trailing line break ends the last row', 'a\tb\n', [['a', 'b']]],
-    ['quotes hold tabs, line breaks and doubled quotes', '"x\ty"\t"line 1\nline 2"\t"say ""hi"""', [['x\ty', 'line 1\nline 2', 'say "hi"']]],
+    [
+      'quotes hold tabs, line breaks and doubled quotes',
+      '"x\ty"\t"line 1\nline 2"\t"say ""hi"""',
+      [['x\ty', 'line 1\nline 2', 'say "hi"']],
+    ],
     ['a quote inside a cell is text', 'the 12" pipe\tb', [['the 12" pipe', 'b']]],
     ['an empty quoted cell', '""\tb', [['', 'b']]],
     ['nothing', '', []],
@@ -26,7 +44,12 @@ describe('parseTsv', () => {
   });
 
   test('toTsv quotes only what needs it', () => {
-    expect(toTsv([['a', 'b c'], ['x\ty', 'say "hi"', 'two\nlines']])).toBe('a\tb c\n"x\ty"\t"say ""hi"""\t"two\nlines"');
+    expect(
+      toTsv([
+        ['a', 'b c'],
+        ['x\ty', 'say "hi"', 'two\nlines'],
+      ]),
+    ).toBe('a\tb c\n"x\ty"\t"say ""hi"""\t"two\nlines"');
   });
 
   test('what toTsv writes, parseTsv reads back', () => {
@@ -43,8 +66,25 @@ describe('parseTsv', () => {
 });
 
 describe('pasted cells through their field type', () => {
-  const field = (type: string, options: Record<string, unknown> = {}): Field => ({ id: 'f', key: 'f', label: 'F', type, options, required: false, unique: false, default: null, searchable: false, position: 0, primary: false });
-  const choices = { choices: [{ id: 'c1', value: 'Gold' }, { id: 'c2', value: 'Silver' }] };
+  const field = (type: string, options: Record<string, unknown> = {}): Field => ({
+    id: 'f',
+    key: 'f',
+    label: 'F',
+    type,
+    options,
+    required: false,
+    unique: false,
+    default: null,
+    searchable: false,
+    position: 0,
+    primary: false,
+  });
+  const choices = {
+    choices: [
+      { id: 'c1', value: 'Gold' },
+      { id: 'c2', value: 'Silver' },
+    ],
+  };
 
   test.each([
     ['text', {}, 'Ada', { value: 'Ada' }],
@@ -70,7 +110,13 @@ describe('pasted cells through their field type', () => {
   });
 
   test('a copied cell pastes back to the same value', () => {
-    for (const [type, value] of [['number', '1234.5'], ['percent', 0.195], ['duration', 5400], ['date', '2026-11-26'], ['boolean', true]] as const) {
+    for (const [type, value] of [
+      ['number', '1234.5'],
+      ['percent', 0.195],
+      ['duration', 5400],
+      ['date', '2026-11-26'],
+      ['boolean', true],
+    ] as const) {
       const f = field(type);
       const ft = fieldTypes.get(type);
       expect(ft.parse(ft.toText(value, f), f)).toEqual({ value });

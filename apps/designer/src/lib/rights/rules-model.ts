@@ -24,7 +24,10 @@ export interface Matrix {
   manageAll: boolean;
 }
 
-const isOwn = (c: Record<string, unknown> | undefined) => !!c && Object.keys(c).length === 1 && (c.owner === '$me' || (typeof c.owner === 'object' && c.owner !== null && (c.owner as Record<string, unknown>).$eq === '$me'));
+const isOwn = (c: Record<string, unknown> | undefined) =>
+  !!c &&
+  Object.keys(c).length === 1 &&
+  (c.owner === '$me' || (typeof c.owner === 'object' && c.owner !== null && (c.owner as Record<string, unknown>).$eq === '$me'));
 
 function emptyRow(): Record<MatrixAction, Cell> {
   return { read: 'none', create: 'none', update: 'none', delete: 'none', export: 'none' };
@@ -76,8 +79,10 @@ export function toRules(m: Matrix): Rule[] {
       else if (c === 'custom') out.push(...(m.custom[`${subject}:${a}`] ?? []));
     }
   }
-  for (const [subject, fields] of Object.entries(m.hidden)) if (fields.length) out.push({ action: 'read', subject, fields, inverted: true });
-  for (const [subject, fields] of Object.entries(m.readonly)) if (fields.length) out.push({ action: 'update', subject, fields, inverted: true });
+  for (const [subject, fields] of Object.entries(m.hidden))
+    if (fields.length) out.push({ action: 'read', subject, fields, inverted: true });
+  for (const [subject, fields] of Object.entries(m.readonly))
+    if (fields.length) out.push({ action: 'update', subject, fields, inverted: true });
   return [...out, ...m.other];
 }
 

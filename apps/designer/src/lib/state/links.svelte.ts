@@ -51,7 +51,11 @@ async function flush(): Promise<void> {
     const list = [...ids];
     for (const id of list) labels.set(`${tableRef}:${id}`, '…');
     try {
-      const r = await api.post<{ items: RecordT[] }>(`/tables/${enc(tableRef)}/records/query`, { filter: { field: 'id', op: 'in', value: list }, limit: Math.min(1000, list.length) }, { quiet: true });
+      const r = await api.post<{ items: RecordT[] }>(
+        `/tables/${enc(tableRef)}/records/query`,
+        { filter: { field: 'id', op: 'in', value: list }, limit: Math.min(1000, list.length) },
+        { quiet: true },
+      );
       for (const rec of r.items) rememberLabel(tableRef, rec);
       for (const id of list) if (labels.get(`${tableRef}:${id}`) === '…') labels.set(`${tableRef}:${id}`, '(not visible)');
     } catch {
@@ -68,7 +72,11 @@ export function rememberExpanded(t: Table, recs: RecordT[]): void {
     const pf = target?.fields.find((x) => x.key === target.primaryField);
     for (const r of recs) {
       for (const ref of r.expanded?.[f.key] ?? []) {
-        const text = !ref.readable ? '(hidden)' : pf ? fieldTypes.get(pf.type).format(ref.name, pf) || '(no name)' : String(ref.name ?? ref.id.slice(-6));
+        const text = !ref.readable
+          ? '(hidden)'
+          : pf
+            ? fieldTypes.get(pf.type).format(ref.name, pf) || '(no name)'
+            : String(ref.name ?? ref.id.slice(-6));
         labels.set(`${f.options?.table}:${ref.id}`, text);
         if (target) labels.set(`${target.key}:${ref.id}`, text);
       }

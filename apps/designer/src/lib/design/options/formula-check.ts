@@ -12,7 +12,9 @@ let functionList: Promise<string[]> | null = null;
 export function formulaFunctions(): Promise<string[]> {
   functionList ??= features
     .load()
-    .then(() => (features.has('/api/formula/functions') ? api.get<{ items: string[] }>('/formula/functions', { quiet: true }) : { items: [] }))
+    .then(() =>
+      features.has('/api/formula/functions') ? api.get<{ items: string[] }>('/formula/functions', { quiet: true }) : { items: [] },
+    )
     .then((r) => [...new Set((r.items ?? []).filter((n) => typeof n === 'string'))].sort())
     .catch(() => {
       functionList = null; // try again next time
@@ -28,17 +30,28 @@ export type CheckResult =
 
 export async function checkFormula(table: string, expression: string, signal?: AbortSignal): Promise<CheckResult> {
   try {
-    const r = await api.post<{ type: string; dependencies: string[]; currency?: string }>('/formula/check', { table, expression }, { quiet: true, signal });
+    const r = await api.post<{ type: string; dependencies: string[]; currency?: string }>(
+      '/formula/check',
+      { table, expression },
+      { quiet: true, signal },
+    );
     return { ok: true, type: r.type, dependencies: r.dependencies ?? [], currency: r.currency };
   } catch (e) {
     if (e instanceof ApiError && (e.code === 'FORMULA_ERROR' || e.code === 'CYCLE' || e.status === 422)) {
       const d = e.details ?? {};
       const position = typeof d.position === 'number' ? d.position : null;
       // underline the whole name or number that starts at the position
-      const token = position === null ? '' : (/^([A-Za-z_][A-Za-z0-9_.]*|\d+(\.\d+)?|"[^"]*"?)/.exec(expression.slice(position))?.[0] ?? '');
-      return { ok: false, message: d.message ?? e.message, position, length: typeof d.length === 'number' ? d.length : Math.max(1, token.length) };
+      const token =
+        position === null ? '' : (/^([A-Za-z_][A-Za-z0-9_.]*|\d+(\.\d+)?|"[^"]*"?)/.exec(expression.slice(position))?.[0] ?? '');
+      return {
+        ok: false,
+        message: d.message ?? e.message,
+        position,
+        length: typeof d.length === 'number' ? d.length : Math.max(1, token.length),
+      };
     }
-    if (e instanceof ApiError && e.status === 404) return { ok: null, message: 'Checking is not available on this server yet; the formula is checked when you save.' };
+    if (e instanceof ApiError && e.status === 404)
+      return { ok: null, message: 'Checking is not available on this server yet; the formula is checked when you save.' };
     throw e;
   }
 }
@@ -46,13 +59,23 @@ export async function checkFormula(table: string, expression: string, signal?: A
 export type PreviewResult = { ok: true; value: unknown } | { ok: false; message: string; missing?: boolean };
 
 /** The formula's value on one record (`recordId`), or on a blank record; nothing is saved. */
-export async function previewFormula(table: string, expression: string, recordId: string | null, signal?: AbortSignal): Promise<PreviewResult> {
+export async function previewFormula(
+  table: string,
+  expression: string,
+  recordId: string | null,
+  signal?: AbortSignal,
+): Promise<PreviewResult> {
   try {
-    const r = await api.post<{ value: unknown }>('/formula/preview', { table, expression, ...(recordId ? { recordId } : {}) }, { quiet: true, signal });
+    const r = await api.post<{ value: unknown }>(
+      '/formula/preview',
+      { table, expression, ...(recordId ? { recordId } : {}) },
+      { quiet: true, signal },
+    );
     return { ok: true, value: r.value ?? null };
   } catch (e) {
     if (isMissingEndpoint(e) && !recordId) return { ok: false, message: 'Previews are not available on this server.', missing: true };
-    if (e instanceof ApiError && e.status === 404) return { ok: false, message: 'That record is gone (deleted or not yours to read); choose another one.' };
+    if (e instanceof ApiError && e.status === 404)
+      return { ok: false, message: 'That record is gone (deleted or not yours to read); choose another one.' };
     if (e instanceof ApiError && (e.status === 422 || e.status === 400)) return { ok: false, message: e.details?.message ?? e.message };
     throw e;
   }
