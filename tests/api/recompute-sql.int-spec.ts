@@ -7,7 +7,7 @@
  * ties at half a unit, 18-digit numbers and many decimals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComputedService } from '@tabula/api/computed/computed.service.js';
+import { RecomputeJob } from '@tabula/api/computed/recompute-job.js';
 import { Client, setupAdmin, startTabula, type TestServer } from '../helpers/tabula.js';
 
 let server: TestServer;
@@ -134,7 +134,7 @@ describe('a formula recomputed in SQL stores what the evaluator stores', () => {
     'ROUND(a * b, 20)',
     'a - b',
   ])('%s', async (expression) => {
-    const counters = server.tabula.app.get(ComputedService).recomputed;
+    const counters = server.tabula.app.get(RecomputeJob).recomputed;
     process.env.TABULA_RECOMPUTE_SQL = 'off';
     await setFormula('a / b'); // the same start for both: #DIV/0! on some rows, blanks on others
     await setFormula(expression);
@@ -150,7 +150,7 @@ describe('a formula recomputed in SQL stores what the evaluator stores', () => {
   });
 
   it('a formula with no exact SQL twin stays with the evaluator', async () => {
-    const counters = server.tabula.app.get(ComputedService).recomputed;
+    const counters = server.tabula.app.get(RecomputeJob).recomputed;
     process.env.TABULA_RECOMPUTE_SQL = 'on';
     const before = counters.inDatabase;
     await setFormula('a / b * 2');

@@ -7,12 +7,15 @@ import { WorkspaceModule } from '../workspace/workspace.module.js';
 import { ComputedController } from './computed.controller.js';
 import { ComputedService } from './computed.service.js';
 import { FormulaPreviewService } from './formula-preview.service.js';
+import { ComputedPlans } from './plans.js';
+import { Propagation } from './propagation.js';
 import { RatesService } from './rates.service.js';
+import { RecomputeJob } from './recompute-job.js';
 
 @Module({
   imports: [WorkspaceModule, SchemaModule, StoreModule, AccessModule, JobsModule],
   controllers: [ComputedController],
-  providers: [ComputedService, FormulaPreviewService, RatesService],
+  providers: [ComputedService, ComputedPlans, Propagation, RecomputeJob, FormulaPreviewService, RatesService],
   exports: [ComputedService],
 })
 export class ComputedModule {}

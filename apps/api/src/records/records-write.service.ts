@@ -184,8 +184,7 @@ export class RecordsWriteService {
     }
     await this.autonumbers.reserve(table, prepared);
     const version = this.schema.currentVersion;
-    // rows come back from the INSERT final unless something writes them again after it
-    const wantRows = !opts.returnIds && !this.computed.needsPostPassOnCreate(table);
+    let asInserted = true; // the rows as the INSERT returns them are what the write leaves stored
     const rows = await this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version);
       const used = await this.store.usedIds(sql, this.schema.cachedList(), clientIds, SYSTEM);
@@ -200,14 +199,8 @@ export class RecordsWriteService {
         prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })),
       );
       for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
-      const own = await this.computed.evaluateOwn(sql, table, prepared);
-      // lookups from the links sent with the records: the rows are then inserted final (no second write)
-      const linkedDone = await this.computed.evaluateLinkedNew(
-        sql,
-        table,
-        prepared,
-        this.computed.needsPostPass(table) ? newLinks(prepared, linkWrites) : new Map(),
-      );
+      const change = this.computed.begin(sql, table, 'create');
+      await change.prepare(prepared, linkWrites);
       const inserted = await this.guard(table, () => this.store.insert(sql, table, prepared, user.id, { returnIds: opts.returnIds }));
       if (inserted.length !== prepared.length) {
         const got = new Set(inserted.map((r) => r.id));
@@ -222,16 +215,13 @@ export class RecordsWriteService {
         });
         addAll(losers, table.id, await this.linkWrites.writeNew(sql, user, f, pairs));
       }
-      const touched = losers;
-      for (const writes of linkWrites) for (const [f, ids] of writes) addAll(touched, linkTarget(f), ids);
-      await this.computed.afterWrite(
-        sql,
-        table,
+      const relinked = losers;
+      for (const writes of linkWrites) for (const [f, ids] of writes) addAll(relinked, linkTarget(f), ids);
+      await change.settle(
         prepared.map((p) => p.id),
-        touched,
-        undefined,
-        { own, created: true, linkedDone },
+        { relinked },
       );
+      asInserted = change.final;
       if (single) {
         const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
         for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
@@ -251,7 +241,7 @@ export class RecordsWriteService {
     if (opts.returnIds) return { single, ids: prepared.map((p) => p.id) };
     const inserted = new Map(rows.map((r) => [r.id, r]));
     let fresh = inserted;
-    if (!wantRows) {
+    if (!asInserted) {
       // as stored, with the computed values the write settled
       const again = await this.store.rowsById(
         this.db,
@@ -332,17 +322,18 @@ export class RecordsWriteService {
       await this.access.assertRowsAllowed(sql, user, table, 'update', [{ id: cur.id, data: next, owner_id: cur.owner_id }]);
       // the record's own formulas are evaluated here, so the row is written once (the lock is held)
       const image = { id: cur.id, data: next };
-      const own = await this.computed.evaluateOwn(sql, table, [image]);
+      const change = this.computed.begin(sql, table, 'update');
+      await change.prepare([image]);
       const row = await this.guard(table, () => this.store.update(sql, table, cur.id, image.data, user.id));
+      const relinked = new Map<string, Set<string>>();
+      for (const [f, before, next] of linkChanges) addAll(relinked, linkTarget(f), [...before, ...next]);
+      if (losers.length) addAll(relinked, table.id, losers);
+      await change.settle([cur.id], { relinked, changed: Object.keys(changed) });
       const diff = diffOf(cur.data, changed);
       for (const [f, before, next] of linkChanges) diff[f.slot] = [before, next];
       await this.audit.recordChange(sql, table.id, cur.id, row!.version, 'update', user.id, diff);
-      const touched = new Map<string, Set<string>>();
-      for (const [f, before, next] of linkChanges) addAll(touched, linkTarget(f), [...before, ...next]);
-      if (losers.length) addAll(touched, table.id, losers);
-      await this.computed.afterWrite(sql, table, [cur.id], touched, Object.keys(changed), { own });
-      // with its link-fed computed values as the post-pass stored them, which need no right of the writer
-      const now = this.computed.needsPostPass(table) ? await this.store.fetch(sql, table, cur.id, SYSTEM) : row;
+      // with its link-fed computed values as settle stored them, which need no right of the writer
+      const now = change.final ? row : await this.store.fetch(sql, table, cur.id, SYSTEM);
       return (await this.reader.withLinks(sql, table, [now ?? row!], acc, undefined, user))[0]!;
     });
   }
@@ -369,11 +360,7 @@ export class RecordsWriteService {
             null,
             r.id === cur.id ? undefined : { cascadeOf: cur.id, batch },
           );
-        await this.computed.afterWrite(
-          sql,
-          t,
-          rows.map((r) => r.id),
-        );
+        await this.computed.begin(sql, t, 'delete').settle(rows.map((r) => r.id));
       }
     });
   }
@@ -396,7 +383,7 @@ export class RecordsWriteService {
       for (const r of restored) byTable.set(r.table_id, [...(byTable.get(r.table_id) ?? []), r.id]);
       for (const [tid, ids] of byTable) {
         const t = this.schema.tableById(tid);
-        if (t) await this.computed.afterWrite(sql, t, ids);
+        if (t) await this.computed.begin(sql, t, 'restore').settle(ids);
       }
       const row = await this.store.fetch(sql, table, cur.id, acc.scope);
       return (await this.reader.withLinks(sql, table, [row!], acc))[0]!;
@@ -473,11 +460,6 @@ function addAll(map: Map<string, Set<string>>, key: string, ids: string[]): void
 
 function linkTarget(f: FieldMeta): string {
   return (f.options as { table: string }).table;
-}
-
-/** Record id → link field id → the ids sent (computed-new-rows.ts). */
-function newLinks(rows: { id: string }[], linkWrites: [FieldMeta, string[]][][]): Map<string, Map<string, string[]>> {
-  return new Map(rows.map((r, i) => [r.id, new Map(linkWrites[i]!.map(([f, ids]) => [f.id, ids]))]));
 }
 
 /**
