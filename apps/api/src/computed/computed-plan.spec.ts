@@ -6,39 +6,14 @@
  * not recomputed. A new type must name its options below, so it cannot slip past.
  */
 import { describe, expect, it } from 'vitest';
-import { derivedKind, fieldTypeNames, getFieldType, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import { derivedKind, fieldTypeNames, type TableMeta } from '@tabula/schema-engine';
 import { buildPlan } from './computed-plan.js';
+import { field, ID, table } from './testing/fields.js';
 
-const ID = (n: number) => `0192f0c1-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const LINES = ID(900);
 const ORDERS = ID(901);
 
-function field(tableId: string, n: number, type: string, options: unknown): FieldMeta {
-  return {
-    id: ID(n),
-    tableId,
-    key: `${type}_${n}`,
-    label: type,
-    type,
-    slot: `f${n}`,
-    options: getFieldType(type).parseOptions(options),
-    required: false,
-    unique: false,
-    defaultValue: null,
-    searchable: false,
-    position: n,
-  };
-}
-
-const lines: TableMeta = {
-  id: LINES,
-  workspaceId: ID(0),
-  key: 'lines',
-  label: 'Lines',
-  primaryFieldId: null,
-  position: 0,
-  fields: [field(LINES, 1, 'money', { currency: 'EUR' }), field(LINES, 2, 'text', undefined)],
-};
+const lines = table(LINES, 'lines', [field(LINES, 1, 'money', { currency: 'EUR' }), field(LINES, 2, 'text', undefined)]);
 
 /** Options of each type on the orders table (the link is ID(100), a number ID(101)). */
 const OPTIONS: Record<string, unknown> = {
@@ -55,7 +30,7 @@ const OPTIONS: Record<string, unknown> = {
 function orders(): TableMeta {
   const types = ['link', 'number', ...fieldTypeNames().filter((t) => t !== 'link' && t !== 'number')];
   const fields = types.map((t, i) => field(ORDERS, 100 + i, t, OPTIONS[t]));
-  return { id: ORDERS, workspaceId: ID(0), key: 'orders', label: 'Orders', primaryFieldId: null, position: 1, fields };
+  return table(ORDERS, 'orders', fields, 1);
 }
 
 describe('buildPlan', () => {

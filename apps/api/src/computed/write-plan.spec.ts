@@ -6,34 +6,13 @@
  * and starts the propagation where its readers may have changed.
  */
 import { describe, expect, it } from 'vitest';
-import { getFieldType, type FieldMeta, type TableMeta } from '@tabula/schema-engine';
+import type { FieldMeta } from '@tabula/schema-engine';
 import { buildPlan } from './computed-plan.js';
+import { field, ID, table } from './testing/fields.js';
 import { NOT_PREPARED, preparable, rowsFinal, settleFields, startOf } from './write-plan.js';
 
-const ID = (n: number) => `0192f0c1-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const CLIENTS = ID(900);
 const ORDERS = ID(901);
-
-function field(tableId: string, n: number, type: string, options: unknown): FieldMeta {
-  return {
-    id: ID(n),
-    tableId,
-    key: `k${n}`,
-    label: type,
-    type,
-    slot: `f${n}`,
-    options: getFieldType(type).parseOptions(options),
-    required: false,
-    unique: false,
-    defaultValue: null,
-    searchable: false,
-    position: n,
-  };
-}
-
-function table(id: string, key: string, fields: FieldMeta[]): TableMeta {
-  return { id, workspaceId: ID(0), key, label: key, primaryFieldId: null, position: 0, fields };
-}
 
 const clients = table(CLIENTS, 'clients', [field(CLIENTS, 1, 'text', undefined), field(CLIENTS, 2, 'number', { scale: 2 })]);
 const LINK = field(ORDERS, 100, 'link', { table: CLIENTS });

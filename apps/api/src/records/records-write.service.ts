@@ -187,50 +187,20 @@ export class RecordsWriteService {
     let asInserted = true; // the rows as the INSERT returns them are what the write leaves stored
     const rows = await this.db.tx(async (sql) => {
       await this.schema.assertUnchanged(sql, version);
-      const used = await this.store.usedIds(sql, this.schema.cachedList(), clientIds, SYSTEM);
-      if (used.size) throw idsTaken(clientIds.filter((id) => used.has(id)));
-      // gapless numbers first: the rows are then inserted once, numbered (autonumber.service.ts)
+      await this.assertIdsFree(sql, clientIds);
+      // gapless numbers first, before any row is locked: the rows are then inserted once, numbered (ADR 0009)
       await this.autonumbers.numberGapless(sql, table, prepared);
-      await this.access.assertRowsAllowed(
-        sql,
-        user,
-        table,
-        'create',
-        prepared.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })),
-      );
-      for (const p of prepared) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
+      await this.assertCreateAllowed(sql, user, table, prepared);
       const change = this.computed.begin(sql, table, 'create');
       await change.prepare(prepared, linkWrites);
-      const inserted = await this.guard(table, () => this.store.insert(sql, table, prepared, user.id, { returnIds: opts.returnIds }));
-      if (inserted.length !== prepared.length) {
-        const got = new Set(inserted.map((r) => r.id));
-        throw idsTaken(prepared.filter((p) => !got.has(p.id)).map((p) => p.id));
-      }
-      const losers = new Map<string, Set<string>>(); // records of this table whose targets the new ones took
-      for (const f of linkFields) {
-        const pairs: [string, string[]][] = [];
-        prepared.forEach((p, i) => {
-          const w = linkWrites[i]!.find(([lf]) => lf.id === f.id);
-          if (w && w[1].length) pairs.push([p.id, w[1]]);
-        });
-        addAll(losers, table.id, await this.linkWrites.writeNew(sql, user, f, pairs));
-      }
-      const relinked = losers;
-      for (const writes of linkWrites) for (const [f, ids] of writes) addAll(relinked, linkTarget(f), ids);
+      const inserted = await this.insertNew(sql, user, table, prepared, opts);
+      const relinked = await this.linkNew(sql, user, table, prepared, linkWrites);
       await change.settle(
         prepared.map((p) => p.id),
         { relinked },
       );
       asInserted = change.final;
-      if (single) {
-        const diff = diffOf({}, this.userSlots(table, prepared[0]!.data));
-        for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
-        await this.audit.recordChange(sql, table.id, inserted[0]!.id, 1, 'create', user.id, diff);
-      } else
-        await this.audit.tableEvent(sql, table.id, 'bulk_create', user.id, {
-          count: inserted.length,
-          ids: inserted.slice(0, 1000).map((r) => r.id),
-        });
+      await this.auditCreate(sql, user, table, single, inserted, prepared, linkWrites);
       return inserted;
     });
     this.advisor.noteWrites(
@@ -410,6 +380,87 @@ export class RecordsWriteService {
       await this.audit.tableEvent(sql, table.id, 'bulk_purge', user.id, { count: ids.length });
       return { deleted: ids.length };
     });
+  }
+
+  /** Client ids must be new in the whole workspace (a trashed record keeps its id). */
+  private async assertIdsFree(sql: Sql, clientIds: string[]): Promise<void> {
+    const used = await this.store.usedIds(sql, this.schema.cachedList(), clientIds, SYSTEM);
+    if (used.size) throw idsTaken(clientIds.filter((id) => used.has(id)));
+  }
+
+  /** The user's create rule on every new row, and the attachments their values name. */
+  private async assertCreateAllowed(sql: Sql, user: CurrentUser, table: TableMeta, rows: { id: string; data: Record<string, unknown> }[]) {
+    await this.access.assertRowsAllowed(
+      sql,
+      user,
+      table,
+      'create',
+      rows.map((p) => ({ id: p.id, data: p.data, owner_id: user.id })),
+    );
+    for (const p of rows) await this.attachmentRefs.verifyPatch(sql, table, p.id, p.data);
+  }
+
+  /** One INSERT for the rows; an id taken meanwhile (a concurrent create) is the same 409 as one taken before. */
+  private async insertNew(
+    sql: Sql,
+    user: CurrentUser,
+    table: TableMeta,
+    rows: { id: string; data: Record<string, unknown> }[],
+    opts: CreateOptions,
+  ): Promise<RecordRow[]> {
+    const inserted = await this.guard(table, () => this.store.insert(sql, table, rows, user.id, { returnIds: opts.returnIds }));
+    if (inserted.length !== rows.length) {
+      const got = new Set(inserted.map((r) => r.id));
+      throw idsTaken(rows.filter((p) => !got.has(p.id)).map((p) => p.id));
+    }
+    return inserted;
+  }
+
+  /**
+   * The links sent with new rows, one statement per link field, through the rights gate on
+   * both sides. Returns the records whose links changed: the targets, and records of this
+   * table that lost a single-valued target to a new row.
+   */
+  private async linkNew(
+    sql: Sql,
+    user: CurrentUser,
+    table: TableMeta,
+    rows: { id: string }[],
+    linkWrites: [FieldMeta, string[]][][],
+  ): Promise<Map<string, Set<string>>> {
+    const relinked = new Map<string, Set<string>>();
+    for (const f of table.fields) {
+      if (f.type !== 'link') continue;
+      const pairs: [string, string[]][] = [];
+      rows.forEach((p, i) => {
+        const w = linkWrites[i]!.find(([lf]) => lf.id === f.id);
+        if (w && w[1].length) pairs.push([p.id, w[1]]);
+      });
+      addAll(relinked, table.id, await this.linkWrites.writeNew(sql, user, f, pairs));
+    }
+    for (const writes of linkWrites) for (const [f, ids] of writes) addAll(relinked, linkTarget(f), ids);
+    return relinked;
+  }
+
+  /** A single create: its history row with the values entered; a batch: one summary event. */
+  private async auditCreate(
+    sql: Sql,
+    user: CurrentUser,
+    table: TableMeta,
+    single: boolean,
+    inserted: RecordRow[],
+    rows: { id: string; data: Record<string, unknown> }[],
+    linkWrites: [FieldMeta, string[]][][],
+  ): Promise<void> {
+    if (single) {
+      const diff = diffOf({}, this.userSlots(table, rows[0]!.data));
+      for (const [f, ids] of linkWrites[0]!) if (ids.length) diff[f.slot] = [null, ids];
+      await this.audit.recordChange(sql, table.id, inserted[0]!.id, 1, 'create', user.id, diff);
+    } else
+      await this.audit.tableEvent(sql, table.id, 'bulk_create', user.id, {
+        count: inserted.length,
+        ids: inserted.slice(0, 1000).map((r) => r.id),
+      });
   }
 
   /** Slots that the write sets and that changed after `version` (from the audit trail). */
