@@ -61,14 +61,16 @@ export class ComputedWrite {
     const plan = this.engine.plans.plan(this.table);
     const can = preparable(plan, this.kind);
     if (!can.own || !rows.length) return;
+    this.prepared = can;
+    const linked = can.linked && plan.linked.length > 0;
+    if (!plan.own.length && !linked) return;
     const rate = await this.engine.plans.rateFn(this.sql, this.table);
     const clock = this.engine.ws.valueContext();
     if (plan.own.length) this.filled = fillRows(plan, plan.own, rows, NO_READS, rate, clock, plan.ownInputs);
-    if (can.linked && plan.linked.length) {
+    if (linked) {
       const looks = await lookupValuesForNew(this.sql, this.engine.store, plan.lookups, newLinks(rows, links));
       fillRows(plan, plan.linked, rows, { aggs: new Map(), looks }, rate, clock);
     }
-    this.prepared = can;
   }
 
   /** Whether the rows as written are what the write leaves stored (else re-read them after `settle` to answer). */
