@@ -31,10 +31,7 @@ import { SYSTEM } from '../store/row-scope.js';
 import { ConvertFieldService } from './convert-field.service.js';
 import { RolesService, type RemovalActor } from '../roles/roles.service.js';
 import { fieldOut, tableOut, type FieldOut, type TableOut } from './table-wire.js';
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { isPlainObject } from '@tabula/schema-engine';
 
 @Injectable()
 export class TablesService {
