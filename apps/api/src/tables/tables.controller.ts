@@ -36,7 +36,7 @@ export class TablesController {
 
   @Patch(':table')
   @AdminOnly()
-  async update(@Param('table') table: string, @Input(TableUpdateBody) body: unknown) {
+  async update(@Param('table') table: string, @Input(TableUpdateBody) body: TableUpdateBody) {
     return this.tables.update(table, body);
   }
 

@@ -3,7 +3,7 @@
  * A definition's values (keys, types, options) are checked by schema-engine's
  * field-definition parser, which the configuration document shares.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 const NOT_AN_OBJECT = { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } };
 
@@ -38,6 +38,7 @@ export const TableUpdateBody = Type.Object(
   },
   { additionalProperties: false, 'x-send': 'Send an object with key, label, primaryField or position' },
 );
+export type TableUpdateBody = Static<typeof TableUpdateBody>;
 
 export const FieldCreateBody = Type.Object(FIELD, { 'x-send': 'The body must be a JSON object', 'x-not-object': NOT_AN_OBJECT });
 
