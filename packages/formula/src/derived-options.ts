@@ -21,10 +21,7 @@ import {
 import { compileFormula } from './compile.js';
 import { assertNoCycle } from './cycle.js';
 import { formulaSchema, type TableLookup } from './field-schema.js';
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { isPlainObject } from '@tabula/schema-engine';
 
 function bad(message: string, option: string): never {
   throw new DomainError('VALIDATION_FAILED', message, { options: { code: 'INVALID_OPTION', message, option } });

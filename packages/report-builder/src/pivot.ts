@@ -12,6 +12,7 @@ import {
   DomainError,
   effectiveField,
   getFieldType,
+  isPlainObject,
   normalizeDecimal,
   padToMinorUnits,
   resolveField,
@@ -75,10 +76,6 @@ function bad(message: string, at: string, code = 'INVALID_PIVOT'): never {
   throw new DomainError('VALIDATION_FAILED', message, { [at]: { code, message } });
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function onlyKeys(o: Record<string, unknown>, keys: string[], at: string): void {
   for (const k of Object.keys(o)) if (!keys.includes(k)) bad(`unknown property "${k.slice(0, 40)}"`, at);
 }
@@ -109,7 +106,7 @@ function parseGroups(table: TableMeta, raw: unknown, at: string, canRead?: (f: F
   if (!Array.isArray(raw)) bad(`${at} must be a list of fields`, at);
   return raw.map((g, i) => {
     const where = `${at}[${i}]`;
-    const o = typeof g === 'string' ? { field: g } : isObject(g) ? g : bad(`${where} must be a field key or {field, bucket}`, where);
+    const o = typeof g === 'string' ? { field: g } : isPlainObject(g) ? g : bad(`${where} must be a field key or {field, bucket}`, where);
     onlyKeys(o, ['field', 'bucket'], where);
     const field = pivotField(table, o.field, where, canRead);
     const kind = kindOf(field);
@@ -129,7 +126,7 @@ function parseValues(table: TableMeta, raw: unknown, canRead?: (f: FieldMeta) =>
     bad(`values must be a list of 1 to ${MAX_VALUES} aggregates`, 'values');
   return raw.map((v, i) => {
     const where = `values[${i}]`;
-    if (!isObject(v)) bad(`${where} must be {fn, field}`, where);
+    if (!isPlainObject(v)) bad(`${where} must be {fn, field}`, where);
     onlyKeys(v, ['fn', 'field'], where);
     if (!FNS.includes(v.fn as AggFn)) bad(`fn is one of ${FNS.join(', ')}`, where);
     const fn = v.fn as AggFn;
@@ -163,7 +160,7 @@ function parseValues(table: TableMeta, raw: unknown, canRead?: (f: FieldMeta) =>
 
 /** Validates a pivot body against the table and the fields the reader may read. */
 export function parsePivotSpec(table: TableMeta, body: unknown, canRead?: (f: FieldMeta) => boolean): PivotSpec {
-  if (!isObject(body)) bad('the body must be a pivot {rows, columns, values, filter, q}', 'body');
+  if (!isPlainObject(body)) bad('the body must be a pivot {rows, columns, values, filter, q}', 'body');
   onlyKeys(body, ['rows', 'columns', 'values', 'filter', 'q', 'totals'], 'body');
   const rows = parseGroups(table, body.rows, 'rows', canRead);
   const columns = parseGroups(table, body.columns, 'columns', canRead);

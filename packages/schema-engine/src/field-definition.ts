@@ -12,7 +12,7 @@
  * carry is dropped unless it is given explicitly, which is an error).
  */
 import { DomainError, ValueError } from './errors.js';
-import { isPlainObject } from './field-types/common.js';
+import { isPlainObject } from './plain-object.js';
 import { KEY_RE, validateKey } from './keys.js';
 import { checkDefault, isEmptyInput, type FieldIssue } from './record-codec.js';
 import { getFieldType, hasFieldType } from './registry.js';

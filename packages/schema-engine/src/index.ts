@@ -4,6 +4,7 @@ export * from './types.js';
 export type * from './wire-types.js';
 export * from './decimal.js';
 export * from './uuid.js';
+export * from './plain-object.js';
 export * from './keys.js';
 export * from './registry.js';
 export * from './query/sql-builder.js';

@@ -6,6 +6,7 @@
 import { DomainError, ValueError } from './errors.js';
 import { getFieldType } from './registry.js';
 import type { FieldMeta, TableMeta, ValueContext } from './types.js';
+import { isPlainObject } from './plain-object.js';
 
 export interface FieldIssue {
   code: string;
@@ -14,10 +15,6 @@ export interface FieldIssue {
 
 export function isEmptyInput(v: unknown): boolean {
   return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 export interface DecodeOptions {

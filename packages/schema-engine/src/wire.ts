@@ -14,6 +14,7 @@ export { ERROR_CODES, type ErrorCode } from './errors.js';
 export { KEY_RE, isReservedKey } from './keys.js';
 export { FILTER_OPS, type FilterOp } from './types.js';
 export { fieldCapabilities, fieldTypeNames, hasFieldType, type FieldCapabilities } from './registry.js';
+export { isPlainObject } from './plain-object.js';
 export { compareDecimal, isDecimal, normalizeDecimal, numberToDecimalString, sumDecimals } from './decimal.js';
 export { shiftDecimal } from './conversions/number-text.js';
 export { currencyCodes, isCurrency, minorUnits, padToMinorUnits } from './currencies.js';

@@ -9,6 +9,8 @@
  */
 import { canSubject, DomainError, type StoredRule } from '@tabula/schema-engine';
 import type { Sql } from '../database/database.js';
+import { isPlainObject } from '@tabula/schema-engine';
+import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 
 /**
  * Starts a change to users, roles, groups or memberships: locks the workspace row (one
@@ -33,8 +35,16 @@ export async function assertAdministratorRemains(sql: Sql, workspaceId: string):
   }
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+/**
+ * The request body schema of a rights object (group, role, user) for the input layer: it
+ * refuses what is not an object in the words of `bodyWithKeys`, which checks the keys (the
+ * configuration document's roles pass through it too).
+ */
+export function rightsBody(what: string, properties: TProperties): TObject {
+  return Type.Object(properties, {
+    'x-send': `Send ${what} as a JSON object`,
+    'x-not-object': { body: { code: 'NOT_AN_OBJECT', message: 'must be an object' } },
+  });
 }
 
 /** A JSON object body with only the allowed keys (mass assignment is refused: 400 naming the key). */

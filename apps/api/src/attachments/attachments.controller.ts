@@ -6,6 +6,7 @@
  * Removing a file is an ordinary record PATCH of the field without it.
  */
 import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { AccessService } from '../access/access.service.js';
@@ -29,6 +30,8 @@ export class AttachmentsController {
 
   @Post('tables/:table/records/:id/attachments/:field')
   @HttpCode(201)
+  @ApiConsumes('multipart/form-data') // streamed, so described here rather than checked by the input layer
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } } } })
   async upload(
     @User() user: CurrentUser,
     @Param('table') table: string,

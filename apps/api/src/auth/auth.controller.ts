@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from './auth.service.js';
 import { SESSION_COOKIE, tokenFrom } from './auth.guard.js';
@@ -9,6 +9,8 @@ import type { AppConfig } from '../common/config.js';
 import { packRules } from '@casl/ability/extra';
 import { AccessService } from '../access/access.service.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { Input } from '../common/input.js';
+import { LoginBody, PasswordChangeBody, SetupBody } from './auth.dto.js';
 
 function cookie(token: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
@@ -32,7 +34,7 @@ export class AuthController {
   @Public()
   @Post('setup')
   @HttpCode(201)
-  async setup(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async setup(@Input(SetupBody) body: SetupBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.auth.setup(body);
     reply.header('Set-Cookie', cookie(result.token, this.config.sessionHours * 3600));
     return result;
@@ -41,7 +43,7 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async login(@Input(LoginBody) body: LoginBody, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.auth.login(body, req.ip);
     reply.header('Set-Cookie', cookie(result.token, this.config.sessionHours * 3600));
     return result;
@@ -71,7 +73,7 @@ export class AuthController {
   /** Changes the user's own password; every other session of the user ends. */
   @Post('auth/me/password')
   @HttpCode(200)
-  async changePassword(@User() user: CurrentUser, @Body() body: unknown, @Req() req: FastifyRequest) {
+  async changePassword(@User() user: CurrentUser, @Input(PasswordChangeBody) body: PasswordChangeBody, @Req() req: FastifyRequest) {
     await this.auth.changePassword(user, body, req.ip);
     return { ok: true };
   }

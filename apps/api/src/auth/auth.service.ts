@@ -17,6 +17,7 @@ import type { CurrentUser } from '../access/current-user.js';
 import { dummyHash, hashPassword, validatePassword, verifyPassword } from './password.js';
 import { Throttle } from './throttle.js';
 import { beginRightsChange } from '../access/rights-admin.js';
+import type { LoginBody, PasswordChangeBody, SetupBody } from './auth.dto.js';
 
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,63}$/;
 
@@ -28,10 +29,6 @@ export interface PublicUser {
   groups: string[];
   attributes: Record<string, unknown>;
   active: boolean;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 export function normaliseEmail(v: unknown): string {
@@ -121,18 +118,11 @@ export class AuthService {
     return rows.length > 0;
   }
 
-  async setup(body: unknown): Promise<{ token: string; user: PublicUser }> {
+  /** `body`: checked against SetupBody by the input layer (its values here). */
+  async setup(body: SetupBody): Promise<{ token: string; user: PublicUser }> {
     // Anyone may call this: answer "already set up" before any work (the scrypt hash
     // below costs ~100 ms of CPU). The check in the transaction still decides a race.
     if (await this.isSetUp()) throw alreadySetUp();
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {email, password, name}');
-    for (const k of Object.keys(body)) {
-      if (!['email', 'password', 'name', 'workspaceName', 'baseCurrency', 'timeZone', 'locale'].includes(k)) {
-        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
-          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' },
-        });
-      }
-    }
     const email = normaliseEmail(body.email);
     const pwErr = validatePassword(body.password);
     if (pwErr) throw new DomainError('VALIDATION_FAILED', `Password ${pwErr.message}`, { password: pwErr });
@@ -191,12 +181,7 @@ export class AuthService {
     return { token, user: (await this.publicUser(userId))! };
   }
 
-  async login(body: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
-    if (!isPlainObject(body) || typeof body.email !== 'string' || typeof body.password !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', 'Send {email, password}', {
-        email: { code: 'REQUIRED', message: 'email and password are required' },
-      });
-    }
+  async login(body: LoginBody, address: string): Promise<{ token: string; user: PublicUser }> {
     const email = body.email.trim().toLowerCase().slice(0, 254);
     const wait = Math.max(this.accountThrottle.retryAfter(email), this.addressThrottle.retryAfter(address));
     if (wait > 0) throw new DomainError('TOO_MANY_REQUESTS', 'Too many failed sign-ins; try again later', { retryAfter: wait });
@@ -308,18 +293,7 @@ export class AuthService {
    * A user changes their own password: the current one must be right (failures are
    * throttled like logins); every other session of the user ends.
    */
-  async changePassword(user: CurrentUser, body: unknown, address: string): Promise<void> {
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {currentPassword, newPassword}');
-    for (const k of Object.keys(body)) {
-      if (k !== 'currentPassword' && k !== 'newPassword')
-        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
-          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: currentPassword, newPassword' },
-        });
-    }
-    if (typeof body.currentPassword !== 'string')
-      throw new DomainError('VALIDATION_FAILED', 'currentPassword is required', {
-        currentPassword: { code: 'REQUIRED', message: 'your current password' },
-      });
+  async changePassword(user: CurrentUser, body: PasswordChangeBody, address: string): Promise<void> {
     const pwErr = validatePassword(body.newPassword);
     if (pwErr) throw new DomainError('VALIDATION_FAILED', `New password ${pwErr.message}`, { newPassword: pwErr });
     const key = `password:${user.id}`;

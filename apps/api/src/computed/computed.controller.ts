@@ -1,16 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { checkFormula, formulaSchema, FUNCTION_NAMES } from '@tabula/formula';
-import { DomainError } from '@tabula/schema-engine';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { AccessService } from '../access/access.service.js';
 import { SchemaService } from '../schema/schema.service.js';
 import { ComputedService } from './computed.service.js';
 import { FormulaPreviewService } from './formula-preview.service.js';
 import { RatesService } from './rates.service.js';
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { ExchangeRateBody, FormulaCheckBody, FormulaPreviewBody } from './computed.dto.js';
 
 @Controller()
 export class ComputedController {
@@ -25,14 +23,8 @@ export class ComputedController {
   /** `{table, expression}` → `{type, currency?, dependencies}` or 422 FORMULA_ERROR with the position. */
   @Post('formula/check')
   @HttpCode(200)
-  async check(@User() user: CurrentUser, @Body() body: unknown) {
-    // formulas are designed by administrators; the answer names fields of the table
-    this.access.requireAdmin(user);
-    if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression}', {
-        expression: { code: 'REQUIRED', message: 'table and expression are required' },
-      });
-    }
+  @AdminOnly() // formulas are designed by administrators; the answer names fields of the table
+  async check(@Input(FormulaCheckBody) body: FormulaCheckBody) {
     const table = await this.schema.table(body.table);
     return checkFormula(
       body.expression,
@@ -48,12 +40,7 @@ export class ComputedController {
   /** Evaluates an expression on one real record (or none) without saving anything, as the reader sees the data. */
   @Post('formula/preview')
   @HttpCode(200)
-  async preview(@User() user: CurrentUser, @Body() body: unknown) {
-    if (!isPlainObject(body) || typeof body.table !== 'string' || typeof body.expression !== 'string') {
-      throw new DomainError('VALIDATION_FAILED', 'Send {table, expression, recordId?}', {
-        expression: { code: 'REQUIRED', message: 'table and expression are required' },
-      });
-    }
+  async preview(@User() user: CurrentUser, @Input(FormulaPreviewBody) body: FormulaPreviewBody) {
     return { value: await this.previews.preview(user, body.table, body.expression, body.recordId) };
   }
 
@@ -65,8 +52,8 @@ export class ComputedController {
   /** A new or corrected rate; the records whose formulas convert currencies are recomputed as a job. */
   @Post('exchange-rates')
   @HttpCode(201)
-  async addRate(@User() user: CurrentUser, @Body() body: unknown) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async addRate(@User() user: CurrentUser, @Input(ExchangeRateBody) body: ExchangeRateBody) {
     const rate = await this.rates.add(body, user.id);
     await this.schema.fresh();
     const jobs: string[] = [];

@@ -9,6 +9,7 @@ import { DomainError, isCurrency, normalizeDecimal, parseIsoDate, uuidv7 } from 
 import { DATABASE } from '../database/database.provider.js';
 import type { Database, Sql } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
+import type { ExchangeRateBody } from './computed.dto.js';
 
 export interface RateRow {
   id: string;
@@ -16,10 +17,6 @@ export interface RateRow {
   to: string;
   rate: string;
   date: string;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 /** Divides decimal strings exactly enough for a rate (20 significant digits). */
@@ -62,13 +59,8 @@ export class RatesService {
     return { items };
   }
 
-  async add(body: unknown, userId: string): Promise<RateRow> {
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send {from, to, rate, date}');
-    for (const k of Object.keys(body))
-      if (!['from', 'to', 'rate', 'date'].includes(k))
-        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
-          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'allowed: from, to, rate, date' },
-        });
+  /** `body`: its envelope checked by the input layer (ExchangeRateBody), its values here. */
+  async add(body: ExchangeRateBody, userId: string): Promise<RateRow> {
     const errors: Record<string, { code: string; message: string }> = {};
     if (typeof body.from !== 'string' || !isCurrency(body.from)) errors.from = { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code' };
     if (typeof body.to !== 'string' || !isCurrency(body.to)) errors.to = { code: 'INVALID_CURRENCY', message: 'an ISO 4217 code' };

@@ -2,12 +2,15 @@
  * `GET|PUT /api/config` (administrators) and `GET /api/templates[/:name]` (any signed-in
  * user: the first-run screen lists them right after setup). See docs/configuration.md.
  */
-import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
+import { Controller, Get, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { ConfigDocService } from './config-doc.service.js';
 import { TemplatesService } from './templates.service.js';
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { ConfigBody } from './config-doc.dto.js';
 
 @Controller()
 export class ConfigDocController {
@@ -26,8 +29,8 @@ export class ConfigDocController {
 
   /** Applies a document to an empty workspace, or answers `{applied:false, differences}` and changes nothing. */
   @Put('config')
-  async put(@User() user: CurrentUser, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async put(@User() user: CurrentUser, @Input(ConfigBody) body: unknown, @Req() req: FastifyRequest) {
     return this.config.put(body, user, req.ip);
   }
 

@@ -26,14 +26,8 @@ import { SchemaService } from '../schema/schema.service.js';
 import { TablesService } from '../tables/tables.service.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';
 import { diffConfig, sameJson } from './config-diff.js';
-import {
-  isPlainObject,
-  type ConfigDifference,
-  type ConfigDocument,
-  type ConfigField,
-  type ConfigLayouts,
-  type ConfigView,
-} from './config-doc.types.js';
+import { type ConfigDifference, type ConfigDocument, type ConfigField, type ConfigLayouts, type ConfigView } from './config-doc.types.js';
+import { isPlainObject } from '@tabula/schema-engine';
 import { exportConfig } from './config-export.js';
 import { validateConfig, type ConfigPlan } from './config-validate.js';
 

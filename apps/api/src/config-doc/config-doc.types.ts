@@ -6,6 +6,7 @@
  * See docs/configuration.md.
  */
 import { DomainError, type ErrorCode } from '@tabula/schema-engine';
+import { isPlainObject } from '@tabula/schema-engine';
 
 export const CONFIG_FORMAT = 'tabula-config';
 export const CONFIG_VERSION = 1;
@@ -91,12 +92,6 @@ export interface ConfigIssue {
   code: ErrorCode;
   message: string;
   details?: unknown;
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** A 400 issue; `code` says what is wrong (UNKNOWN_KEY, DUPLICATE, …). */

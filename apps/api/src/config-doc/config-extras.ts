@@ -18,7 +18,6 @@ import { parseCardSpec, parseTableSpec } from '../layouts/layout-spec.js';
 import {
   badIssue,
   issueOf,
-  isPlainObject,
   MAX_VIEWS,
   ROLE_KEYS,
   throwIssues,
@@ -29,6 +28,7 @@ import {
   type ConfigRole,
   type ConfigView,
 } from './config-doc.types.js';
+import { isPlainObject } from '@tabula/schema-engine';
 import type { ConfigModel } from './config-validate.js';
 
 const bad = badIssue;

@@ -37,7 +37,6 @@ import {
   CONFIG_VERSION,
   FORBIDDEN_KEYS,
   issueOf,
-  isPlainObject,
   LINK_OPTION_KEYS,
   MAX_DEPTH,
   MAX_FIELDS,
@@ -53,6 +52,7 @@ import {
   type ConfigTable,
   type WorkspaceSettings,
 } from './config-doc.types.js';
+import { isPlainObject } from '@tabula/schema-engine';
 import { planComputed, type ComputedStep } from './config-computed.js';
 import { validateExtras } from './config-extras.js';
 

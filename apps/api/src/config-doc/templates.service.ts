@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@tabula/schema-engine';
-import { isPlainObject } from './config-doc.types.js';
+import { isPlainObject } from '@tabula/schema-engine';
 
 /** From dist/config-doc/ (or src/config-doc/) of apps/api up to the repository root. */
 export const TEMPLATES_DIR = new URL('../../../../templates/', import.meta.url);

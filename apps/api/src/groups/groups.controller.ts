@@ -1,8 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { GroupsService } from './groups.service.js';
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { GroupBody } from './groups.dto.js';
 
 /** `/api/groups`: groups of users, for administrators only. */
 @Controller('groups')
@@ -20,14 +23,14 @@ export class GroupsController {
 
   @Post()
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async create(@User() user: CurrentUser, @Input(GroupBody) body: unknown, @Req() req: FastifyRequest) {
     return this.groups.create(user, body, req.ip);
   }
 
   @Patch(':id')
-  async update(@User() user: CurrentUser, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async update(@User() user: CurrentUser, @Param('id') id: string, @Input(GroupBody) body: unknown, @Req() req: FastifyRequest) {
     return this.groups.update(user, id, body, req.ip);
   }
 

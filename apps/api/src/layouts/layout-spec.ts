@@ -5,6 +5,7 @@
  * designed once for everyone and served to each reader cut to what they may read.
  */
 import { DomainError, isUuid, type TableMeta } from '@tabula/schema-engine';
+import { isPlainObject } from '@tabula/schema-engine';
 
 export interface CardSpec {
   tabs: { title: string; sections: { title: string; columns: number; fields: string[] }[] }[];
@@ -18,10 +19,6 @@ export interface TableSpec {
 
 function bad(message: string, path: string): never {
   throw new DomainError('VALIDATION_FAILED', message, { [path]: { code: 'INVALID_LAYOUT', message } });
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 function title(v: unknown, path: string): string {

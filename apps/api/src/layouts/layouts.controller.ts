@@ -3,13 +3,16 @@
  * does not exist for them on any verb, and what they get is cut to the fields (and linked
  * tables) they may read; designing a layout needs `manage settings`.
  */
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { DomainError, type TableMeta } from '@tabula/schema-engine';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { LayoutsService } from './layouts.service.js';
 import { ViewsService, type ViewUser } from './views.service.js';
 import { SchemaService } from '../schema/schema.service.js';
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { LayoutBody, ViewBody } from './layouts.dto.js';
 
 function kindOf(kind: string): 'card' | 'table' {
   if (kind !== 'card' && kind !== 'table') throw new DomainError('NOT_FOUND', 'Layouts are "card" or "table"');
@@ -44,8 +47,8 @@ export class LayoutsController {
   }
 
   @Put('layouts/:kind')
-  async put(@User() user: CurrentUser, @Param('table') table: string, @Param('kind') kind: string, @Body() body: unknown) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async put(@Param('table') table: string, @Param('kind') kind: string, @Input(LayoutBody) body: LayoutBody) {
     return this.layouts.putLayout(table, kindOf(kind), body);
   }
 
@@ -57,13 +60,13 @@ export class LayoutsController {
 
   @Post('views')
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Param('table') ref: string, @Body() body: unknown) {
+  async create(@User() user: CurrentUser, @Param('table') ref: string, @Input(ViewBody) body: unknown) {
     const { table, who } = await this.reader(user, ref);
     return this.views.create(table, body, who);
   }
 
   @Patch('views/:id')
-  async update(@User() user: CurrentUser, @Param('table') ref: string, @Param('id') id: string, @Body() body: unknown) {
+  async update(@User() user: CurrentUser, @Param('table') ref: string, @Param('id') id: string, @Input(ViewBody) body: unknown) {
     const { table, who } = await this.reader(user, ref);
     return this.views.update(table, id, body, who);
   }

@@ -5,7 +5,7 @@
  * views.service.ts.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type TableMeta } from '@tabula/schema-engine';
+import type { TableMeta } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
@@ -22,15 +22,12 @@ import {
   type CardSpec,
   type TableSpec,
 } from './layout-spec.js';
+import type { LayoutBody } from './layouts.dto.js';
 
 /** What a reader may see of a table: its readable fields, and which linked tables they may read. */
 export interface LayoutReader {
   readable: TableMeta;
   canReadTable(tableId: string): boolean;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 @Injectable()
@@ -61,10 +58,8 @@ export class LayoutsService {
     return { kind, spec: cut, saved: !!row };
   }
 
-  async putLayout(tableRef: string, kind: 'card' | 'table', body: unknown): Promise<{ kind: string; spec: unknown; saved: boolean }> {
+  async putLayout(tableRef: string, kind: 'card' | 'table', body: LayoutBody): Promise<{ kind: string; spec: unknown; saved: boolean }> {
     const table = await this.schema.table(tableRef);
-    if (!isPlainObject(body) || !('spec' in body))
-      throw new DomainError('VALIDATION_FAILED', 'Send {"spec": …}', { spec: { code: 'REQUIRED', message: 'spec is required' } });
     const spec = kind === 'card' ? parseCardSpec(table, body.spec) : parseTableSpec(table, body.spec);
     await this.db.exec(
       `INSERT INTO layout (workspace_id, table_id, kind, spec) VALUES ($1, $2, $3, $4::jsonb)

@@ -29,7 +29,8 @@ import {
   type FieldMeta,
   type TableMeta,
 } from '@tabula/schema-engine';
-import { isPlainObject, parseName } from '../access/rights-admin.js';
+import { parseName } from '../access/rights-admin.js';
+import { isPlainObject } from '@tabula/schema-engine';
 import { DATABASE } from '../database/database.provider.js';
 import type { Database } from '../database/database.js';
 import { WorkspaceService } from '../workspace/workspace.service.js';

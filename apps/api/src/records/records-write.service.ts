@@ -36,6 +36,7 @@ import { toWire, type WireRecord } from './record-wire.js';
 import { unknownUsers } from './unknown-users.js';
 import { idsTaken } from './used-record-ids.js';
 import { partitionName } from '../schema/partition.js';
+import { isPlainObject } from '@tabula/schema-engine';
 
 /** Records per create request answered with the full records (the default). */
 export const MAX_BATCH = 1000;
@@ -55,10 +56,6 @@ export interface CreateOptions {
 
 export type CreateResult =
   { single: boolean; records: WireRecord[]; ids?: undefined } | { single: boolean; ids: string[]; records?: undefined };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 function onlyKeys(body: Record<string, unknown>, allowed: string[], where: string): void {
   for (const k of Object.keys(body)) {

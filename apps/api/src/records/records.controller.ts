@@ -1,14 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '@tabula/schema-engine';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { RecordsReadService } from './records-read.service.js';
 import { RecordsWriteService } from './records-write.service.js';
 import { HistoryService } from './history.service.js';
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { Input } from '../common/input.js';
+import { RecordCreateBody, RecordQueryBody, RecordUpdateBody, VersionRestoreBody } from './records.dto.js';
 
 @Controller('tables/:table')
 export class RecordsController {
@@ -25,15 +23,18 @@ export class RecordsController {
 
   @Post('records/query')
   @HttpCode(200)
-  async query(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
-    if (body !== undefined && body !== null && !isPlainObject(body))
-      throw new DomainError('VALIDATION_FAILED', 'Send {filter, sort, q, limit, after}');
-    return this.reader.list(user, table, (body as Record<string, unknown>) ?? {}, { fromBody: true });
+  async query(@User() user: CurrentUser, @Param('table') table: string, @Input(RecordQueryBody) body: RecordQueryBody | undefined) {
+    return this.reader.list(user, table, body ?? {}, { fromBody: true });
   }
 
   @Post('records')
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown, @Query('return') ret?: unknown) {
+  async create(
+    @User() user: CurrentUser,
+    @Param('table') table: string,
+    @Input(RecordCreateBody) body: unknown,
+    @Query('return') ret?: unknown,
+  ) {
     if (ret !== undefined && ret !== 'ids' && ret !== 'records') {
       throw new DomainError('VALIDATION_FAILED', 'return must be "ids" or "records"', {
         return: { code: 'INVALID_RETURN', message: 'ids or records' },
@@ -50,7 +51,7 @@ export class RecordsController {
   }
 
   @Patch('records/:id')
-  async update(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Body() body: unknown) {
+  async update(@User() user: CurrentUser, @Param('table') table: string, @Param('id') id: string, @Input(RecordUpdateBody) body: unknown) {
     return this.writer.update(user, table, id, body);
   }
 
@@ -89,14 +90,9 @@ export class RecordsController {
     @Param('table') table: string,
     @Param('id') id: string,
     @Param('eventId') eventId: string,
-    @Body() body: unknown,
+    // optional, but garbage in it must not restore as if it were absent
+    @Input(VersionRestoreBody) body: VersionRestoreBody | undefined,
   ) {
-    // the body is optional, but garbage in it must not restore as if it were absent
-    if (body !== undefined && body !== null && (!isPlainObject(body) || Object.keys(body).some((k) => k !== 'version'))) {
-      throw new DomainError('VALIDATION_FAILED', 'Send nothing, or {version}', {
-        body: { code: 'INVALID_BODY', message: 'nothing, or {"version": n}' },
-      });
-    }
     return this.history.restore(user, table, id, eventId, body);
   }
 

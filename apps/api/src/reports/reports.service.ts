@@ -13,10 +13,6 @@ import type { Database } from '../database/database.js';
 import { SchemaService } from '../schema/schema.service.js';
 import { RecordStore } from '../store/record-store.js';
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 @Injectable()
 export class ReportsService {
   constructor(
@@ -35,11 +31,8 @@ export class ReportsService {
   }
 
   /** `{filter, q, aggregates:[{field, fn}]}` → `{count, values:[…]}` over every matching record. */
-  async aggregate(user: CurrentUser, tableRef: string, body: unknown): Promise<{ count: number; values: unknown[] }> {
-    if (!isPlainObject(body))
-      throw new DomainError('VALIDATION_FAILED', 'Send {filter, q, aggregates:[{field, fn}]}', {
-        body: { code: 'INVALID_AGGREGATE', message: 'an object' },
-      });
+  /** `body`: an object (the input layer's AggregateBody). */
+  async aggregate(user: CurrentUser, tableRef: string, body: Record<string, unknown>): Promise<{ count: number; values: unknown[] }> {
     const { aggregates, ...rest } = body;
     if (aggregates !== undefined && (!Array.isArray(aggregates) || aggregates.length === 0)) {
       throw new DomainError('VALIDATION_FAILED', 'aggregates must be a non-empty list of {field, fn}', {

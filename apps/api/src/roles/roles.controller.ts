@@ -1,8 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { RolesService } from './roles.service.js';
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { RoleBody } from './roles.dto.js';
 
 /** `/api/roles`: roles and their rules, for administrators only. `:id` is the id or the name. */
 @Controller('roles')
@@ -20,8 +23,8 @@ export class RolesController {
 
   @Post()
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async create(@User() user: CurrentUser, @Input(RoleBody) body: unknown, @Req() req: FastifyRequest) {
     return this.roles.create(user, body, req.ip);
   }
 
@@ -32,8 +35,8 @@ export class RolesController {
   }
 
   @Patch(':id')
-  async update(@User() user: CurrentUser, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async update(@User() user: CurrentUser, @Param('id') id: string, @Input(RoleBody) body: unknown, @Req() req: FastifyRequest) {
     return this.roles.update(user, id, body, req.ip);
   }
 

@@ -1,10 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AcceptedInterceptor } from '../jobs/jobs.controller.js';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { DomainError } from '@tabula/schema-engine';
 import { TablesService } from './tables.service.js';
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { FieldCreateBody, FieldUpdateBody, TableCreateBody, TableUpdateBody } from './tables.dto.js';
 
 @Controller('tables')
 export class TablesController {
@@ -21,8 +24,8 @@ export class TablesController {
 
   @Post()
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Body() body: unknown) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async create(@Input(TableCreateBody) body: unknown) {
     return this.tables.create(body);
   }
 
@@ -32,8 +35,8 @@ export class TablesController {
   }
 
   @Patch(':table')
-  async update(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async update(@Param('table') table: string, @Input(TableUpdateBody) body: TableUpdateBody) {
     return this.tables.update(table, body);
   }
 
@@ -46,21 +49,21 @@ export class TablesController {
 
   @Post(':table/fields')
   @HttpCode(201)
-  async addField(@User() user: CurrentUser, @Param('table') table: string, @Body() body: unknown) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async addField(@Param('table') table: string, @Input(FieldCreateBody) body: unknown) {
     return this.tables.addField(table, body);
   }
 
   @Patch(':table/fields/:field')
   @UseInterceptors(AcceptedInterceptor) // a type change answers 202 with its job
+  @AdminOnly()
   async updateField(
     @User() user: CurrentUser,
     @Param('table') table: string,
     @Param('field') field: string,
-    @Body() body: unknown,
+    @Input(FieldUpdateBody) body: unknown,
     @Query('dryRun') dryRun?: string,
   ) {
-    this.access.requireAdmin(user);
     return this.tables.updateField(table, field, body, parseDryRun(dryRun), user);
   }
 

@@ -31,10 +31,8 @@ import { SYSTEM } from '../store/row-scope.js';
 import { ConvertFieldService } from './convert-field.service.js';
 import { RolesService, type RemovalActor } from '../roles/roles.service.js';
 import { fieldOut, tableOut, type FieldOut, type TableOut } from './table-wire.js';
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
+import { isPlainObject } from '@tabula/schema-engine';
+import type { TableUpdateBody } from './tables.dto.js';
 
 @Injectable()
 export class TablesService {
@@ -126,14 +124,8 @@ export class TablesService {
     return tableOut(t);
   }
 
-  async update(ref: string, body: unknown): Promise<TableOut> {
-    if (!isPlainObject(body)) throw new DomainError('VALIDATION_FAILED', 'Send an object with key, label, primaryField or position');
-    for (const k of Object.keys(body)) {
-      if (!['key', 'label', 'primaryField', 'position'].includes(k))
-        throw new DomainError('VALIDATION_FAILED', `Unexpected property "${k.slice(0, 40)}"`, {
-          [k.slice(0, 40)]: { code: 'UNEXPECTED', message: 'not allowed here' },
-        });
-    }
+  /** `body`: its envelope checked by the input layer (TableUpdateBody), its values here. */
+  async update(ref: string, body: TableUpdateBody): Promise<TableOut> {
     const table = await this.schema.table(ref);
     await this.db.tx(async (sql) => {
       await this.lockWorkspace(sql);

@@ -7,7 +7,8 @@
 import { assertSafeJson, DomainError } from '@tabula/schema-engine';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { validatePassword } from '../auth/password.js';
-import { bodyWithKeys, isPlainObject, parseName } from '../access/rights-admin.js';
+import { bodyWithKeys, parseName } from '../access/rights-admin.js';
+import { isPlainObject } from '@tabula/schema-engine';
 
 export const USER_KEYS = ['email', 'password', 'name', 'roles', 'groups', 'attributes', 'active'] as const;
 

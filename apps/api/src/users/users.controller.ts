@@ -1,8 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService } from '../access/access.service.js';
 import { User, type CurrentUser } from '../access/current-user.js';
 import { UsersService } from './users.service.js';
+import { AdminOnly } from '../access/admin.guard.js';
+import { Input } from '../common/input.js';
+import { UserBody } from './users.dto.js';
 
 /** `/api/users`: accounts, for administrators only. */
 @Controller('users')
@@ -20,8 +23,8 @@ export class UsersController {
 
   @Post()
   @HttpCode(201)
-  async create(@User() user: CurrentUser, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async create(@User() user: CurrentUser, @Input(UserBody) body: unknown, @Req() req: FastifyRequest) {
     return this.users.create(user, body, req.ip);
   }
 
@@ -32,8 +35,8 @@ export class UsersController {
   }
 
   @Patch(':id')
-  async update(@User() user: CurrentUser, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    this.access.requireAdmin(user);
+  @AdminOnly()
+  async update(@User() user: CurrentUser, @Param('id') id: string, @Input(UserBody) body: unknown, @Req() req: FastifyRequest) {
     return this.users.update(user, id, body, req.ip);
   }
 

@@ -20,7 +20,8 @@ import { ValueError } from '../errors.js';
 import { slotJson } from '../query/sql-builder.js';
 import type { FieldTypeDef } from '../types.js';
 import { isUuid } from '../uuid.js';
-import { boolOption, intOption, isPlainObject, onlyKeys, optionsObject } from './common.js';
+import { boolOption, intOption, onlyKeys, optionsObject } from './common.js';
+import { isPlainObject } from '../plain-object.js';
 
 export const MB = 1024 * 1024;
 export const DEFAULT_MAX_ATTACHMENT_SIZE = 25 * MB;

@@ -10,7 +10,8 @@
  * case) or a palette name.
  */
 import { ValueError } from '../errors.js';
-import { isPlainObject, onlyKeys, optionsObject } from './common.js';
+import { onlyKeys, optionsObject } from './common.js';
+import { isPlainObject } from '../plain-object.js';
 
 export const MAX_CHOICES = 500;
 export const MAX_CHOICE_LENGTH = 100;

@@ -1,6 +1,7 @@
 /** Shared building blocks of field types: option readers and operator sets. */
 import { ValueError } from '../errors.js';
 import type { FilterOp } from '../types.js';
+import { isPlainObject } from '../plain-object.js';
 
 export const TEXT_OPS: readonly FilterOp[] = [
   'eq',
@@ -18,10 +19,6 @@ export const TEXT_OPS: readonly FilterOp[] = [
 ];
 export const ORDERED_OPS: readonly FilterOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'nin', 'isEmpty', 'isNotEmpty'];
 export const EQUALITY_OPS: readonly FilterOp[] = ['eq', 'ne', 'in', 'nin', 'isEmpty', 'isNotEmpty'];
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
 
 export function optionsObject(raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};

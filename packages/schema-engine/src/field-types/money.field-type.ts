@@ -19,7 +19,8 @@ import { isCurrency, minorUnits } from '../currencies.js';
 import { compileDefault } from '../query/filter-compiler.js';
 import { slotJson } from '../query/sql-builder.js';
 import type { FieldMeta, FieldTypeDef, FormatOptions } from '../types.js';
-import { isPlainObject, onlyKeys, optionsObject, ORDERED_OPS } from './common.js';
+import { onlyKeys, optionsObject, ORDERED_OPS } from './common.js';
+import { isPlainObject } from '../plain-object.js';
 
 export interface MoneyOptions extends Record<string, unknown> {
   currency?: string;

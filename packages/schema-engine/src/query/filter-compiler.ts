@@ -10,6 +10,7 @@ import type { FieldMeta, FilterOp, TableMeta, ValueContext } from '../types.js';
 import { FILTER_OPS } from '../types.js';
 import { SqlBuilder } from './sql-builder.js';
 import { systemColumn } from './system-columns.js';
+import { isPlainObject } from '../plain-object.js';
 
 export const MAX_FILTER_DEPTH = 8;
 export const MAX_FILTER_NODES = 200;
@@ -53,10 +54,6 @@ export function compileFilter(table: TableMeta, filter: unknown, ctx: CompileCon
   if (filter === undefined || filter === null) return 'TRUE';
   const counter = { nodes: 0 };
   return compileNode(table, filter, ctx, 0, counter);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 function compileNode(table: TableMeta, node: unknown, ctx: CompileContext, depth: number, counter: { nodes: number }): string {

@@ -13,7 +13,6 @@ import type { FilterOp, TableMeta, ValueContext } from '../types.js';
 import { isListTarget, operandOk, targetOfStoredKey, type ConditionTarget } from './condition-target.js';
 import {
   hasOwn,
-  isPlainObject,
   ME,
   ME_ATTRIBUTE_RE,
   MY_GROUPS,
@@ -22,6 +21,7 @@ import {
   type RuleUser,
   type StoredRule,
 } from './rule-types.js';
+import { isPlainObject } from '../plain-object.js';
 
 export interface ResolvedLeaf {
   target: ConditionTarget;

@@ -72,10 +72,6 @@ export function hasOwn(o: object, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
-
 /** Whether a rule's action covers `action` (`manage` covers every action). */
 export function actionCovers(ruleAction: string, action: string): boolean {
   return ruleAction === action || ruleAction === 'manage';

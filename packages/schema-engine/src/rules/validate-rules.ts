@@ -17,7 +17,6 @@ import { opAllowed, operandOk, targetOfStoredKey, targetOfWireKey, type Conditio
 import {
   CONDITION_OPS,
   hasOwn,
-  isPlainObject,
   isSpecialSubject,
   ME,
   ME_ATTRIBUTE_RE,
@@ -33,6 +32,7 @@ import {
   type StoredRule,
   type WireRule,
 } from './rule-types.js';
+import { isPlainObject } from '../plain-object.js';
 
 const RULE_KEYS = ['action', 'subject', 'fields', 'conditions', 'inverted'];
 
